@@ -1,0 +1,25 @@
+package io.ganymede.hub.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings that describe the hub itself. Defaults and comments live in application.yaml. */
+@ConfigMapping(prefix = "ganymede")
+public interface HubConfig {
+
+    /** JupyterHub version the REST API behaves as; sent in {@code X-JupyterHub-Version}. */
+    @WithDefault("5.2.1")
+    String jupyterhubVersion();
+
+    Hub hub();
+
+    interface Hub {
+        /** URL prefix of the hub, with leading and trailing slash. */
+        @WithDefault("/hub/")
+        String baseUrl();
+
+        /** URL at which servers and the proxy reach the hub. */
+        @WithDefault("http://127.0.0.1:8081")
+        String internalUrl();
+    }
+}

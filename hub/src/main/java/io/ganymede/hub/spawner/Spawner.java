@@ -1,0 +1,31 @@
+package io.ganymede.hub.spawner;
+
+import io.smallrye.mutiny.Uni;
+import java.util.function.Consumer;
+
+/**
+ * Runs single-user servers somewhere (local processes, Kubernetes pods). The hub owns the
+ * lifecycle around it (pending states, timeouts, readiness, routes, persistence); a spawner only
+ * starts, stops and inspects what it runs. Implementations are {@code @ApplicationScoped} beans
+ * selected by {@code ganymede.spawner.kind}; they must never block the calling thread.
+ */
+public interface Spawner {
+
+    /** The value of {@code ganymede.spawner.kind} that selects this spawner. */
+    String kind();
+
+    /**
+     * Starts a server. The returned {@link Uni} completes once the server's process or pod is
+     * running and has an address; the hub then waits for {@code GET {url}api} itself.
+     *
+     * @param request what to run, for whom, with which environment and options
+     * @param progress receives human-readable progress events (0-99) while starting
+     */
+    Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress);
+
+    /** Stops a server started earlier; {@code state} is what {@link SpawnResult#state()} returned. */
+    Uni<Void> stop(ServerHandle server);
+
+    /** Whether a server started earlier (possibly by an earlier hub process) still runs. */
+    Uni<PollResult> poll(ServerHandle server);
+}

@@ -1,0 +1,106 @@
+package io.ganymede.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built hub ({@code hub/target/quarkus-app/quarkus-run.jar}) run as a separate process on free
+ * loopback ports, with its embedded proxy, the way a user runs it from the README.
+ */
+final class HubProcess implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getProperty("ganymede.root", "../..")).toAbsolutePath().normalize();
+
+    final int publicPort = freePort();
+    final int apiPort = freePort();
+    final int hubPort = freePort();
+    final Path workDir;
+    final Path log;
+    private final Process process;
+
+    HubProcess(Map<String, String> extraEnv) throws IOException {
+        Path jar = ROOT.resolve("hub/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("hub not built: " + jar);
+        }
+        workDir = Files.createTempDirectory("ganymede-e2e");
+        log = workDir.resolve("hub.log");
+        List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = new HashMap<>(Map.of(
+                "QUARKUS_HTTP_PORT", String.valueOf(hubPort),
+                "GANYMEDE_HUB_INTERNAL_URL", "http://127.0.0.1:" + hubPort,
+                "GANYMEDE_PROXY_PUBLIC_PORT", String.valueOf(publicPort),
+                "GANYMEDE_PROXY_API_PORT", String.valueOf(apiPort),
+                "GANYMEDE_PROXY_API_URL", "http://127.0.0.1:" + apiPort));
+        env.putAll(extraEnv);
+        builder.environment().putAll(env);
+        process = builder.start();
+    }
+
+    String publicUrl(String path) {
+        return "http://127.0.0.1:" + publicPort + path;
+    }
+
+    String hubUrl(String path) {
+        return "http://127.0.0.1:" + hubPort + path;
+    }
+
+    /** Waits until {@code url} answers, returning how long it took; fails with the hub's log. */
+    Duration awaitUp(String url, Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("hub exited:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> response = client.send(
+                        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 500) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("hub not up at " + url + " within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
