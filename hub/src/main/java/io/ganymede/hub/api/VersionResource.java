@@ -1,6 +1,7 @@
 package io.ganymede.hub.api;
 
 import io.ganymede.hub.config.HubConfig;
+import io.ganymede.hub.scopes.Public;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,6 +19,7 @@ public class VersionResource {
     }
 
     @GET
+    @Public
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, String> version() {
         return Map.of("version", config.jupyterhubVersion());

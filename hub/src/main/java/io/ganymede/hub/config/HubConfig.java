@@ -11,6 +11,12 @@ public interface HubConfig {
     @WithDefault("5.2.1")
     String jupyterhubVersion();
 
+    /**
+     * A token with the admin role for automation, like a z2jh service's api_token
+     * ({@code GANYMEDE_ADMIN_TOKEN}). Unset: no such token.
+     */
+    java.util.Optional<String> adminToken();
+
     Hub hub();
 
     interface Hub {
@@ -18,8 +24,7 @@ public interface HubConfig {
         @WithDefault("/hub/")
         String baseUrl();
 
-        /** URL at which servers and the proxy reach the hub. */
-        @WithDefault("http://127.0.0.1:8081")
-        String internalUrl();
+        /** URL at which servers and the proxy reach the hub; unset: the address it listens on. */
+        java.util.Optional<String> internalUrl();
     }
 }

@@ -1,0 +1,165 @@
+package io.ganymede.hub.api;
+
+import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.persistence.GroupEntity;
+import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.spawn.SpawnCoordinator;
+import io.ganymede.hub.spawn.Urls;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JupyterHub's JSON models of users, servers, tokens and groups. Fields appear only when the
+ * caller's scopes allow them, as JupyterHub's {@code user_model} does.
+ */
+@ApplicationScoped
+public class ApiModels {
+
+    private final SpawnCoordinator spawns;
+
+    ApiModels(SpawnCoordinator spawns) {
+        this.spawns = spawns;
+    }
+
+    public Map<String, Object> user(UserEntity user, Permissions permissions) {
+        return user(user, permissions, false);
+    }
+
+    /** A user model; with {@code readyOnly} the servers are only those ready ({@code state=ready}). */
+    public Map<String, Object> user(UserEntity user, Permissions permissions, boolean readyOnly) {
+        Target target = Target.user(user.name, user.groupNames());
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("kind", "user");
+        model.put("name", user.name);
+        if (permissions.allows("read:users", target)) {
+            model.put("admin", user.admin);
+            model.put("roles", roles(user));
+            model.put("groups", new ArrayList<>(user.groupNames()));
+            model.put("created", iso(user.created));
+            model.put("last_activity", iso(user.lastActivity));
+            ServerEntity defaultServer = user.server("").orElse(null);
+            String pending = spawns.pending(user.name, "");
+            model.put("server", defaultServer != null && defaultServer.running() && pending == null
+                    ? Urls.serverPrefix(user.name, "") : null);
+            model.put("pending", pending);
+        } else {
+            if (permissions.allows("read:users:groups", target)) {
+                model.put("groups", new ArrayList<>(user.groupNames()));
+            }
+            if (permissions.allows("read:users:activity", target)) {
+                model.put("last_activity", iso(user.lastActivity));
+            }
+        }
+        if (permissions.allows("read:servers", Target.server(user.name, "", user.groupNames()))
+                || permissions.allows("read:servers", target)) {
+            Map<String, Object> servers = new LinkedHashMap<>();
+            for (ServerEntity server : user.servers) {
+                if (!permissions.allows("read:servers", Target.server(user.name, server.name, user.groupNames()))) {
+                    continue;
+                }
+                String pending = spawns.pending(user.name, server.name);
+                boolean ready = server.running() && pending == null;
+                if ((readyOnly && !ready) || (!server.running() && pending == null)) {
+                    continue;
+                }
+                servers.put(server.name, server(server, permissions));
+            }
+            model.put("servers", servers);
+        }
+        return model;
+    }
+
+    public static List<String> roles(UserEntity user) {
+        return user.admin ? List.of(Roles.ADMIN, Roles.USER) : List.of(Roles.USER);
+    }
+
+    public Map<String, Object> server(ServerEntity server, Permissions permissions) {
+        String user = server.user.name;
+        String pending = spawns.pending(user, server.name);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", server.name);
+        model.put("full_name", user + "/" + server.name);
+        model.put("ready", server.running() && pending == null);
+        model.put("stopped", !server.running() && pending == null);
+        model.put("pending", pending);
+        model.put("url", Urls.serverPrefix(user, server.name));
+        model.put("user_options", io.ganymede.hub.persistence.JsonColumns.object(server.userOptions));
+        model.put("progress_url", progressUrl(user, server.name));
+        model.put("full_url", null);
+        model.put("full_progress_url", null);
+        model.put("started", iso(server.started));
+        model.put("last_activity", iso(server.lastActivity));
+        if (permissions.allows("admin:server_state", Target.server(user, server.name, server.user.groupNames()))) {
+            model.put("state", io.ganymede.hub.persistence.JsonColumns.object(server.spawnerState));
+        }
+        return model;
+    }
+
+    public static String progressUrl(String user, String serverName) {
+        String base = "/hub/api/users/" + Urls.escape(user);
+        return serverName.isEmpty() ? base + "/server/progress" : base + "/servers/" + Urls.escape(serverName) + "/progress";
+    }
+
+    public static Map<String, Object> token(TokenEntity token) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("kind", "api_token");
+        model.put("id", token.publicId());
+        model.put("user", token.user.name);
+        model.put("service", null);
+        model.put("roles", List.of());
+        model.put("scopes", Arrays.asList(token.scopes.split(" ")));
+        model.put("note", token.note);
+        model.put("created", iso(token.created));
+        model.put("expires_at", iso(token.expiresAt));
+        model.put("last_activity", iso(token.lastActivity));
+        model.put("session_id", null);
+        model.put("oauth_client", token.clientId.equals("jupyterhub") ? "JupyterHub" : token.clientId);
+        return model;
+    }
+
+    public static Map<String, Object> group(GroupEntity group, Permissions permissions) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("kind", "group");
+        model.put("name", group.name);
+        if (permissions.allows("read:groups", Target.group(group.name))) {
+            model.put("users", group.users.stream().map(u -> u.name).sorted().toList());
+            model.put("properties", io.ganymede.hub.persistence.JsonColumns.object(group.properties));
+            model.put("roles", List.of());
+        }
+        return model;
+    }
+
+    /** The caller as {@code GET /user} shows it: the model plus {@code scopes}. */
+    public Map<String, Object> whoami(Caller caller) {
+        Map<String, Object> model;
+        if (caller.service()) {
+            model = new LinkedHashMap<>();
+            model.put("kind", "service");
+            model.put("name", caller.name());
+            model.put("admin", true);
+            model.put("roles", List.of(Roles.ADMIN));
+        } else {
+            UserEntity user = UserEntity.findByName(caller.name()).orElseThrow();
+            model = user(user, caller.permissions());
+        }
+        model.put("scopes", new ArrayList<>(caller.permissions().asStrings()));
+        model.put("session_id", null);
+        return model;
+    }
+
+    /** ISO 8601 with milliseconds and a Z, as JupyterHub writes times. */
+    public static String iso(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}

@@ -1,0 +1,153 @@
+package io.ganymede.hub.api;
+
+import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.Identities;
+import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.scopes.NeedsScope;
+import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.tokens.TokenService;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /hub/api/users/{name}/tokens}: a user's API tokens. Secrets are shown once, at creation. */
+@Path("/hub/api/users/{name}/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class TokensResource {
+
+    private final CurrentCaller caller;
+    private final TokenService tokens;
+
+    TokensResource(CurrentCaller caller, TokenService tokens) {
+        this.caller = caller;
+        this.tokens = tokens;
+    }
+
+    @GET
+    @NeedsScope("read:tokens")
+    @Transactional
+    public Map<String, Object> list(@PathParam("name") String name) {
+        UserEntity user = JsonBody.user(name);
+        return Map.of("api_tokens", tokens.listed(user).stream().map(ApiModels::token).toList());
+    }
+
+    /** Authorization is checked here, not by scope alone: an unknown user must look like a forbidden one. */
+    @POST
+    @NeedsScope({})
+    @Transactional
+    public Response create(@PathParam("name") String name, String body) {
+        Caller requester = caller.require();
+        Map<String, Object> request = JsonBody.object(body);
+        UserEntity user = UserEntity.findByName(name).orElse(null);
+        if (user == null || !requester.permissions().allows("tokens", Target.user(user.name, user.groupNames()))) {
+            throw new ApiException(403, requester.kind().substring(0, 1).toUpperCase() + requester.kind().substring(1)
+                    + " " + name + " not found or no permissions to generate tokens");
+        }
+        List<String> roles = JsonBody.strings(request, "roles");
+        List<String> scopes = JsonBody.strings(request, "scopes");
+        Object expiresIn = request.get("expires_in");
+        if (expiresIn != null && !(expiresIn instanceof Integer || expiresIn instanceof Long)) {
+            throw ApiException.badRequest("token expires_in must be null or integer, not " + expiresIn);
+        }
+        if (expiresIn != null && ((Number) expiresIn).longValue() <= 0) {
+            throw ApiException.badRequest("token expires_in must be positive, not " + expiresIn);
+        }
+        List<String> raw = requestedScopes(roles, scopes);
+        checkHeldByOwner(raw, user);
+        String note = request.get("note") instanceof String text && !text.isBlank() ? text : "Requested via api"
+                + (requester.name().equals(user.name) ? "" : " by " + requester.kind() + " " + requester.name());
+        TokenService.Issued issued = tokens.issue(user, TokenEntity.Kind.api, raw, note,
+                expiresIn == null ? null : Duration.ofSeconds(((Number) expiresIn).longValue()), null, null);
+        Map<String, Object> model = new java.util.LinkedHashMap<>(ApiModels.token(issued.token()));
+        model.put("token", issued.secret());
+        return Response.status(201).entity(model).build();
+    }
+
+    /** No roles or scopes: the {@code token} role, i.e. everything the owner may do. */
+    private static List<String> requestedScopes(List<String> roles, List<String> scopes) {
+        if (roles == null && scopes == null) {
+            return Roles.scopes(Roles.TOKEN);
+        }
+        List<String> raw = new ArrayList<>();
+        for (String role : roles == null ? List.<String>of() : roles) {
+            if (!Roles.exists(role)) {
+                throw ApiException.badRequest("Role " + role + " does not exist");
+            }
+            raw.addAll(Roles.scopes(role));
+        }
+        raw.addAll(scopes == null ? List.of() : scopes);
+        return raw;
+    }
+
+    /** A token may not carry scopes its owner does not hold (JupyterHub refuses rather than trims). */
+    private static void checkHeldByOwner(List<String> raw, UserEntity user) {
+        Permissions requested;
+        try {
+            requested = Permissions.expand(raw, user.name, null);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (raw.contains("inherit")) {
+            return;
+        }
+        Permissions owner = Identities.ownerPermissions(user);
+        Set<String> missing = new java.util.TreeSet<>(requested.asStrings());
+        missing.removeAll(requested.intersect(owner, n -> UserEntity.findByName(n).map(UserEntity::groupNames).orElse(Set.of())).asStrings());
+        if (!missing.isEmpty()) {
+            throw new ApiException(403, "Not assigning requested scopes " + missing + " not held by " + user.name);
+        }
+    }
+
+    @GET
+    @Path("{token_id}")
+    @NeedsScope("read:tokens")
+    @Transactional
+    public Map<String, Object> get(@PathParam("name") String name, @PathParam("token_id") String tokenId) {
+        return ApiModels.token(find(JsonBody.user(name), tokenId));
+    }
+
+    @DELETE
+    @Path("{token_id}")
+    @NeedsScope("tokens")
+    @Transactional
+    public Response delete(@PathParam("name") String name, @PathParam("token_id") String tokenId) {
+        UserEntity user = JsonBody.user(name);
+        TokenEntity token = find(user, tokenId);
+        if (token.kind == TokenEntity.Kind.oauth) {
+            // As JupyterHub: revoking one OAuth token revokes all the client issued to this user.
+            tokens.revokeClient(user, token.clientId);
+        } else {
+            token.delete();
+        }
+        return Response.noContent().type(MediaType.TEXT_PLAIN).build();
+    }
+
+    private TokenEntity find(UserEntity user, String tokenId) {
+        ApiException notFound = ApiException.notFound("No such token " + tokenId + " for user " + user.name);
+        if (!tokenId.startsWith("a")) {
+            throw notFound;
+        }
+        long id;
+        try {
+            id = Long.parseLong(tokenId.substring(1));
+        } catch (NumberFormatException e) {
+            throw notFound;
+        }
+        return tokens.listed(user).stream().filter(t -> t.id == id).findFirst().orElseThrow(() -> notFound);
+    }
+}

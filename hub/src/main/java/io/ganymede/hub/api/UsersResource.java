@@ -1,0 +1,243 @@
+package io.ganymede.hub.api;
+
+import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.scopes.NeedsScope;
+import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.spawn.SpawnCoordinator;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** {@code /hub/api/users}: JupyterHub's user endpoints. */
+@Path("/hub/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+
+    private final CurrentCaller caller;
+    private final ApiModels models;
+    private final SpawnCoordinator spawns;
+    private final Clock clock;
+
+    UsersResource(CurrentCaller caller, ApiModels models, SpawnCoordinator spawns, Clock clock) {
+        this.caller = caller;
+        this.models = models;
+        this.spawns = spawns;
+        this.clock = clock;
+    }
+
+    @GET
+    @NeedsScope("list:users")
+    @Transactional
+    public Object list(@QueryParam("state") String state, @QueryParam("offset") Integer offset,
+            @QueryParam("limit") Integer limit, @QueryParam("name_filter") String nameFilter,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        Pages pages = Pages.of(offset, limit, headers);
+        Permissions permissions = caller.require().permissions();
+        if (state != null && !List.of("active", "ready", "inactive").contains(state)) {
+            throw ApiException.badRequest("Unrecognized state filter: " + state + "; must be one of active, ready, inactive");
+        }
+        List<UserEntity> page;
+        long total;
+        if (state == null && nameFilter == null && permissions.holdsUnfiltered("list:users")) {
+            // The common case (admins, the culler): let the database page.
+            var query = UserEntity.<UserEntity>findAll(Sort.by("id"));
+            total = query.count();
+            page = query.page(Page.of(0, pages.limit())).range(pages.offset(), pages.offset() + pages.limit() - 1).list();
+        } else {
+            List<UserEntity> matching = candidates(state).filter(u -> nameFilter == null || u.name.startsWith(nameFilter))
+                    .filter(u -> permissions.allows("list:users", Target.user(u.name, u.groupNames())))
+                    .filter(u -> matchesState(u, state))
+                    .toList();
+            total = matching.size();
+            page = matching.stream().skip(pages.offset()).limit(pages.limit()).toList();
+        }
+        boolean readyOnly = "ready".equals(state);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (UserEntity user : page) {
+            items.add(models.user(user, permissions, readyOnly));
+        }
+        return pages.body(items, total, uri);
+    }
+
+    private Stream<UserEntity> candidates(String state) {
+        if ("ready".equals(state)) {
+            return UserEntity.<UserEntity>find("select distinct u from UserEntity u join u.servers s where s.url is not null order by u.id").stream();
+        }
+        return UserEntity.<UserEntity>findAll(Sort.by("id")).stream();
+    }
+
+    private boolean matchesState(UserEntity user, String state) {
+        if (state == null) {
+            return true;
+        }
+        boolean ready = false;
+        boolean active = false;
+        for (ServerEntity server : user.servers) {
+            String pending = spawns.pending(user.name, server.name);
+            ready |= server.running() && pending == null;
+            active |= server.running() || pending != null;
+        }
+        return switch (state) {
+            case "ready" -> ready;
+            case "active" -> active;
+            default -> !active;
+        };
+    }
+
+    @POST
+    @NeedsScope("admin:users")
+    @Transactional
+    public Response createMany(String body) {
+        Map<String, Object> request = JsonBody.object(body);
+        List<String> names = JsonBody.strings(request, "usernames");
+        if (names == null || names.isEmpty()) {
+            throw ApiException.badRequest("Must specify at least one user to create");
+        }
+        boolean admin = Boolean.TRUE.equals(JsonBody.bool(request, "admin"));
+        List<String> normalized = names.stream().map(UserNames::normalize).distinct().toList();
+        List<Map<String, Object>> created = new ArrayList<>();
+        for (String name : normalized) {
+            if (UserEntity.findByName(name).isEmpty()) {
+                created.add(models.user(newUser(name, admin), caller.require().permissions()));
+            }
+        }
+        if (created.isEmpty()) {
+            throw new ApiException(409, "All " + normalized.size() + " users already exist");
+        }
+        return Response.status(201).entity(created).build();
+    }
+
+    @GET
+    @Path("{name}")
+    @NeedsScope({"read:users", "read:users:name", "read:servers", "read:users:groups", "read:users:activity"})
+    @Transactional
+    public Map<String, Object> get(@PathParam("name") String name) {
+        return models.user(JsonBody.user(name), caller.require().permissions());
+    }
+
+    @POST
+    @Path("{name}")
+    @NeedsScope("admin:users")
+    @Transactional
+    public Response create(@PathParam("name") String name, String body) {
+        Map<String, Object> request = JsonBody.object(body);
+        String normalized = UserNames.normalize(name);
+        if (UserEntity.findByName(normalized).isPresent()) {
+            throw new ApiException(409, "User " + normalized + " already exists");
+        }
+        UserEntity user = newUser(normalized, Boolean.TRUE.equals(JsonBody.bool(request, "admin")));
+        return Response.status(201).entity(models.user(user, caller.require().permissions())).build();
+    }
+
+    private UserEntity newUser(String name, boolean admin) {
+        UserEntity user = new UserEntity();
+        user.name = name;
+        user.admin = admin;
+        user.created = clock.instant();
+        user.persist();
+        return user;
+    }
+
+    @PATCH
+    @Path("{name}")
+    @NeedsScope("admin:users")
+    @Transactional
+    public Map<String, Object> update(@PathParam("name") String name, String body) {
+        Map<String, Object> request = JsonBody.object(body);
+        UserEntity user = JsonBody.user(name);
+        Object newName = request.get("name");
+        if (newName != null) {
+            if (!(newName instanceof String text)) {
+                throw ApiException.badRequest("name must be a string");
+            }
+            String normalized = UserNames.normalize(text);
+            if (!normalized.equals(user.name)) {
+                if (UserEntity.findByName(normalized).isPresent()) {
+                    throw ApiException.badRequest("User " + normalized + " already exists, username must be unique");
+                }
+                if (user.servers.stream().anyMatch(s -> s.running() || spawns.pending(user.name, s.name) != null)) {
+                    throw ApiException.badRequest("Cannot rename " + user.name + " while a server runs");
+                }
+                user.name = normalized;
+            }
+        }
+        Boolean admin = JsonBody.bool(request, "admin");
+        if (admin != null) {
+            user.admin = admin;
+        }
+        return models.user(user, caller.require().permissions());
+    }
+
+    @DELETE
+    @Path("{name}")
+    @NeedsScope("delete:users")
+    public Response delete(@PathParam("name") String name) {
+        List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = JsonBody.user(name);
+            for (ServerEntity server : user.servers) {
+                String pending = spawns.pending(user.name, server.name);
+                if (pending != null) {
+                    throw ApiException.badRequest(user.name + "'s server " + server.name + " is pending " + pending + ", try again later");
+                }
+            }
+            return user.servers.stream().filter(ServerEntity::running).map(s -> s.name).toList();
+        });
+        for (String server : servers) {
+            spawns.stop(name, server);
+        }
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/activity")
+    @NeedsScope("users:activity")
+    @Transactional
+    public Response activity(@PathParam("name") String name, String body) {
+        Map<String, Object> request = JsonBody.object(body);
+        UserEntity user = JsonBody.user(name);
+        if (request.containsKey("last_activity")) {
+            user.touch(JsonBody.time(request.get("last_activity"), "last_activity"));
+        }
+        Object servers = request.get("servers");
+        if (servers != null) {
+            if (!(servers instanceof Map<?, ?> byName)) {
+                throw ApiException.badRequest("servers must be a dict of server names to activity");
+            }
+            for (var entry : byName.entrySet()) {
+                String serverName = String.valueOf(entry.getKey());
+                ServerEntity server = user.server(serverName).orElseThrow(
+                        () -> ApiException.badRequest("No such server '" + serverName + "' for user " + user.name));
+                if (!(entry.getValue() instanceof Map<?, ?> activity) || !activity.containsKey("last_activity")) {
+                    throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
+                }
+                Instant when = JsonBody.time(activity.get("last_activity"), "servers." + serverName + ".last_activity");
+                server.touch(when);
+                user.touch(when);
+            }
+        }
+        return Response.ok().build();
+    }
+}

@@ -1,0 +1,95 @@
+package io.ganymede.hub.auth;
+
+import io.ganymede.hub.config.HubConfig;
+import io.ganymede.hub.persistence.GroupEntity;
+import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.tokens.Secrets;
+import io.ganymede.hub.tokens.TokenService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns a presented secret into a {@link Caller}: tokens, sessions and the configured admin token. */
+@ApplicationScoped
+public class Identities {
+
+    public static final String ADMIN_SERVICE = "ganymede-admin";
+
+    private final TokenService tokens;
+    private final HubConfig config;
+
+    Identities(TokenService tokens, HubConfig config) {
+        this.tokens = tokens;
+        this.config = config;
+    }
+
+    @Transactional
+    public Optional<Caller> fromSecret(String secret, boolean viaCookie) {
+        if (secret == null || secret.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> adminToken = config.adminToken().filter(t -> !t.isEmpty());
+        if (adminToken.isPresent() && Secrets.matches("", Secrets.hash("", adminToken.get()), secret)) {
+            return Optional.of(adminService());
+        }
+        return tokens.find(secret)
+                .filter(t -> viaCookie == (t.kind == TokenEntity.Kind.session))
+                .map(t -> fromToken(t, viaCookie));
+    }
+
+    private Caller adminService() {
+        Permissions permissions = Permissions.expand(Roles.scopes(Roles.ADMIN), null, null);
+        return new Caller(ADMIN_SERVICE, true, true, Set.of(), permissions, null, false);
+    }
+
+    private Caller fromToken(TokenEntity token, boolean viaCookie) {
+        UserEntity user = token.user;
+        Permissions owner = ownerPermissions(user);
+        List<String> raw = Arrays.asList(token.scopes.split(" "));
+        Permissions permissions;
+        if (raw.contains("inherit")) {
+            permissions = owner;
+        } else {
+            List<String> withIdentity = new ArrayList<>(raw);
+            withIdentity.addAll(identifyScopes(user.name));
+            String ownServer = token.server == null ? null : token.server.fullName();
+            permissions = Permissions.expand(withIdentity, user.name, ownServer)
+                    .intersect(owner, Identities::groupsOf);
+        }
+        return new Caller(user.name, false, user.admin, user.groupNames(), permissions, token.id, viaCookie);
+    }
+
+    /** What a user holds through their roles: {@code user}, and {@code admin} for admins. */
+    public static Permissions ownerPermissions(UserEntity user) {
+        List<String> raw = new ArrayList<>(Roles.scopes(Roles.USER));
+        if (user.admin) {
+            raw.addAll(Roles.scopes(Roles.ADMIN));
+        }
+        return Permissions.expand(raw, user.name, null);
+    }
+
+    /** Every token may identify its owner, as JupyterHub's identify scopes. */
+    static List<String> identifyScopes(String user) {
+        return List.of("read:users:name!user=" + user, "read:users:groups!user=" + user);
+    }
+
+    static Set<String> groupsOf(String userName) {
+        return UserEntity.findByName(userName).map(UserEntity::groupNames).orElse(Set.of());
+    }
+
+    /** For scope checks on group targets and list filtering. */
+    public static Set<String> groupNames(UserEntity user) {
+        return user == null ? Set.of() : user.groupNames();
+    }
+
+    static boolean groupExists(String name) {
+        return GroupEntity.findByName(name).isPresent();
+    }
+}

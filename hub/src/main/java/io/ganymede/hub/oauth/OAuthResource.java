@@ -1,0 +1,151 @@
+package io.ganymede.hub.oauth;
+
+import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.persistence.OAuthClientEntity;
+import io.ganymede.hub.persistence.OAuthCodeEntity;
+import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.scopes.Public;
+import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.tokens.Secrets;
+import io.ganymede.hub.tokens.TokenService;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The OAuth2 provider single-user servers log their users in with, as JupyterHub's
+ * {@code /hub/api/oauth2}: authorization code grant, one client per server, its secret being the
+ * server's API token. Access is decided here: a user reaches a server only with
+ * {@code access:servers} on it.
+ */
+@Path("/hub/api/oauth2")
+public class OAuthResource {
+
+    /** Codes are exchanged within moments by the server; a short life limits a leaked one. */
+    private static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
+    /** As JupyterHub's default cookie and token lifetime. */
+    private static final Duration TOKEN_LIFETIME = Duration.ofDays(14);
+
+    private final CurrentCaller caller;
+    private final TokenService tokens;
+    private final Clock clock;
+
+    OAuthResource(CurrentCaller caller, TokenService tokens, Clock clock) {
+        this.caller = caller;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    @GET
+    @Path("authorize")
+    @Public
+    @Transactional
+    public Response authorize(@QueryParam("client_id") String clientId, @QueryParam("redirect_uri") String redirectUri,
+            @QueryParam("response_type") String responseType, @QueryParam("state") String state, @Context UriInfo uri) {
+        Caller who = caller.get().orElse(null);
+        if (who == null || who.service()) {
+            String next = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery();
+            return Response.status(302).location(UriBuilder.fromPath("/hub/login").queryParam("next", next).build()).build();
+        }
+        OAuthClientEntity client = OAuthClientEntity.findByIdentifier(clientId == null ? "" : clientId)
+                .orElseThrow(() -> new OAuthError(400, "invalid_client", "No such client: " + clientId));
+        if (redirectUri != null && !redirectUri.equals(client.redirectUri)) {
+            throw new OAuthError(400, "invalid_request", "Redirect URI does not match the client's");
+        }
+        if (!"code".equals(responseType)) {
+            throw new OAuthError(400, "unsupported_response_type", "Only response_type=code is supported");
+        }
+        UserEntity owner = client.server.user;
+        Target server = Target.server(owner.name, client.server.name, owner.groupNames());
+        if (!who.permissions().allows("access:servers", server)) {
+            throw new OAuthError(403, "access_denied",
+                    "User " + who.name() + " is not allowed to access " + owner.name + "/" + client.server.name);
+        }
+        String code = Secrets.newSecret();
+        OAuthCodeEntity stored = new OAuthCodeEntity();
+        stored.client = client;
+        stored.user = UserEntity.findByName(who.name()).orElseThrow();
+        stored.codeHash = Secrets.hash("", code);
+        stored.redirectUri = client.redirectUri;
+        stored.expiresAt = clock.instant().plus(CODE_LIFETIME);
+        stored.persist();
+        UriBuilder target = UriBuilder.fromUri(client.redirectUri).queryParam("code", code);
+        if (state != null) {
+            target.queryParam("state", state);
+        }
+        return Response.status(302).location(target.build()).build();
+    }
+
+    @POST
+    @Path("token")
+    @Public
+    @Transactional
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response token(@FormParam("client_id") String clientId, @FormParam("client_secret") String clientSecret,
+            @FormParam("grant_type") String grantType, @FormParam("code") String code,
+            @FormParam("redirect_uri") String redirectUri, @HeaderParam("Authorization") String authorization) {
+        String[] basic = basicCredentials(authorization);
+        String id = basic != null ? basic[0] : clientId == null ? "" : clientId;
+        String secret = basic != null ? basic[1] : clientSecret;
+        if (!"authorization_code".equals(grantType)) {
+            throw new OAuthError(400, "unsupported_grant_type", "Only grant_type=authorization_code is supported");
+        }
+        OAuthClientEntity client = OAuthClientEntity.findByIdentifier(id)
+                .filter(c -> secret != null && Secrets.matches(c.secretSalt, c.secretHash, secret))
+                .orElseThrow(() -> new OAuthError(401, "invalid_client", "Client authentication failed"));
+        OAuthCodeEntity grant = code == null ? null
+                : OAuthCodeEntity.<OAuthCodeEntity>find("codeHash", Secrets.hash("", code)).firstResult();
+        if (grant == null || !grant.client.id.equals(client.id)) {
+            throw new OAuthError(400, "invalid_grant", "Invalid or used authorization code");
+        }
+        grant.delete();
+        if (!clock.instant().isBefore(grant.expiresAt)) {
+            throw new OAuthError(400, "invalid_grant", "Authorization code expired");
+        }
+        if (redirectUri != null && !redirectUri.equals(grant.redirectUri)) {
+            throw new OAuthError(400, "invalid_grant", "Redirect URI does not match the authorization request");
+        }
+        TokenService.Issued issued = tokens.issue(grant.user, TokenEntity.Kind.oauth,
+                Arrays.asList(client.allowedScopes.split(" ")), "OAuth token for " + client.identifier,
+                TOKEN_LIFETIME, null, client.identifier);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", issued.secret());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", TOKEN_LIFETIME.toSeconds());
+        body.put("scope", client.allowedScopes);
+        return Response.ok(body).header("Cache-Control", "no-store").build();
+    }
+
+    /** {@code Authorization: Basic base64(id:secret)}, the other way OAuth clients authenticate. */
+    private static String[] basicCredentials(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

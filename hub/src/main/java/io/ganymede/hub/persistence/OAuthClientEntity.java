@@ -1,0 +1,46 @@
+package io.ganymede.hub.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.util.Optional;
+
+/** The OAuth client of one single-user server ({@code jupyterhub-user-<name>}). */
+@Entity
+@Table(name = "oauth_clients")
+public class OAuthClientEntity extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, unique = true)
+    public String identifier;
+
+    @ManyToOne
+    @JoinColumn(name = "server_id")
+    public ServerEntity server;
+
+    @Column(name = "secret_salt", nullable = false)
+    public String secretSalt;
+
+    @Column(name = "secret_hash", nullable = false)
+    public String secretHash;
+
+    @Column(name = "redirect_uri", nullable = false)
+    public String redirectUri;
+
+    /** Space-separated scopes that tokens issued to this client carry. */
+    @Column(name = "allowed_scopes", nullable = false)
+    public String allowedScopes;
+
+    public static Optional<OAuthClientEntity> findByIdentifier(String identifier) {
+        return find("identifier", identifier).firstResultOptional();
+    }
+}

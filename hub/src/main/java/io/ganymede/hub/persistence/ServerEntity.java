@@ -1,0 +1,61 @@
+package io.ganymede.hub.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A user's server, default ({@code name = ""}) or named. {@code url} is set only while it runs. */
+@Entity
+@Table(name = "servers")
+public class ServerEntity extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "user_id")
+    public UserEntity user;
+
+    @Column(nullable = false)
+    public String name;
+
+    /** Where the server listens (the proxy route's target); null when stopped. */
+    public String url;
+
+    public Instant started;
+
+    @Column(name = "last_activity")
+    public Instant lastActivity;
+
+    @Column(name = "user_options", nullable = false)
+    public String userOptions = "{}";
+
+    @Column(name = "spawner_state", nullable = false)
+    public String spawnerState = "{}";
+
+    @Column(name = "route_data", nullable = false)
+    public String routeData = "{}";
+
+    public boolean running() {
+        return url != null;
+    }
+
+    /** {@code alice/} for the default server, {@code alice/gpu} for a named one (scope filters). */
+    public String fullName() {
+        return user.name + "/" + name;
+    }
+
+    public void touch(Instant when) {
+        if (when != null && (lastActivity == null || when.isAfter(lastActivity))) {
+            lastActivity = when;
+        }
+    }
+}

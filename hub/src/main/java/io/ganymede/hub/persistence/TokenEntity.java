@@ -1,0 +1,75 @@
+package io.ganymede.hub.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A secret that authenticates as a user: an API token, a hub session or an OAuth access token. */
+@Entity
+@Table(name = "api_tokens")
+public class TokenEntity extends PanacheEntityBase {
+
+    /** What the token is for; sessions are never listed as API tokens. */
+    public enum Kind { api, session, oauth, server }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "user_id")
+    public UserEntity user;
+
+    /** Set for a server's own token: it dies with the server. */
+    @ManyToOne
+    @JoinColumn(name = "server_id")
+    public ServerEntity server;
+
+    @Column(nullable = false)
+    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    public Kind kind;
+
+    @Column(nullable = false)
+    public String prefix;
+
+    @Column(nullable = false)
+    public String salt;
+
+    @Column(nullable = false)
+    public String hash;
+
+    /** {@code jupyterhub} for tokens the hub issues itself, the OAuth client's id otherwise. */
+    @Column(name = "client_id", nullable = false)
+    public String clientId = "jupyterhub";
+
+    public String note;
+
+    /** Space-separated raw scopes (roles already expanded to scopes). */
+    @Column(nullable = false)
+    public String scopes;
+
+    @Column(nullable = false)
+    public Instant created;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "last_activity")
+    public Instant lastActivity;
+
+    /** JupyterHub's public token id: {@code a<number>}. */
+    public String publicId() {
+        return "a" + id;
+    }
+
+    public boolean expired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+}

@@ -1,0 +1,70 @@
+package io.ganymede.hub.scopes;
+
+import io.ganymede.hub.api.ApiException;
+import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.persistence.UserEntity;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.lang.reflect.Method;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * The one place where API authorization happens. Every method under {@code /hub/api} must say
+ * {@link NeedsScope} or {@link Public}; one that says neither is refused, so nothing can forget.
+ */
+public class ScopeFilter {
+
+    private final CurrentCaller current;
+
+    ScopeFilter(CurrentCaller current) {
+        this.current = current;
+    }
+
+    @ServerRequestFilter(priority = jakarta.ws.rs.Priorities.AUTHORIZATION)
+    public void check(ContainerRequestContext request, ResourceInfo resource) {
+        Method method = resource.getResourceMethod();
+        if (method == null || !request.getUriInfo().getPath().startsWith("/hub/api")) {
+            return;
+        }
+        if (method.isAnnotationPresent(Public.class)) {
+            return;
+        }
+        NeedsScope needs = method.getAnnotation(NeedsScope.class);
+        if (needs == null) {
+            throw new ApiException(403, "Endpoint declares no scope");
+        }
+        Caller caller = current.require();
+        if (needs.value().length == 0) {
+            return;
+        }
+        Target target = target(request.getUriInfo().getPathParameters(), needs.server());
+        for (String scope : needs.value()) {
+            boolean granted = target == null ? caller.permissions().holds(scope) : caller.permissions().allows(scope, target);
+            if (granted) {
+                return;
+            }
+        }
+        throw new ApiException(403, "Action is not authorized with current scopes; requires any of "
+                + java.util.Arrays.toString(needs.value()));
+    }
+
+    private static Target target(MultivaluedMap<String, String> params, boolean server) {
+        String user = params.getFirst("name");
+        String group = params.getFirst("group_name");
+        if (user != null) {
+            Set<String> groups = UserEntity.findByName(user).map(UserEntity::groupNames).orElse(Set.of());
+            if (server) {
+                String serverName = params.getFirst("server_name");
+                return Target.server(user, serverName == null ? "" : serverName, groups);
+            }
+            return Target.user(user, groups);
+        }
+        if (group != null) {
+            return Target.group(group);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,39 @@
+package io.ganymede.hub.spawn;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Waits until a started server answers HTTP below 500, as JupyterHub's {@code wait_up}: a server
+ * whose process runs may still take seconds to listen.
+ */
+@ApplicationScoped
+public class ReadinessProbe {
+
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(ATTEMPT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    public Uni<Void> awaitUp(String url, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(ATTEMPT_TIMEOUT).GET().build();
+        return Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .map(response -> {
+                    if (response.statusCode() >= 500) {
+                        throw new IllegalStateException("answered " + response.statusCode());
+                    }
+                    return response;
+                })
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).expireIn(timeout.toMillis())
+                .onFailure().transform(e -> new SpawnFailure(
+                        "Server at " + url + " didn't respond in " + timeout.toSeconds() + " seconds"))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,50 @@
+package io.ganymede.hub.spawn;
+
+import io.ganymede.hub.persistence.OAuthClientEntity;
+import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.tokens.Secrets;
+import io.ganymede.hub.tokens.TokenService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * A server's own API token (role {@code server}) and its OAuth client, whose secret is that token.
+ * Both are made fresh for every start and die with the server.
+ */
+@ApplicationScoped
+public class ServerCredentials {
+
+    private final TokenService tokens;
+
+    ServerCredentials(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    /** Issues the credentials for a start; returns the API token's secret. */
+    @Transactional
+    public String issue(ServerEntity server) {
+        revoke(server);
+        String user = server.user.name;
+        String secret = tokens.issue(server.user, TokenEntity.Kind.server, Roles.scopes(Roles.SERVER),
+                "Server at " + Urls.serverPrefix(user, server.name), null, server, null).secret();
+        OAuthClientEntity client = new OAuthClientEntity();
+        client.identifier = Urls.clientId(user, server.name);
+        client.server = server;
+        client.secretSalt = Secrets.newSalt();
+        client.secretHash = Secrets.hash(client.secretSalt, secret);
+        client.redirectUri = Urls.serverPrefix(user, server.name) + "oauth_callback";
+        client.allowedScopes = String.join(" ", SingleUserEnvironment.accessScopes(user, server.name));
+        client.persist();
+        return secret;
+    }
+
+    /** Removes the server's token, its OAuth client and every token that client issued. */
+    @Transactional
+    public void revoke(ServerEntity server) {
+        String clientId = Urls.clientId(server.user.name, server.name);
+        TokenEntity.delete("server = ?1 or (user = ?2 and clientId = ?3)", server, server.user, clientId);
+        OAuthClientEntity.delete("identifier", clientId);
+    }
+}

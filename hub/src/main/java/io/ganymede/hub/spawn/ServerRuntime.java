@@ -1,0 +1,69 @@
+package io.ganymede.hub.spawn;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the hub knows of one server beyond the database: whether a start or stop is in flight,
+ * and the progress events of the current start, replayed to every progress stream that joins.
+ */
+public final class ServerRuntime {
+
+    /** JupyterHub's {@code pending}: {@code spawn}, {@code stop} or null. */
+    private volatile String pending;
+    private final List<Map<String, Object>> events = new ArrayList<>();
+    private final List<MultiEmitter<? super Map<String, Object>>> listeners = new ArrayList<>();
+    private boolean finished;
+    /** Cancels the start in flight, if any. */
+    volatile Runnable cancel = () -> {};
+
+    public String pending() {
+        return pending;
+    }
+
+    void pending(String value) {
+        pending = value;
+    }
+
+    /** A new start: earlier events are forgotten. */
+    synchronized void reset() {
+        events.clear();
+        finished = false;
+    }
+
+    synchronized void emit(Map<String, Object> event, boolean last) {
+        events.add(event);
+        for (var listener : listeners) {
+            listener.emit(event);
+            if (last) {
+                listener.complete();
+            }
+        }
+        if (last) {
+            finished = true;
+            listeners.clear();
+        }
+    }
+
+    /** The events so far, then the rest as they come, ending after the final one. */
+    public Multi<Map<String, Object>> events() {
+        return Multi.createFrom().emitter(emitter -> {
+            synchronized (this) {
+                events.forEach(emitter::emit);
+                if (finished) {
+                    emitter.complete();
+                } else {
+                    listeners.add(emitter);
+                    emitter.onTermination(() -> {
+                        synchronized (this) {
+                            listeners.remove(emitter);
+                        }
+                    });
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package io.ganymede.hub.spawn;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The spawn lifecycle's settings (JupyterHub's names in brackets); comments in application.yaml. */
+@ConfigMapping(prefix = "ganymede.spawner")
+public interface SpawnConfig {
+
+    /** Which spawner runs servers: {@code local} or {@code kubernetes}. */
+    @WithDefault("local")
+    String kind();
+
+    /** Whole start, from request to running (start_timeout). */
+    @WithDefault("120s")
+    Duration startTimeout();
+
+    /** Wait for the started server to answer HTTP (http_timeout). */
+    @WithDefault("30s")
+    Duration httpTimeout();
+
+    /** How long a start or stop request waits before answering 202 (slow_spawn_timeout). */
+    @WithDefault("10s")
+    Duration slowTimeout();
+
+    /** Starts in flight at once; more are refused with 429 (concurrent_spawn_limit). 0: no limit. */
+    @WithDefault("100")
+    int concurrentSpawnLimit();
+
+    /** Whether users may have named servers (allow_named_servers). */
+    @WithDefault("true")
+    boolean allowNamedServers();
+
+    /** Named servers per user; 0: no limit (named_server_limit_per_user). */
+    @WithDefault("0")
+    int namedServerLimit();
+
+    /** Stop every server when the hub shuts down (cleanup_servers). */
+    @WithDefault("true")
+    boolean cleanupOnShutdown();
+}

@@ -1,0 +1,306 @@
+package io.ganymede.hub.spawn;
+
+import io.ganymede.hub.api.ApiException;
+import io.ganymede.hub.persistence.JsonColumns;
+import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.proxy.ProxyClient;
+import io.ganymede.hub.spawner.PollResult;
+import io.ganymede.hub.spawner.ServerHandle;
+import io.ganymede.hub.spawner.SpawnRequest;
+import io.ganymede.hub.spawner.SpawnResult;
+import io.ganymede.hub.spawner.Spawner;
+import io.ganymede.hub.spawner.SpawnerSelector;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The lifecycle around a {@link Spawner}: what JupyterHub's {@code spawn_single_user} and
+ * {@code stop_single_user} do. A start issues the server's credentials, runs the spawner within
+ * the start timeout, waits for the server to answer HTTP, adds its proxy route and records it;
+ * any failure is reported in the progress stream and cleaned up. A stop does the reverse.
+ */
+@ApplicationScoped
+public class SpawnCoordinator {
+
+    private static final Logger LOG = Logger.getLogger(SpawnCoordinator.class);
+
+    private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
+    private final SpawnerSelector spawners;
+    private final SpawnConfig config;
+    private final ServerCredentials credentials;
+    private final SingleUserEnvironment environment;
+    private final ReadinessProbe readiness;
+    private final ProxyClient proxy;
+    private final ServerSpecs specs;
+    private final Clock clock;
+
+    SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
+            SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
+            Clock clock) {
+        this.spawners = spawners;
+        this.config = config;
+        this.credentials = credentials;
+        this.environment = environment;
+        this.readiness = readiness;
+        this.proxy = proxy;
+        this.specs = specs;
+        this.clock = clock;
+    }
+
+    /** The in-memory state of a server; {@code pending} is null when nothing is in flight. */
+    public Optional<ServerRuntime> runtime(String user, String serverName) {
+        return Optional.ofNullable(runtimes.get(key(user, serverName)));
+    }
+
+    public String pending(String user, String serverName) {
+        return runtime(user, serverName).map(ServerRuntime::pending).orElse(null);
+    }
+
+    private static String key(String user, String serverName) {
+        return user + "/" + serverName;
+    }
+
+    /** How a start request went, for the API's status code. */
+    public enum Started { READY, PENDING }
+
+    /**
+     * Starts a server, answering {@link Started#READY} if it is up within the slow-spawn timeout
+     * and {@link Started#PENDING} otherwise. Must be called on a worker thread.
+     *
+     * @throws ApiException 400 when running or stopping, 404 for an unknown user, 429 over the limit
+     */
+    public Started start(String userName, String serverName, Map<String, Object> options) {
+        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
+        Uni<Void> flow;
+        // The lock covers the checks and the launch, never the wait: progress events need it too.
+        synchronized (runtime) {
+            String pending = runtime.pending();
+            if ("spawn".equals(pending)) {
+                return Started.PENDING;
+            }
+            if (pending != null) {
+                throw ApiException.badRequest(displayName(userName, serverName) + " is pending " + pending);
+            }
+            if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() >= config.concurrentSpawnLimit()) {
+                throw new ApiException(429, "Too many users trying to start right now. Try again soon.");
+            }
+            Optional<ServerHandle> running = runningHandle(userName, serverName);
+            if (running.isPresent()) {
+                PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
+                if (poll.running()) {
+                    throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
+                }
+                markStopped(userName, serverName);
+            }
+            Map<String, Object> spec = specs.resolve(userName, options);
+            Launch launch = prepare(userName, serverName, options, spec);
+            runtime.reset();
+            runtime.pending("spawn");
+            emit(runtime, 0, "Server requested");
+            flow = launch(launch, runtime).memoize().indefinitely();
+            Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
+            runtime.cancel = inFlight::cancel;
+        }
+        try {
+            flow.await().atMost(config.slowTimeout());
+            return Started.READY;
+        } catch (io.smallrye.mutiny.TimeoutException slow) {
+            return Started.PENDING;
+        } catch (SpawnFailure failed) {
+            throw new ApiException(500, failed.getMessage());
+        }
+    }
+
+    private long spawnsInFlight() {
+        return runtimes.values().stream().filter(r -> "spawn".equals(r.pending())).count();
+    }
+
+    /** What a start needs, read and written in one transaction. */
+    private record Launch(SpawnRequest request, String prefix) {}
+
+    private Launch prepare(String userName, String serverName, Map<String, Object> options, Map<String, Object> spec) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = UserEntity.findByName(userName).orElseThrow(() -> ApiException.notFound("No such user: " + userName));
+            ServerEntity server = user.server(serverName).orElseGet(() -> {
+                ServerEntity created = new ServerEntity();
+                created.user = user;
+                created.name = serverName;
+                created.persist();
+                user.servers.add(created);
+                return created;
+            });
+            server.userOptions = JsonColumns.write(options);
+            String token = credentials.issue(server);
+            Map<String, String> env = environment.build(userName, serverName, token, spec);
+            SpawnRequest request = new SpawnRequest(userName, serverName, env, options, spec, JsonColumns.strings(server.spawnerState));
+            return new Launch(request, Urls.serverPrefix(userName, serverName));
+        });
+    }
+
+    private Uni<Void> launch(Launch launch, ServerRuntime runtime) {
+        SpawnRequest request = launch.request();
+        Spawner spawner = spawners.spawner();
+        long startedAt = System.nanoTime();
+        return spawner.start(request, event -> emit(runtime, event.progress(), event.message()))
+                .ifNoItem().after(config.startTimeout()).failWith(() -> new SpawnFailure(
+                        "Spawner failed to start within " + config.startTimeout().toSeconds() + " seconds"))
+                .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
+                .call(result -> blocking(() -> recordStarted(request, result)))
+                .call(result -> {
+                    emit(runtime, 90, "Server process running; waiting for it to answer");
+                    return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout());
+                })
+                .call(result -> proxy.addRoute(launch.prefix(), result.url(), routeData(request, result)))
+                .invoke(result -> {
+                    runtime.pending(null);
+                    String url = launch.prefix();
+                    Map<String, Object> ready = new LinkedHashMap<>();
+                    ready.put("progress", 100);
+                    ready.put("ready", true);
+                    ready.put("message", "Server ready at " + url);
+                    ready.put("html_message", "Server ready at <a href=\"" + url + "\">" + url + "</a>");
+                    ready.put("url", url);
+                    runtime.emit(ready, true);
+                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(),
+                            (System.nanoTime() - startedAt) / 1_000_000);
+                })
+                .onFailure().call(failure -> {
+                    LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
+                    Map<String, Object> failed = new LinkedHashMap<>();
+                    failed.put("progress", 100);
+                    failed.put("failed", true);
+                    failed.put("message", "Spawn failed: " + failure.getMessage());
+                    return cleanUp(request.user(), request.serverName())
+                            .invoke(() -> {
+                                runtime.pending(null);
+                                runtime.emit(failed, true);
+                            });
+                })
+                .replaceWithVoid();
+    }
+
+    /** Where readiness is checked: the app's own prefix, or its root when the proxy strips it. */
+    private static String probeUrl(SpawnResult result, String prefix) {
+        boolean stripped = Boolean.TRUE.equals(result.routeData().get("strip_prefix"));
+        return result.url() + (stripped ? "/" : prefix + "api");
+    }
+
+    private static Map<String, Object> routeData(SpawnRequest request, SpawnResult result) {
+        Map<String, Object> data = new LinkedHashMap<>(result.routeData());
+        data.put("jupyterhub", true);
+        data.put("user", request.user());
+        data.put("server_name", request.serverName());
+        return data;
+    }
+
+    private Void recordStarted(SpawnRequest request, SpawnResult result) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(request.user(), request.serverName()).ifPresent(server -> {
+            server.url = result.url();
+            server.started = clock.instant();
+            server.lastActivity = server.started;
+            server.spawnerState = JsonColumns.write(result.state());
+            server.routeData = JsonColumns.write(result.routeData());
+        }));
+        return null;
+    }
+
+    /**
+     * Stops a server: waits up to the slow-stop timeout and answers whether it finished.
+     * A start in flight is cancelled first. Must be called on a worker thread.
+     *
+     * @return true when stopped, false when the stop continues in the background (202)
+     */
+    public boolean stop(String userName, String serverName) {
+        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
+        Uni<Void> flow;
+        synchronized (runtime) {
+            if ("stop".equals(runtime.pending())) {
+                return false;
+            }
+            if ("spawn".equals(runtime.pending())) {
+                runtime.cancel.run();
+                emit(runtime, 100, "Start cancelled");
+            } else if (runningHandle(userName, serverName).isEmpty()) {
+                return true;
+            }
+            runtime.pending("stop");
+            flow = cleanUp(userName, serverName)
+                    .eventually(() -> runtime.pending(null))
+                    .memoize().indefinitely();
+            flow.subscribe().with(ok -> {}, failure -> LOG.errorf(failure, "stopping %s failed", displayName(userName, serverName)));
+        }
+        try {
+            flow.await().atMost(config.slowTimeout());
+            return true;
+        } catch (io.smallrye.mutiny.TimeoutException slow) {
+            return false;
+        }
+    }
+
+    /** Removes the route, stops what the spawner runs, revokes credentials and records the stop. */
+    private Uni<Void> cleanUp(String userName, String serverName) {
+        String prefix = Urls.serverPrefix(userName, serverName);
+        ServerHandle handle = new ServerHandle(userName, serverName, storedState(userName, serverName));
+        return proxy.deleteRoute(prefix)
+                .onFailure().invoke(e -> LOG.warnf("could not remove route %s: %s", prefix, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .chain(() -> spawners.spawner().stop(handle))
+                .onFailure().invoke(e -> LOG.errorf(e, "spawner failed to stop %s", handle))
+                .onFailure().recoverWithNull()
+                .chain(() -> blocking(() -> {
+                    markStopped(userName, serverName);
+                    return null;
+                }))
+                .replaceWithVoid();
+    }
+
+    private void markStopped(String userName, String serverName) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
+            server.url = null;
+            server.started = null;
+            credentials.revoke(server);
+        }));
+    }
+
+    private Map<String, String> storedState(String userName, String serverName) {
+        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
+                .map(s -> JsonColumns.strings(s.spawnerState)).orElse(Map.of()));
+    }
+
+    private Optional<ServerHandle> runningHandle(String userName, String serverName) {
+        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
+                .filter(ServerEntity::running)
+                .map(s -> new ServerHandle(userName, serverName, JsonColumns.strings(s.spawnerState))));
+    }
+
+    private static Optional<ServerEntity> findServer(String userName, String serverName) {
+        return ServerEntity.find("user.name = ?1 and name = ?2", userName, serverName).firstResultOptional();
+    }
+
+    private static void emit(ServerRuntime runtime, int progress, String message) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("progress", progress);
+        event.put("message", message);
+        runtime.emit(event, false);
+    }
+
+    private static String displayName(String user, String serverName) {
+        return serverName.isEmpty() ? user + "'s server" : user + "'s server " + serverName;
+    }
+
+    private static <T> Uni<T> blocking(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+}

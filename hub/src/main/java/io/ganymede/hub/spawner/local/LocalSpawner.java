@@ -1,0 +1,178 @@
+package io.ganymede.hub.spawner.local;
+
+import io.ganymede.hub.spawner.PollResult;
+import io.ganymede.hub.spawner.ProgressEvent;
+import io.ganymede.hub.spawner.ServerHandle;
+import io.ganymede.hub.spawner.SpawnRequest;
+import io.ganymede.hub.spawner.SpawnResult;
+import io.ganymede.hub.spawner.Spawner;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs each server as a process on this machine, listening on a free loopback port: for
+ * development and end-to-end tests. Processes are found again after a hub restart by their pid
+ * and start time, so a recycled pid is never mistaken for a server.
+ */
+@ApplicationScoped
+public class LocalSpawner implements Spawner {
+
+    private static final Logger LOG = Logger.getLogger(LocalSpawner.class);
+
+    private final LocalSpawnerConfig config;
+    /** Processes this hub started, by pid: exit codes are only known for these. */
+    private final Map<Long, Process> children = new ConcurrentHashMap<>();
+
+    LocalSpawner(LocalSpawnerConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    @Override
+    public Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress) {
+        return Uni.createFrom().item(() -> launch(request, progress))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private SpawnResult launch(SpawnRequest request, Consumer<ProgressEvent> progress) {
+        try {
+            int port = freePort();
+            Path dir = serverDir(request.user(), request.serverName());
+            Files.createDirectories(dir);
+            Path log = dir.resolve("server.log");
+            List<String> command = new ArrayList<>(config.cmd());
+            config.args().ifPresent(command::addAll);
+            command.add("--ip=127.0.0.1");
+            command.add("--port=" + port);
+            if ("root".equals(System.getProperty("user.name")) && isJupyterCommand(command)) {
+                // Jupyter refuses to run as root without it; the hub only runs as root in containers and CI.
+                command.add("--allow-root");
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Map<String, String> env = builder.environment();
+            Map<String, String> inherited = new HashMap<>(env);
+            env.clear();
+            for (String key : config.envKeep()) {
+                Optional.ofNullable(inherited.get(key)).ifPresent(v -> env.put(key, v));
+            }
+            env.put("HOME", dir.toAbsolutePath().toString());
+            env.putAll(request.environment());
+            String prefix = request.environment().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/");
+            env.put("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + port + prefix);
+            progress.accept(new ProgressEvent(20, "Starting " + command.get(0) + " on port " + port));
+            Process process = builder.start();
+            long pid = process.pid();
+            children.put(pid, process);
+            process.onExit().thenRun(() -> LOG.infof("server %s (pid %d) exited with %d",
+                    request.displayName(), pid, process.exitValue()));
+            Map<String, String> state = Map.of(
+                    "pid", String.valueOf(pid),
+                    "port", String.valueOf(port),
+                    "started", process.info().startInstant().map(Instant::toString).orElse(""),
+                    "log", log.toAbsolutePath().toString());
+            LOG.infof("started %s for %s (pid %d, port %d, log %s)", command.get(0), request.displayName(), pid, port, log);
+            return new SpawnResult("http://127.0.0.1:" + port, state, Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start " + config.cmd().get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isJupyterCommand(List<String> command) {
+        return command.stream().anyMatch(part -> part.contains("jupyter"));
+    }
+
+    @Override
+    public Uni<Void> stop(ServerHandle server) {
+        return Uni.createFrom().<Void>item(() -> {
+            find(server.state()).ifPresent(this::terminate);
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private void terminate(ProcessHandle handle) {
+        List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
+        tree.add(handle);
+        tree.forEach(ProcessHandle::destroy);
+        try {
+            handle.onExit().get(config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timeout) {
+            LOG.warnf("pid %d did not exit within %s; killing it", handle.pid(), config.stopGrace());
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+        children.remove(handle.pid());
+    }
+
+    @Override
+    public Uni<PollResult> poll(ServerHandle server) {
+        return Uni.createFrom().item(() -> {
+            Process child = pid(server.state()).map(children::get).orElse(null);
+            if (child != null && !child.isAlive()) {
+                return PollResult.stopped(child.exitValue(), "process exited with status " + child.exitValue());
+            }
+            return find(server.state()).isPresent()
+                    ? PollResult.isRunning()
+                    : PollResult.stopped(null, "process is gone");
+        });
+    }
+
+    /** The live process the state describes, if it is still the same process (pid and start time). */
+    private Optional<ProcessHandle> find(Map<String, String> state) {
+        return pid(state).flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(handle -> {
+                    String started = state.getOrDefault("started", "");
+                    return started.isEmpty() || handle.info().startInstant().map(Instant::toString).orElse("").equals(started);
+                });
+    }
+
+    private static Optional<Long> pid(Map<String, String> state) {
+        try {
+            return Optional.ofNullable(state.get("pid")).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path serverDir(String user, String serverName) {
+        String name = serverName.isEmpty() ? user : user + "--" + serverName;
+        // File names: keep what is safe, escape the rest, so two users never share a folder.
+        StringBuilder safe = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (Character.isLetterOrDigit(c) || c == '-' || c == '_' || (c == '.' && safe.length() > 0)) {
+                safe.append(c);
+            } else {
+                safe.append('%').append(String.format("%02x", (int) c));
+            }
+        }
+        return Path.of(config.root()).resolve(safe.toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.ganymede.hub.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Random secrets and their salted hashes; hashes are compared in constant time. */
+public final class Secrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Secrets() {}
+
+    /** 32 random bytes, URL-safe: 256 bits, so a single salted SHA-256 round is enough to store it. */
+    public static String newSecret() {
+        return random(32);
+    }
+
+    public static String newSalt() {
+        return random(16);
+    }
+
+    private static String random(int bytes) {
+        byte[] buffer = new byte[bytes];
+        RANDOM.nextBytes(buffer);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+    }
+
+    public static String hash(String salt, String secret) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(salt.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean matches(String salt, String expectedHash, String secret) {
+        return MessageDigest.isEqual(
+                expectedHash.getBytes(StandardCharsets.US_ASCII),
+                hash(salt, secret).getBytes(StandardCharsets.US_ASCII));
+    }
+}
