@@ -55,7 +55,8 @@ public final class Main {
                 String.valueOf(server.apiPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // exiting anyway
             }
