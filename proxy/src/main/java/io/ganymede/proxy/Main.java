@@ -39,7 +39,7 @@ public final class Main {
             Files.writeString(Path.of(cli.pidFile()), ProcessHandle.current().pid() + "\n");
         }
         int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2)
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops).setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         ProxyServer server;
         try {

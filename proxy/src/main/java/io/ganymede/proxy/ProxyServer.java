@@ -24,8 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProxyServer {
 
     private static final int MAX_HEADER_BYTES = 64 * 1024;
-    /** Connections per target and event loop; idle WebSockets leave the pool, so this bounds HTTP only. */
+    /** Keep-alive connections per target and event loop for plain HTTP. */
     private static final int POOL_SIZE_PER_TARGET = 512;
+    /**
+     * A tunnelled WebSocket keeps its pool slot for its whole life, so upgrades get a client of their
+     * own whose bound is only a guard; otherwise a few hundred open kernels would starve a target.
+     */
+    private static final int WEBSOCKETS_PER_TARGET = 1_000_000;
 
     private final Vertx vertx;
     private final RouteTable routes;
@@ -112,15 +117,14 @@ public final class ProxyServer {
         @Override
         public void start(Promise<Void> started) {
             HttpClient client = vertx.httpClientBuilder()
-                    .with(new HttpClientOptions()
-                            .setKeepAlive(true)
-                            .setKeepAliveTimeout((int) Math.max(1, options.keepAliveTimeout().toSeconds()))
-                            .setConnectTimeout((int) options.connectTimeout().toMillis())
-                            .setMaxHeaderSize(MAX_HEADER_BYTES)
-                            .setMaxInitialLineLength(MAX_HEADER_BYTES)
-                            .setTcpNoDelay(true)
-                            .setDecompressionSupported(false))
+                    .with(clientOptions(options).setKeepAlive(true)
+                            .setKeepAliveTimeout((int) Math.max(1, options.keepAliveTimeout().toSeconds())))
                     .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE_PER_TARGET))
+                    .build();
+            HttpClient upgrades = vertx.httpClientBuilder()
+                    // keep-alive off would send "Connection: close" and spoil the upgrade
+                    .with(clientOptions(options).setKeepAlive(true))
+                    .with(new PoolOptions().setHttp1MaxSize(WEBSOCKETS_PER_TARGET))
                     .build();
             HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                     .setHost(bindAddress(options.ip()))
@@ -130,12 +134,21 @@ public final class ProxyServer {
                     .setHandle100ContinueAutomatically(true)
                     .setTcpNoDelay(true)
                     .setCompressionSupported(false));
-            server.requestHandler(new PublicHandler(routes, client, options, metrics))
+            server.requestHandler(new PublicHandler(routes, client, upgrades, options, metrics))
                     .listen()
                     .onSuccess(s -> boundPort.set(s.actualPort()))
                     .<Void>mapEmpty()
                     .onComplete(started);
         }
+    }
+
+    private static HttpClientOptions clientOptions(ProxyOptions options) {
+        return new HttpClientOptions()
+                .setConnectTimeout((int) options.connectTimeout().toMillis())
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setMaxInitialLineLength(MAX_HEADER_BYTES)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false);
     }
 
     private static final class ApiVerticle extends AbstractVerticle {

@@ -22,13 +22,17 @@ public final class PublicHandler implements Handler<HttpServerRequest> {
     private final HttpForwarder http;
     private final WebSocketForwarder webSockets;
 
-    /** One per event loop, with that loop's own client so target connections stay on its thread. */
-    public PublicHandler(RouteTable routes, HttpClient client, ProxyOptions options, ProxyMetrics metrics) {
+    /**
+     * One per event loop, with that loop's own clients so target connections stay on its thread:
+     * {@code client} pools keep-alive HTTP connections, {@code upgrades} opens WebSocket tunnels.
+     */
+    public PublicHandler(RouteTable routes, HttpClient client, HttpClient upgrades, ProxyOptions options,
+                         ProxyMetrics metrics) {
         this.routes = routes;
         this.metrics = metrics;
         this.errors = new ErrorPages(client, options.errorTarget(), metrics);
         this.http = new HttpForwarder(client, options, metrics, errors);
-        this.webSockets = new WebSocketForwarder(client, options, metrics, errors, http);
+        this.webSockets = new WebSocketForwarder(upgrades, options, metrics, errors, http);
     }
 
     @Override

@@ -113,6 +113,33 @@ class WebSocketForwardingTest {
     }
 
     @Test
+    void manyOpenWebSocketsToOneTargetDoNotExhaustItsConnectionPool() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            int port = echoBackend(fx, seen);
+            fx.addRoute("/user/many", "{\"target\": \"http://127.0.0.1:" + port + "\"}");
+            var client = fx.vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(2000));
+            List<WebSocket> open = new java.util.ArrayList<>();
+            // More than the HTTP keep-alive pool holds per target on both event loops (2 x 512).
+            for (int batch = 0; batch < 12; batch++) {
+                List<io.vertx.core.Future<WebSocket>> pending = new java.util.ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    pending.add(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                            .setPort(fx.proxy.publicPort()).setURI("/user/many/ws")));
+                }
+                ProxyFixture.await(io.vertx.core.Future.all(pending));
+                pending.forEach(f -> open.add(f.result()));
+            }
+            assertEquals(1200, open.size());
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket last = connect(fx, "/user/many/ws", received);
+            assertEquals("hello", received.poll(5, TimeUnit.SECONDS));
+            last.writeTextMessage("and one more");
+            assertEquals("AND ONE MORE", received.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void upgradeToADownTargetIs503AndToAnUnknownRoute404() {
         try (ProxyFixture fx = new ProxyFixture()) {
             fx.addRoute("/user/down", "{\"target\": \"http://127.0.0.1:" + HttpForwardingTest.closedPort() + "\"}");
