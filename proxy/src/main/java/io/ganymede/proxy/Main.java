@@ -50,9 +50,9 @@ public final class Main {
             System.exit(1);
             return;
         }
-        log.log(Level.INFO, "Proxying http://{0}:{1} (default target {2}); REST API at http://{3}:{4}/api/routes",
+        log.log(Level.INFO, "Proxying http://{0}:{1} (default target {2}); REST API at http://{3}:{4}/api/routes; {5}",
                 options.ip(), String.valueOf(server.publicPort()), options.defaultTarget(), options.apiIp(),
-                String.valueOf(server.apiPort()));
+                String.valueOf(server.apiPort()), vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

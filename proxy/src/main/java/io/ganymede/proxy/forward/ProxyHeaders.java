@@ -4,6 +4,8 @@ import io.ganymede.proxy.routing.Route;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +25,10 @@ final class ProxyHeaders {
 
     static void toTarget(HttpServerRequest request, MultiMap out, Route route, boolean upgrade, boolean xForward) {
         MultiMap in = request.headers();
-        String connection = in.get("connection");
+        List<String> connection = connectionTokens(in.get("connection"));
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(name) && !namedIn(connection, name)) {
+            if (!NOT_FORWARDED.contains(name) && !connection.contains(name)) {
                 out.add(header.getKey(), header.getValue());
             }
         }
@@ -88,10 +90,10 @@ final class ProxyHeaders {
     }
 
     static void toClient(MultiMap in, MultiMap out, Route route, HttpServerRequest request, boolean upgrade) {
-        String connection = in.get("connection");
+        List<String> connection = connectionTokens(in.get("connection"));
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            boolean hop = NOT_FORWARDED.contains(name) || namedIn(connection, name);
+            boolean hop = NOT_FORWARDED.contains(name) || connection.contains(name);
             if (!hop || (upgrade && (name.equals("connection") || name.equals("upgrade")))) {
                 out.add(header.getKey(), header.getValue());
             }
@@ -106,15 +108,18 @@ final class ProxyHeaders {
         }
     }
 
-    private static boolean namedIn(String connection, String lowerName) {
-        if (connection == null) {
-            return false;
+    /** Header names listed in Connection are hop-by-hop too (RFC 9110 7.6.1), lower-cased. */
+    private static List<String> connectionTokens(String connection) {
+        if (connection == null || connection.isEmpty()) {
+            return List.of();
         }
+        if (connection.indexOf(',') < 0) {
+            return List.of(connection.trim().toLowerCase(Locale.ROOT));
+        }
+        List<String> tokens = new ArrayList<>(4);
         for (String token : connection.split(",")) {
-            if (token.trim().equalsIgnoreCase(lowerName)) {
-                return true;
-            }
+            tokens.add(token.trim().toLowerCase(Locale.ROOT));
         }
-        return false;
+        return tokens;
     }
 }
