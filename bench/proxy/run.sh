@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Side-by-side proxy benchmark on this machine, loopback only, bounded in time (about 5 minutes):
+# nginx as the backend; wrk direct, through Ganymede, through configurable-http-proxy 5.x and
+# through nginx as a keep-alive reverse proxy; WebSocket echo round trips; resident memory with
+# 10,000 routes and with 5,000 idle WebSockets. Prints a Markdown table (also saved under bench/.work).
+#
+# Needs: mvn -B -pl proxy package -DskipTests; npm install --prefix bench/.work/chp configurable-http-proxy;
+#        Debian packages nginx-light and wrk.
+# Knobs: DURATION (s per wrk run, default 10), CONNECTIONS (default 50), WS_CONNECTIONS (default 50),
+#        IDLE_WS (default 5000), ROUTES (default 10000).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$root/bench/.work/proxy-run"
+jar="$(ls "$root"/proxy/target/ganymede-proxy-*-all.jar | head -n 1)"
+chp="$root/bench/.work/chp/node_modules/configurable-http-proxy/bin/configurable-http-proxy"
+[ -f "$jar" ] || { echo "build first: mvn -B -pl proxy package -DskipTests" >&2; exit 1; }
+[ -f "$chp" ] || { echo "install CHP first: npm install --prefix bench/.work/chp configurable-http-proxy" >&2; exit 1; }
+DURATION="${DURATION:-10}"; CONNECTIONS="${CONNECTIONS:-50}"; WS_CONNECTIONS="${WS_CONNECTIONS:-50}"
+IDLE_WS="${IDLE_WS:-5000}"; ROUTES="${ROUTES:-10000}"
+BACKEND=18080 NGINX_PROXY=18081 WS_BACKEND=18090 G_PORT=18000 G_API=18001 C_PORT=18100 C_API=18101
+export CONFIGPROXY_AUTH_TOKEN=bench-token
+ulimit -n "$(ulimit -Hn)"  # 5,000 WebSockets through a proxy hold 10,000 sockets
+rm -rf "$work"; mkdir -p "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+bench_tool() { timeout 300 java -Xss512k -cp "$jar" "$root/bench/proxy/ProxyBench.java" "$@"; }
+wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; exit 1; }
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream backend { server 127.0.0.1:$BACKEND; keepalive 64; }
+  server { listen 127.0.0.1:$BACKEND; location / { return 200 "ok\n"; } }
+  server {
+    listen 127.0.0.1:$NGINX_PROXY;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' & pids+=($!)
+bench_tool echo $WS_BACKEND > "$work/echo.log" 2>&1 & pids+=($!)
+
+start_ganymede() {
+  GANYMEDE_PROXY_JAVA_OPTS="${GANYMEDE_PROXY_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}" \
+    "$root/proxy/bin/ganymede-proxy" --port $G_PORT --api-port $G_API --default-target "http://127.0.0.1:$BACKEND" \
+    --log-level warn > "$work/ganymede.log" 2>&1 &
+  gpid=$!; pids+=($gpid); wait_port $G_PORT; wait_port $G_API
+}
+start_chp() {
+  node "$chp" --ip 127.0.0.1 --port $C_PORT --api-port $C_API --default-target "http://127.0.0.1:$BACKEND" \
+    --log-level warn > "$work/chp.log" 2>&1 &
+  cpid=$!; pids+=($cpid); wait_port $C_PORT; wait_port $C_API
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+add_ws_route() {
+  curl -sf -X POST -H "Authorization: token $CONFIGPROXY_AUTH_TOKEN" -d "{\"target\": \"http://127.0.0.1:$WS_BACKEND\"}" \
+    "http://127.0.0.1:$1/api/routes/ws" > /dev/null
+}
+
+wait_port $BACKEND; wait_port $NGINX_PROXY; wait_port $WS_BACKEND
+start_ganymede; start_chp
+add_ws_route $G_API; add_ws_route $C_API
+
+# --- HTTP: small GETs at fixed concurrency
+run_wrk() { # name port
+  wrk -t1 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$2/hello" > /dev/null   # warm-up (JIT, pools)
+  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/hello" > "$work/wrk-$1.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$1.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$work/wrk-$1.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$work/wrk-$1.txt")
+  errs=$(awk '/Non-2xx|Socket errors/ {print}' "$work/wrk-$1.txt" | tr '\n' ' ')
+  echo "$1 $rps $p50 $p99 ${errs:-none}" >> "$work/http.txt"
+}
+: > "$work/http.txt"
+run_wrk direct $BACKEND
+run_wrk ganymede $G_PORT
+run_wrk chp $C_PORT
+run_wrk nginx-proxy $NGINX_PROXY
+
+# --- WebSocket echo round trips
+ws_rate() { bench_tool rate "$2" /ws/echo "$WS_CONNECTIONS" "$DURATION" 2>> "$work/rate.log" | awk -v n="$1" '/^rate/ {print n, $2}' >> "$work/ws.txt"; }
+: > "$work/ws.txt"
+ws_rate direct $WS_BACKEND
+bench_tool rate $G_PORT /ws/echo "$WS_CONNECTIONS" 3 > /dev/null 2>> "$work/rate.log"  # warm-up
+ws_rate ganymede $G_PORT
+ws_rate chp $C_PORT
+
+# --- Memory: fresh processes, then ROUTES routes, then IDLE_WS idle WebSockets on top
+stop $gpid; stop $cpid
+start_ganymede; start_chp
+sleep 2
+echo "ganymede start $(rss_mib $gpid)" > "$work/mem.txt"; echo "chp start $(rss_mib $cpid)" >> "$work/mem.txt"
+for name in ganymede chp; do
+  if [ $name = ganymede ]; then api=$G_API; port=$G_PORT; pid=$gpid; else api=$C_API; port=$C_PORT; pid=$cpid; fi
+  add_ws_route $api
+  bench_tool routes $api "$CONFIGPROXY_AUTH_TOKEN" "$ROUTES" "http://127.0.0.1:$BACKEND" > /dev/null
+  # a little traffic to every tenth route, so the table is not only written but read
+  for i in $(seq 0 1000 $((ROUTES - 1))); do curl -s -o /dev/null "http://127.0.0.1:$port/user/u$i/x"; done
+  sleep 2
+  echo "$name routes $(rss_mib $pid)" >> "$work/mem.txt"
+  fifo="$work/idle-$name.fifo"; mkfifo "$fifo"
+  bench_tool idle $port /ws/idle "$IDLE_WS" < "$fifo" > "$work/idle-$name.log" 2>&1 & holder=$!
+  exec 7>"$fifo"
+  for _ in $(seq 1 600); do grep -q '^open' "$work/idle-$name.log" && break; kill -0 $holder 2>/dev/null || break; sleep 0.5; done
+  grep -q '^open' "$work/idle-$name.log" || { echo "idle WebSockets failed for $name:"; cat "$work/idle-$name.log"; exit 1; }
+  sleep 3
+  echo "$name websockets $(rss_mib $pid)" >> "$work/mem.txt"
+  exec 7>&-; wait $holder || true
+done
+
+# --- Report
+val() { awk -v n="$1" -v c="$2" '$1==n {print $c}' "$3"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+{
+  echo "Machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM; $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s, GET /hello (backend: nginx return 200); WebSocket: $WS_CONNECTIONS connections ping-pong ${DURATION}s"
+  echo
+  echo "| path | requests/s | p50 | p99 | errors |"
+  echo "|---|---:|---:|---:|---|"
+  while read -r n rps p50 p99 errs; do echo "| $n | $rps | $p50 | $p99 | $errs |"; done < "$work/http.txt"
+  echo
+  echo "| WebSocket echo | round trips/s |"
+  echo "|---|---:|"
+  while read -r n r; do echo "| $n | $r |"; done < "$work/ws.txt"
+  echo
+  echo "| resident memory (MiB) | Ganymede | CHP |"
+  echo "|---|---:|---:|"
+  echo "| fresh | $(val ganymede 3 "$work/mem.txt" | head -1) | $(val chp 3 "$work/mem.txt" | head -1) |"
+  echo "| $ROUTES routes | $(awk '$1=="ganymede" && $2=="routes" {print $3}' "$work/mem.txt") | $(awk '$1=="chp" && $2=="routes" {print $3}' "$work/mem.txt") |"
+  echo "| + $IDLE_WS idle WebSockets | $(awk '$1=="ganymede" && $2=="websockets" {print $3}' "$work/mem.txt") | $(awk '$1=="chp" && $2=="websockets" {print $3}' "$work/mem.txt") |"
+  echo
+  g=$(val ganymede 2 "$work/http.txt"); c=$(val chp 2 "$work/http.txt"); n=$(val nginx-proxy 2 "$work/http.txt")
+  gw=$(val ganymede 2 "$work/ws.txt"); cw=$(val chp 2 "$work/ws.txt")
+  gr=$(awk '$1=="ganymede" && $2=="routes" {print $3}' "$work/mem.txt"); cr=$(awk '$1=="chp" && $2=="routes" {print $3}' "$work/mem.txt")
+  gi=$(awk '$1=="ganymede" && $2=="websockets" {print $3}' "$work/mem.txt"); ci=$(awk '$1=="chp" && $2=="websockets" {print $3}' "$work/mem.txt")
+  echo "Ratios: HTTP Ganymede/CHP $(ratio "$g" "$c") (target >= 5), Ganymede/nginx-proxy $(ratio "$g" "$n") (target >= 0.8);" \
+       "WebSocket Ganymede/CHP $(ratio "$gw" "$cw") (target >= 2); memory Ganymede/CHP with routes $(ratio "$gr" "$cr")," \
+       "with idle WebSockets $(ratio "$gi" "$ci") (target <= 0.5)"
+} | tee "$work/results.md"

@@ -1,0 +1,94 @@
+package io.ganymede.proxy.forward;
+
+import io.ganymede.proxy.ProxyOptions;
+import io.ganymede.proxy.metrics.ProxyMetrics;
+import io.ganymede.proxy.metrics.ProxyMetrics.ErrorKind;
+import io.ganymede.proxy.routing.Route;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Forwards WebSocket upgrades as a tunnel: the handshake goes to the target unchanged (so
+ * subprotocols and extensions are negotiated end to end), then the two sockets are spliced and
+ * frames pass through as bytes, with back-pressure, never decoded.
+ */
+final class WebSocketForwarder {
+
+    private final HttpClient client;
+    private final ProxyOptions options;
+    private final ProxyMetrics metrics;
+    private final ErrorPages errors;
+    private final HttpForwarder http;
+
+    WebSocketForwarder(HttpClient client, ProxyOptions options, ProxyMetrics metrics, ErrorPages errors,
+                       HttpForwarder http) {
+        this.client = client;
+        this.options = options;
+        this.metrics = metrics;
+        this.errors = errors;
+        this.http = http;
+    }
+
+    void forward(HttpServerRequest request, Route route, String uri) {
+        request.pause();
+        client.request(HttpForwarder.requestTo(route.target(), request.method(), uri, options)).onComplete(connected -> {
+            if (connected.failed()) {
+                errors.fail(request, 503, ErrorKind.CONNECT, connected.cause());
+                return;
+            }
+            HttpClientRequest out = connected.result();
+            HostAndPort authority = request.authority();
+            if (authority != null) {
+                out.authority(authority);
+            }
+            ProxyHeaders.toTarget(request, out.headers(), route, true, options.xForward());
+            out.exceptionHandler(ignored -> { });
+            request.response().closeHandler(gone -> out.reset());
+            out.connect().onComplete(answer -> {
+                if (answer.failed()) {
+                    boolean timedOut = answer.cause() instanceof TimeoutException;
+                    errors.fail(request, timedOut ? 504 : 503, timedOut ? ErrorKind.TIMEOUT : ErrorKind.RESET,
+                            answer.cause());
+                } else if (answer.result().statusCode() != 101) {
+                    http.relay(request, out, route, answer);
+                } else {
+                    splice(request, route, answer.result());
+                }
+            });
+        });
+    }
+
+    private void splice(HttpServerRequest request, Route route, HttpClientResponse answer) {
+        NetSocket target = answer.netSocket();
+        // Hold what the target sends right after the handshake until the client side is ready.
+        target.pause();
+        HttpServerResponse response = request.response();
+        response.setStatusCode(101);
+        ProxyHeaders.toClient(answer.headers(), response.headers(), route, request, true);
+        metrics.response(101);
+        route.touch();
+        request.toNetSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                target.close();
+                return;
+            }
+            NetSocket client = upgraded.result();
+            metrics.webSocketOpened();
+            client.closeHandler(closed -> {
+                metrics.webSocketClosed();
+                target.close();
+            });
+            target.closeHandler(closed -> client.close());
+            client.exceptionHandler(broken -> client.close());
+            target.exceptionHandler(broken -> target.close());
+            Pump.start(client, target, route, metrics.bytesFromClients(), end -> target.close());
+            Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
+        });
+    }
+}
