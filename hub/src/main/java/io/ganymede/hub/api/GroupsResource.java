@@ -27,7 +27,7 @@ import java.util.Map;
 
 /** {@code /hub/api/groups}: JupyterHub's group endpoints. */
 @Path("/hub/api/groups")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, Pages.MEDIA_TYPE})
 public class GroupsResource {
 
     private final CurrentCaller caller;

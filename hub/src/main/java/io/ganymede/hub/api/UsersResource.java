@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 
 /** {@code /hub/api/users}: JupyterHub's user endpoints. */
 @Path("/hub/api/users")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, Pages.MEDIA_TYPE})
 public class UsersResource {
 
     private final CurrentCaller caller;

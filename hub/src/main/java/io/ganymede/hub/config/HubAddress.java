@@ -1,9 +1,10 @@
 package io.ganymede.hub.config;
 
 import io.quarkus.vertx.http.HttpServerStart;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where servers and the proxy reach the hub: {@code ganymede.hub.internal-url} when set, otherwise
@@ -12,19 +13,18 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class HubAddress {
 
-    /** Observers of {@link HttpServerStart} that need the address run after this priority. */
-    public static final int RESOLVED = 1;
-
     private final HubConfig config;
+    private final CountDownLatch resolved = new CountDownLatch(1);
     private volatile String internalUrl;
 
     HubAddress(HubConfig config) {
         this.config = config;
     }
 
-    void resolve(@Observes @Priority(RESOLVED) HttpServerStart start) {
+    void resolve(@ObservesAsync HttpServerStart start) {
         internalUrl = config.hub().internalUrl()
                 .orElse("http://" + loopbackIfWildcard(start.options().getHost()) + ":" + start.options().getPort());
+        resolved.countDown();
     }
 
     private static String loopbackIfWildcard(String host) {
@@ -33,10 +33,15 @@ public class HubAddress {
 
     /** The hub's URL without trailing slash, e.g. {@code http://127.0.0.1:8081}. */
     public String internalUrl() {
-        String url = internalUrl;
-        if (url == null) {
-            throw new IllegalStateException("the hub's HTTP server has not started yet");
+        try {
+            // Quarkus announces the bound address asynchronously, moments after it listens.
+            if (!resolved.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the hub's HTTP server has not started");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        return url.replaceAll("/+$", "");
+        return internalUrl.replaceAll("/+$", "");
     }
 }

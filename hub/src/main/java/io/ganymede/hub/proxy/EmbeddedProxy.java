@@ -1,40 +1,36 @@
 package io.ganymede.hub.proxy;
 
-import io.ganymede.hub.config.HubAddress;
 import io.ganymede.proxy.ProxyOptions;
 import io.ganymede.proxy.ProxyServer;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The embedded default: the proxy runs inside the hub's JVM, on the hub's Vert.x, with the hub
- * as its default target, so one process serves everything on the public port.
+ * The embedded default: the proxy runs inside the hub's JVM, on the hub's Vert.x, so one process
+ * serves everything on the public port.
  */
 @ApplicationScoped
 public class EmbeddedProxy {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedProxy.class);
-    /** After the hub's address is known, before anything that talks to the proxy at startup. */
-    public static final int STARTED = 10;
 
     private final ProxyConfig config;
-    private final HubAddress hub;
+
     private final ProxyToken token;
     private volatile ProxyServer server;
 
-    EmbeddedProxy(ProxyConfig config, HubAddress hub, ProxyToken token) {
+    EmbeddedProxy(ProxyConfig config, ProxyToken token) {
         this.config = config;
-        this.hub = hub;
         this.token = token;
     }
 
-    void start(@Observes @Priority(STARTED) HttpServerStart event, Vertx vertx) throws Exception {
+    /** Routes, the hub's own included, are added through the proxy's API like for an external proxy. */
+    void start(@Observes StartupEvent event, Vertx vertx) throws Exception {
         if (!config.embedded()) {
             return;
         }
@@ -43,8 +39,7 @@ public class EmbeddedProxy {
                 .withPort(config.publicPort())
                 .withApiIp(config.apiIp())
                 .withApiPort(config.apiPort())
-                .withAuthToken(token.value())
-                .withDefaultTarget(hub.internalUrl());
+                .withAuthToken(token.value());
         server = ProxyServer.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("proxy listening on http://%s:%d (API on %s:%d)", config.publicIp(), server.publicPort(),
                 config.apiIp(), server.apiPort());

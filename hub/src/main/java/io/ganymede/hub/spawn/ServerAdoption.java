@@ -9,9 +9,9 @@ import io.ganymede.hub.spawner.SpawnerSelector;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerStart;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -39,7 +39,8 @@ public class ServerAdoption {
         this.config = config;
     }
 
-    void adopt(@Observes @Priority(100) HttpServerStart event) {
+    /** Once the hub listens: servers and routes refer to its address. */
+    void adopt(@ObservesAsync HttpServerStart event) {
         for (ServerHandle handle : recorded()) {
             PollResult poll = spawners.spawner().poll(handle).await().atMost(POLL_TIMEOUT);
             if (poll.running()) {
