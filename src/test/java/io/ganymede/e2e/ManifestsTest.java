@@ -364,6 +364,34 @@ class ManifestsTest {
         assertFalse(metadataInBase, "the base must not open the metadata server to users' servers");
     }
 
+    @Test
+    void grafanaDashboardQueriesJupyterHubAndProxyMetrics() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(K8S.resolve("observability/grafana-dashboard.json").toFile());
+        Set<Integer> ids = new TreeSet<>();
+        Set<String> exprs = new TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertTrue(ids.add(panel.path("id").asInt()), "duplicate panel id " + panel.path("id"));
+            if (panel.path("type").asText().equals("row")) {
+                continue;
+            }
+            assertFalse(panel.path("targets").isEmpty(), "panel " + panel.path("title") + " has no query");
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                assertFalse(expr.isBlank(), "panel " + panel.path("title") + " has an empty query");
+                assertEquals("${datasource}", target.at("/datasource/uid").asText(),
+                        "panel " + panel.path("title") + " must use the dashboard's data source variable");
+                exprs.add(expr);
+            }
+        }
+        String all = String.join("\n", exprs);
+        for (String metric : List.of("jupyterhub_total_users", "jupyterhub_running_servers", "jupyterhub_active_users",
+                "jupyterhub_server_spawn_duration_seconds_bucket", "jupyterhub_request_duration_seconds",
+                "ganymede_proxy_http_requests_total", "ganymede_proxy_responses_total", "ganymede_proxy_errors_total",
+                "ganymede_proxy_websockets_open")) {
+            assertTrue(all.contains(metric), "the dashboard does not chart " + metric);
+        }
+    }
+
     // ---- rendering -------------------------------------------------------------------------
 
     private static String findKubectl() {
@@ -373,8 +401,8 @@ class ManifestsTest {
                 return candidate.toString();
             }
         }
-        fail("kubectl is not on PATH: ManifestsTest renders k8s/ with `kubectl kustomize` (no cluster needed). "
-                + "Install kubectl (e.g. the Debian package kubernetes-client, or Kubernetes' own package) and rerun.");
+        fail("kubectl is not on PATH: ManifestsTest renders k8s/ with `kubectl kustomize` (offline, no cluster). "
+                + "Install kubectl (any release with kustomize v5) and rerun.");
         return null;
     }
 
