@@ -317,7 +317,8 @@ class ManifestsTest {
 
     @Test
     void usersServersAreReachedOnlyByTheProxyAndHubAndNeverReachEachOther() {
-        Map<String, String> userPod = Map.of("component", "singleuser-server",
+        // The labels a user's pod has (and app.kubernetes.io/name, which a spawner may add).
+        Map<String, String> userPod = Map.of("component", "singleuser-server", "app.kubernetes.io/name", "ganymede",
                 "app.kubernetes.io/managed-by", "ganymede", "hub.jupyter.org/username", "alice");
         RENDERED.forEach((variant, objects) -> {
             List<JsonNode> policies = objects.stream().filter(o -> kind(o).equals("NetworkPolicy"))
