@@ -365,6 +365,51 @@ class ManifestsTest {
         assertFalse(metadataInBase, "the base must not open the metadata server to users' servers");
     }
 
+    /** Kubernetes' own kinds, read into fabric8's typed model, which keeps unknown fields aside. */
+    private static final Map<String, Class<?>> BUILT_IN_KINDS = Map.ofEntries(
+            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
+            Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
+            Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+            Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+            Map.entry("v1/PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class),
+            Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+                    io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            Map.entry("networking.k8s.io/v1/Ingress", io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
+            Map.entry("policy/v1/PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class));
+    /** Custom resources of GKE and Managed Prometheus, which have no typed model here. */
+    private static final Set<String> CUSTOM_KINDS = Set.of("cloud.google.com/v1/BackendConfig",
+            "networking.gke.io/v1beta1/FrontendConfig", "networking.gke.io/v1/ManagedCertificate",
+            "monitoring.googleapis.com/v1/PodMonitoring");
+
+    @Test
+    void builtInKindsHaveNoUnknownOrMistypedFields() {
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> unknown = new ArrayList<>();
+        RENDERED.forEach((variant, objects) -> {
+            for (JsonNode o : objects) {
+                String type = o.path("apiVersion").asText() + "/" + kind(o);
+                if (CUSTOM_KINDS.contains(type)) {
+                    continue;
+                }
+                Class<?> model = BUILT_IN_KINDS.get(type);
+                assertNotNull(model, variant + ": " + type + " " + name(o) + " is neither a known kind nor a listed custom one");
+                Object typed;
+                try {
+                    typed = mapper.treeToValue(o, model);
+                } catch (IOException e) {
+                    throw new AssertionError(variant + ": " + type + " " + name(o) + " does not read as " + model.getSimpleName(), e);
+                }
+                collectUnknownFields(typed, variant + ": " + kind(o) + "/" + name(o), unknown);
+            }
+        });
+        assertTrue(unknown.isEmpty(), "fields Kubernetes does not know:\n" + String.join("\n", unknown));
+    }
+
     @Test
     void grafanaDashboardQueriesJupyterHubAndProxyMetrics() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(K8S.resolve("observability/grafana-dashboard.json").toFile());
@@ -503,6 +548,42 @@ class ManifestsTest {
                     into.computeIfAbsent(source.at("/secret/name").asText(), k -> new TreeSet<>());
                 }
             }
+        }
+    }
+
+    /** Walks a fabric8 model object; any non-empty additionalProperties is a field the schema lacks. */
+    private static void collectUnknownFields(Object value, String path, List<String> into) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> collectUnknownFields(v, path + "." + k, into));
+            return;
+        }
+        if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                collectUnknownFields(list.get(i), path + "[" + i + "]", into);
+            }
+            return;
+        }
+        if (value == null || !value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (java.lang.reflect.Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object field;
+            try {
+                field = getter.invoke(value);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(path + ": " + getter, e);
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (field instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    into.add(path + ": " + extra.keySet());
+                }
+                continue;
+            }
+            String name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+            collectUnknownFields(field, path + "." + name, into);
         }
     }
 
