@@ -59,10 +59,15 @@ public final class ProxyServer {
         return server.deploy(options).map(server);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS =
+            new java.util.concurrent.atomic.AtomicInteger(-1000);
+
     private Future<Void> deploy(ProxyOptions options) {
         int instances = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
         // Vert.x shares a port among instances only when it is fixed, or negative for "one random port".
-        int port = options.port() == 0 ? -1 : options.port();
+        // Servers in one Vert.x that use the same negative number share that random port, so each
+        // proxy takes its own number: embedded in Quarkus, -1 would be the hub's own random port.
+        int port = options.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : options.port();
         Future<String> publicServers = vertx.deployVerticle(
                 () -> new PublicVerticle(options, port, routes, metrics, publicPort),
                 new DeploymentOptions().setInstances(instances));

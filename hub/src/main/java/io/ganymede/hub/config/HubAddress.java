@@ -1,5 +1,6 @@
 package io.ganymede.hub.config;
 
+import io.quarkus.vertx.http.HttpServer;
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -14,16 +15,18 @@ import java.util.concurrent.TimeUnit;
 public class HubAddress {
 
     private final HubConfig config;
+    private final HttpServer server;
     private final CountDownLatch resolved = new CountDownLatch(1);
     private volatile String internalUrl;
 
-    HubAddress(HubConfig config) {
+    HubAddress(HubConfig config, HttpServer server) {
         this.config = config;
+        this.server = server;
     }
 
     void resolve(@ObservesAsync HttpServerStart start) {
         internalUrl = config.hub().internalUrl()
-                .orElse("http://" + loopbackIfWildcard(start.options().getHost()) + ":" + start.options().getPort());
+                .orElse("http://" + loopbackIfWildcard(start.options().getHost()) + ":" + server.getPort());
         resolved.countDown();
     }
 

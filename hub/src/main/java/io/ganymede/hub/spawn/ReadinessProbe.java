@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.ganymede.hub.spawner.PollResult;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Waits until a started server answers HTTP below 500, as JupyterHub's {@code wait_up}: a server
@@ -22,17 +24,28 @@ public class ReadinessProbe {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    public Uni<Void> awaitUp(String url, Duration timeout) {
+    /**
+     * @param alive asked before every attempt, so a server that exits while starting fails the
+     *     start at once with its exit status instead of after the whole timeout
+     */
+    public Uni<Void> awaitUp(String url, Duration timeout, Supplier<Uni<PollResult>> alive) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(ATTEMPT_TIMEOUT).GET().build();
-        return Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+        return Uni.createFrom().deferred(alive::get)
+                .invoke(poll -> {
+                    if (!poll.running()) {
+                        throw new SpawnFailure("Server stopped while starting: " + poll.reason());
+                    }
+                })
+                .chain(() -> Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding())))
                 .map(response -> {
                     if (response.statusCode() >= 500) {
                         throw new IllegalStateException("answered " + response.statusCode());
                     }
                     return response;
                 })
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).expireIn(timeout.toMillis())
-                .onFailure().transform(e -> new SpawnFailure(
+                .onFailure(e -> !(e instanceof SpawnFailure)).retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).expireIn(timeout.toMillis())
+                .onFailure(e -> !(e instanceof SpawnFailure)).transform(e -> new SpawnFailure(
                         "Server at " + url + " didn't respond in " + timeout.toSeconds() + " seconds"))
                 .replaceWithVoid();
     }

@@ -159,7 +159,8 @@ public class SpawnCoordinator {
                 .call(result -> blocking(() -> recordStarted(request, result)))
                 .call(result -> {
                     emit(runtime, 90, "Server process running; waiting for it to answer");
-                    return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout());
+                    ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
+                    return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
                 })
                 .call(result -> proxy.addRoute(launch.prefix(), result.url(), routeData(request, result)))
                 .invoke(result -> {
