@@ -226,6 +226,29 @@ class KubernetesSpawnerTest {
         await(() -> spawner.poll(adopted).await().atMost(Duration.ofSeconds(5)).running() ? null : true, "poll stopped");
     }
 
+    @Inject
+    Capacity capacity;
+
+    @Test
+    void capacityFollowsNodesAndPodsThroughInformers() {
+        client.nodes().resource(CapacityModelTest.node("gpu-node-1", "nvidia-l4", 2, true, false)).create();
+        assertEquals(Map.of("nvidia-l4", 2), await(() -> capacity.freeGpus().isEmpty() ? null : capacity.freeGpus(), "nodes"));
+        var profile = new io.ganymede.hub.profiles.ProfileCatalog(java.nio.file.Path.of("../profiles/profiles.yaml"),
+                java.time.Clock.systemUTC()).resolve(Map.of("profile", "gpu-l4"), java.util.Set.of(), true);
+        // gpu-l4 also needs the GKE metadata server label (GCSFuse): this node lacks it.
+        assertFalse(capacity.fits(profile));
+        client.nodes().withName("gpu-node-1").edit(n -> {
+            n.getMetadata().getLabels().put("iam.gke.io/gke-metadata-server-enabled", "true");
+            return n;
+        });
+        await(() -> capacity.fits(profile) ? true : null, "fits after the label");
+        Pod user = CapacityModelTest.pod("gpu-node-1", "Running", "1", 2);
+        user.getMetadata().setNamespace("other-team");
+        client.pods().inNamespace("other-team").resource(user).create();
+        await(() -> capacity.freeGpus().get("nvidia-l4") == 0 ? true : null, "GPUs taken by another namespace's pod");
+        assertFalse(capacity.fits(profile));
+    }
+
     static Throwable failure(CompletableFuture<?> f) throws Exception {
         try {
             f.get(15, TimeUnit.SECONDS);
