@@ -446,6 +446,8 @@ public final class ProfileParser {
             case INT -> {
                 if (!(value instanceof Long)) {
                     problem(v, "'" + key + "' must be a whole number");
+                } else if (key.equals("uid") && (Long) value == 0) {
+                    problem(v, "'uid' must not be 0: servers never run as root");
                 }
             }
             case BOOL -> {

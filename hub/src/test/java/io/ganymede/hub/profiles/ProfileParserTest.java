@@ -126,6 +126,11 @@ class ProfileParserTest {
                             cull: {timeout: -5, maxage: 3}
                         """, List.of("p.yaml:3:21: 'timeout' must be a whole number of seconds (0 or more), not '-5'",
                                 "p.yaml:3:25: unknown key 'maxage' in cull; did you mean 'max_age'?")),
+                Arguments.of("root user", """
+                        profiles:
+                          - display_name: Small
+                            override: {uid: 0}
+                        """, List.of("p.yaml:3:21: 'uid' must not be 0: servers never run as root")),
                 Arguments.of("profiles not a list", """
                         profiles: {}
                         """, List.of("p.yaml:1:11: 'profiles' must be a list")),
