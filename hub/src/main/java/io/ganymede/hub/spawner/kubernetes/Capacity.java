@@ -40,7 +40,14 @@ public class Capacity {
             if (started == null) {
                 nodes = client.nodes().runnableInformer(0);
                 pods = client.pods().inAnyNamespace().runnableInformer(0);
-                started = CompletableFuture.allOf(nodes.start().toCompletableFuture(), pods.start().toCompletableFuture());
+                CompletableFuture<Void> f = CompletableFuture.allOf(nodes.start().toCompletableFuture(),
+                        pods.start().toCompletableFuture());
+                started = f;
+                f.whenComplete((v, t) -> {
+                    if (t != null) {
+                        reset(f);
+                    }
+                });
             }
             return started;
         }
@@ -71,6 +78,13 @@ public class Capacity {
                 config.namespace(), false);
         selector.putAll(StorageBuilder.build(anyone, spec).nodeSelector());
         return model().fits(spec, selector);
+    }
+
+    private synchronized void reset(CompletableFuture<Void> failed) {
+        if (started == failed) {
+            stop();
+            started = null;
+        }
     }
 
     private CapacityModel model() {

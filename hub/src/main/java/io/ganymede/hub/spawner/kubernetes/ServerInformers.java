@@ -56,9 +56,24 @@ public class ServerInformers {
         }
         synchronized (this) {
             if (started == null) {
-                started = start();
+                CompletableFuture<Void> f = start();
+                started = f;
+                // Without a reachable API server the first spawn fails; a later one tries again.
+                f.whenComplete((v, t) -> {
+                    if (t != null) {
+                        LOG.warnf("pod watch failed to start: %s", t.getMessage());
+                        reset(f);
+                    }
+                });
             }
             return started;
+        }
+    }
+
+    private synchronized void reset(CompletableFuture<Void> failed) {
+        if (started == failed) {
+            stop();
+            started = null;
         }
     }
 
@@ -160,9 +175,11 @@ public class ServerInformers {
     void stop() {
         if (pods != null) {
             pods.stop();
+            pods = null;
         }
         if (events != null) {
             events.stop();
+            events = null;
         }
     }
 }

@@ -24,7 +24,6 @@ public class KubernetesMockResource implements QuarkusTestResourceLifecycleManag
         server.init(InetAddress.getLoopbackAddress(), 0);
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.kubernetes-client.api-server-url", server.url("/"));
-        config.put("quarkus.kubernetes-client.trust-certs", "true");
         // The skeleton's ganymede.proxy.* keys have no mapping yet in this branch.
         config.put("smallrye.config.mapping.validate-unknown", "false");
         config.put("quarkus.kubernetes-client.namespace", "ganymede");

@@ -213,7 +213,8 @@ class KubernetesSpawnerTest {
         kubelet(names.podName(), running("127.0.0.8"));
 
         ServerHandle adopted = await(() -> spawner.runningServers().stream()
-                .filter(h -> h.user().equals("Gina@example.com")).findFirst().orElse(null), "adoption");
+                .filter(h -> h.user().equals("Gina@example.com") && h.state().containsKey("url")).findFirst().orElse(null),
+                "adoption of the running pod");
         assertEquals("Lab", adopted.serverName());
         assertEquals(Map.of("pod_name", names.podName(), "namespace", NS, "app", "code-server",
                 "profile", "code-server", "url", "http://127.0.0.8:8080"), adopted.state());
