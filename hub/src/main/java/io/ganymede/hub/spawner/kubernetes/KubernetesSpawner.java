@@ -95,9 +95,17 @@ public class KubernetesSpawner implements Spawner {
     public Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress) {
         return Uni.createFrom().item(() -> plan(request))
                 .runSubscriptionOn(worker)
-                .call(p -> Uni.createFrom().completionStage(informers.ensureStarted()))
+                .call(p -> watching())
                 .emitOn(worker)
                 .onItem().transformToUni(p -> launch(p, progress));
+    }
+
+    /** The shared caches, started if needed; a failure to reach the API server reads as such. */
+    private Uni<Void> watching() {
+        return Uni.createFrom().completionStage(informers.ensureStarted())
+                .onFailure().transform(t -> new StartWatch.SpawnFailure("Kubernetes cannot be reached: "
+                        + (t.getCause() != null && t instanceof java.util.concurrent.CompletionException
+                                ? t.getCause().getMessage() : t.getMessage())));
     }
 
     private Uni<SpawnResult> launch(Plan p, Consumer<ProgressEvent> progress) {
