@@ -75,7 +75,7 @@ public class KubernetesSpawner implements Spawner {
     }
 
     /** What a start prepares before it talks to the cluster. */
-    private record Plan(ServerNames names, ServerSpec spec, StoragePlan storage, Pod pod) {}
+    record Plan(ServerNames names, ServerSpec spec, StoragePlan storage, Pod pod) {}
 
     /** Computes names and objects for a request; pure. */
     Plan plan(SpawnRequest request) {

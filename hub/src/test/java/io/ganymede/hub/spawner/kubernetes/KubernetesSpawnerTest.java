@@ -230,6 +230,34 @@ class KubernetesSpawnerTest {
     @Inject
     Capacity capacity;
 
+    /** Each example profile goes through the API server unchanged: the stored pod and claim are the built ones. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu-small", "cpu-large", "gpu-t4", "gpu-l4", "rstudio", "code-server"})
+    void everyExampleProfileIsStoredAsBuilt(String slug) throws Exception {
+        var resolved = PodBuilderTest.EXAMPLES.resolve(Map.of("profile", slug), java.util.Set.of(), true);
+        SpawnRequest r = request("p-" + slug, "", resolved.spec());
+        KubernetesSpawner.Plan plan = spawner.plan(r);
+        CompletableFuture<SpawnResult> result = start(r, new CopyOnWriteArrayList<>());
+        Pod stored = awaitPod("jupyter-p-" + slug);
+        // As JSON, the way the API server received it (absent and empty lists are the same there).
+        Pod sent = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                io.fabric8.kubernetes.client.utils.Serialization.asJson(plan.pod()), Pod.class);
+        assertEquals(sent.getSpec(), stored.getSpec());
+        assertEquals(plan.pod().getMetadata().getLabels(), stored.getMetadata().getLabels());
+        assertEquals(plan.pod().getMetadata().getAnnotations(), stored.getMetadata().getAnnotations());
+        var claim = client.persistentVolumeClaims().inNamespace(NS).withName("claim-p-" + slug).get();
+        if (plan.storage().claimToEnsure() == null) {
+            assertNull(claim, "no per-user claim for " + resolved.storage().kind());
+        } else {
+            assertEquals(plan.storage().claimToEnsure().getSpec(), claim.getSpec());
+        }
+        kubelet("jupyter-p-" + slug, running("127.0.0.10"));
+        SpawnResult done = result.get(10, TimeUnit.SECONDS);
+        assertEquals("http://127.0.0.10:" + resolved.app().port(), done.url());
+        assertEquals(resolved.app().routeData(), done.routeData());
+        spawner.stop(new ServerHandle("p-" + slug, "", done.state())).await().atMost(Duration.ofSeconds(10));
+    }
+
     @Test
     void capacityFollowsNodesAndPodsThroughInformers() {
         client.nodes().resource(CapacityModelTest.node("gpu-node-1", "nvidia-l4", 2, true, false)).create();

@@ -46,6 +46,15 @@ class SlugsTest {
         assertTrue(Slugs.isValidLabel(n.userLabel()) && Slugs.isValidLabel(n.serverLabel()));
     }
 
+    @org.junit.jupiter.api.Test
+    void userNamespacesUseTheSafeUsername() {
+        assertEquals("ganymede-alice-smith-example-com---66da998b",
+                ServerNames.of("Alice.Smith@example.com", "", "jupyter-{user_server}", "claim-{user_server}", "ganymede", true)
+                        .namespace());
+        assertEquals("ganymede", ServerNames.of("bob", "", "jupyter-{user_server}", "claim-{user_server}", "ganymede", false)
+                .namespace());
+    }
+
     @ParameterizedTest
     @CsvSource({
         // KubeSpawner's own test table for safe_slug
