@@ -411,7 +411,7 @@ public final class ProfileParser {
             }
             case QUANTITY_MAP -> {
                 if (v instanceof MappingNode m) {
-                    for (NodeTuple t : m.getValue()) {
+                    for (NodeTuple t : tuples(m)) {
                         Object q = value(t.getValueNode());
                         if (!Quantities.isKubernetes(q)) {
                             problem(t.getValueNode(), "bad quantity '" + text(t.getValueNode()) + "' for " + key + "."
@@ -424,7 +424,7 @@ public final class ProfileParser {
             }
             case STRING_MAP -> {
                 if (v instanceof MappingNode m) {
-                    for (NodeTuple t : m.getValue()) {
+                    for (NodeTuple t : tuples(m)) {
                         if (!(t.getValueNode() instanceof ScalarNode)) {
                             problem(t.getValueNode(), "'" + key + "." + text(t.getKeyNode()) + "' must be a string");
                         }
@@ -483,7 +483,7 @@ public final class ProfileParser {
             return null;
         }
         Map<String, NodeTuple> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
+        for (NodeTuple t : tuples(m)) {
             String key = text(t.getKeyNode());
             if (out.containsKey(key)) {
                 problem(t.getKeyNode(), "duplicate key '" + key + "' (first at line " + line(out.get(key).getKeyNode()) + ")");
@@ -503,8 +503,43 @@ public final class ProfileParser {
     private static Map<String, NodeTuple> keysOf(Node node) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         if (node instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
+            for (NodeTuple t : tuples(m)) {
                 out.putIfAbsent(text(t.getKeyNode()), t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A mapping's entries with YAML merge keys ({@code <<: *base}) expanded, as admins use anchors
+     * to share settings between profiles: keys written in the mapping win over merged ones, and
+     * earlier merged mappings win over later ones (YAML's merge rule).
+     */
+    static List<NodeTuple> tuples(MappingNode m) {
+        List<NodeTuple> own = new ArrayList<>();
+        List<NodeTuple> merged = new ArrayList<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && Tag.MERGE.equals(k.getTag())) {
+                Node v = t.getValueNode();
+                List<Node> sources = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+                for (Node src : sources) {
+                    if (src instanceof MappingNode sm) {
+                        merged.addAll(tuples(sm));
+                    }
+                }
+            } else {
+                own.add(t);
+            }
+        }
+        if (merged.isEmpty()) {
+            return own;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        own.forEach(t -> seen.add(text(t.getKeyNode())));
+        List<NodeTuple> out = new ArrayList<>(own);
+        for (NodeTuple t : merged) {
+            if (seen.add(text(t.getKeyNode()))) {
+                out.add(t);
             }
         }
         return out;
@@ -572,7 +607,7 @@ public final class ProfileParser {
         }
         if (node instanceof MappingNode m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            m.getValue().forEach(t -> out.put(text(t.getKeyNode()), value(t.getValueNode())));
+            tuples(m).forEach(t -> out.put(text(t.getKeyNode()), value(t.getValueNode())));
             return out;
         }
         return null;

@@ -1,7 +1,9 @@
 package io.ganymede.hub.profiles;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the admin API shows about profiles.yaml.
@@ -21,4 +23,18 @@ public record ProfilesStatus(
         Instant lastGoodLoad,
         String sha256,
         Instant lastRefusedAt,
-        List<String> lastRefusedErrors) {}
+        List<String> lastRefusedErrors) {
+
+    /** A JSON-able view for the admin API (profiles as {@link ProfileViews} shows them to admins). */
+    public Map<String, Object> toView() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", path);
+        m.put("built_in", builtIn);
+        m.put("profiles", ProfileViews.of(profiles));
+        m.put("last_good_load", lastGoodLoad.toString());
+        m.put("sha256", sha256);
+        m.put("last_refused_at", lastRefusedAt == null ? null : lastRefusedAt.toString());
+        m.put("last_refused_errors", lastRefusedErrors);
+        return m;
+    }
+}

@@ -144,6 +144,10 @@ class ProfileCatalogTest {
                 after.lastRefusedErrors());
         assertFalse(after.builtIn());
         assertEquals(ProfileCatalog.ReloadOutcome.UNCHANGED, catalog.reload());
+        Map<String, Object> view = after.toView();
+        assertEquals(after.lastRefusedErrors(), view.get("last_refused_errors"));
+        assertEquals(List.of("small", "gpu", "secret"),
+                ((List<?>) view.get("profiles")).stream().map(p -> ((Map<?, ?>) p).get("slug")).toList());
     }
 
     private static List<String> slugs(List<Profile> ps) {

@@ -206,6 +206,39 @@ class ProfileParserTest {
     }
 
     @Test
+    void anchorsAndMergeKeysShareSettings() {
+        ProfileParser.Result r = ProfileParser.parse("""
+                profiles:
+                  - display_name: GPU T4
+                    kubespawner_override: &gpu
+                      cpu_limit: 8
+                      tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-tesla-t4}
+                  - display_name: GPU L4
+                    kubespawner_override:
+                      <<: *gpu
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-l4}
+                      mem_limt: 1G
+                """, "p.yaml");
+        assertEquals(List.of("p.yaml:11:7: unknown key 'mem_limt' in kubespawner_override; did you mean 'mem_limit'?"),
+                r.problems().stream().map(ProfileProblem::toString).toList());
+        ProfileParser.Result ok = ProfileParser.parse("""
+                profiles:
+                  - display_name: GPU T4
+                    kubespawner_override: &gpu
+                      cpu_limit: 8
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-tesla-t4}
+                  - display_name: GPU L4
+                    kubespawner_override:
+                      <<: *gpu
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-l4}
+                """, "p.yaml");
+        assertTrue(ok.ok(), ok.problems().toString());
+        assertEquals(Map.of("node_selector", Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"), "cpu_limit", 8L),
+                ok.profiles().profiles().get(1).override());
+    }
+
+    @Test
     void theRepositoryExampleIsValid() throws Exception {
         var file = java.nio.file.Path.of("../profiles/profiles.yaml");
         ProfileParser.Result r = ProfileParser.parse(java.nio.file.Files.readString(file), file.toString());
