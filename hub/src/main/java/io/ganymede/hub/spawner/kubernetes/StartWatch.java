@@ -58,7 +58,9 @@ final class StartWatch implements ServerInformers.PodListener {
 
     @Override
     public void onPod(Pod pod) {
-        if (podUid != null && !podUid.equals(pod.getMetadata().getUid())) {
+        // Until our create returned, a pod of this name may be a stale one being removed: only
+        // the pod we created counts (its state is re-read from the cache right after create).
+        if (podUid == null || !podUid.equals(pod.getMetadata().getUid())) {
             return;
         }
         PodState state = PodState.of(pod);

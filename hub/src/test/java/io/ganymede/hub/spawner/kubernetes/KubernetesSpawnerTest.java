@@ -190,6 +190,34 @@ class KubernetesSpawnerTest {
     }
 
     @Test
+    void aStalePodOfTheSameNameIsReplacedNotAdopted() throws Exception {
+        ServerNames names = spawner.names("henry", "");
+        ServerSpec spec = ServerSpec.from(Map.of(), ServerSpec.Defaults.of(configOf()));
+        client.pods().inNamespace(NS).resource(PodBuilder.build(names, spec, Map.of(), StoragePlan.empty())).create();
+        kubelet("jupyter-henry", running("127.0.0.11"));
+        String staleUid = await(() -> spawner.runningServers().stream().anyMatch(h -> h.user().equals("henry")
+                && h.state().containsKey("url")) ? client.pods().inNamespace(NS).withName("jupyter-henry").get()
+                        .getMetadata().getUid() : null, "stale pod cached");
+
+        CompletableFuture<SpawnResult> result = start(request("henry", "", Map.of()), new CopyOnWriteArrayList<>());
+        Pod fresh = await(() -> {
+            Pod p = client.pods().inNamespace(NS).withName("jupyter-henry").get();
+            return p != null && !p.getMetadata().getUid().equals(staleUid) ? p : null;
+        }, "a new pod");
+        assertNull(fresh.getStatus() == null ? null : fresh.getStatus().getPodIP());
+        assertFalse(result.isDone(), "the stale pod's address must not be taken");
+        kubelet("jupyter-henry", running("127.0.0.12"));
+        assertEquals("http://127.0.0.12:8888", result.get(10, TimeUnit.SECONDS).url());
+    }
+
+    @Inject
+    KubernetesConfig kubernetesConfig;
+
+    KubernetesConfig configOf() {
+        return kubernetesConfig;
+    }
+
+    @Test
     void crashLoopFailsAtOnce() throws Exception {
         CompletableFuture<SpawnResult> result = start(request("frank", "", Map.of()), new CopyOnWriteArrayList<>());
         awaitPod("jupyter-frank");
