@@ -1,0 +1,65 @@
+package io.ganymede.hub.spawner.kubernetes;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Settings of the kubernetes spawner. Defaults and comments live in application.yaml. */
+@ConfigMapping(prefix = "ganymede.kubernetes")
+public interface KubernetesConfig {
+
+    /** Namespace of user pods, PVCs and events. */
+    @WithDefault("ganymede")
+    String namespace();
+
+    /** One namespace per user, {@code <namespace>-<username>}. */
+    @WithDefault("false")
+    boolean userNamespaces();
+
+    @WithDefault("jupyter-{user_server}")
+    String podNameTemplate();
+
+    @WithDefault("claim-{user_server}")
+    String pvcNameTemplate();
+
+    @WithDefault("quay.io/jupyter/base-notebook:2025-10-20")
+    String defaultImage();
+
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** Names of image pull Secrets. */
+    Optional<List<String>> imagePullSecrets();
+
+    /** Service account of user pods unless the storage sets one. */
+    Optional<String> serviceAccount();
+
+    @WithDefault("1000")
+    long uid();
+
+    @WithDefault("100")
+    long gid();
+
+    @WithDefault("100")
+    long fsGid();
+
+    @WithDefault("300s")
+    Duration startTimeout();
+
+    @WithDefault("30s")
+    Duration imagePullGrace();
+
+    @WithDefault("60s")
+    Duration stopTimeout();
+
+    @WithDefault("10s")
+    Duration deleteGracePeriod();
+
+    @WithDefault("true")
+    boolean eventsEnabled();
+
+    @WithDefault("true")
+    boolean capacityEnabled();
+}

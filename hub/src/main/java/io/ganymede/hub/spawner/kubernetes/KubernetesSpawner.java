@@ -1,0 +1,350 @@
+package io.ganymede.hub.spawner.kubernetes;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ganymede.hub.spawner.PollResult;
+import io.ganymede.hub.spawner.ProgressEvent;
+import io.ganymede.hub.spawner.ServerHandle;
+import io.ganymede.hub.spawner.SpawnRequest;
+import io.ganymede.hub.spawner.SpawnResult;
+import io.ganymede.hub.spawner.Spawner;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * A pod per user server. Objects are built by {@link PodBuilder} and {@link StorageBuilder}; this
+ * class only talks to the API server (on worker threads: the client blocks) and follows pods
+ * through the shared {@link ServerInformers}.
+ */
+@ApplicationScoped
+public class KubernetesSpawner implements Spawner {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesSpawner.class);
+
+    /** Keys of {@link SpawnResult#state()} and {@link ServerHandle#state()}. */
+    public static final String STATE_POD = "pod_name";
+    public static final String STATE_NAMESPACE = "namespace";
+    public static final String STATE_PVC = "pvc_name";
+    public static final String STATE_APP = "app";
+    public static final String STATE_PROFILE = "profile";
+    public static final String STATE_URL = "url";
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    KubernetesConfig config;
+
+    @Inject
+    ServerInformers informers;
+
+    private final Executor worker = Infrastructure.getDefaultWorkerPool();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubernetes-spawn-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public String kind() {
+        return "kubernetes";
+    }
+
+    /** What a start prepares before it talks to the cluster. */
+    record Plan(ServerNames names, ServerSpec spec, StoragePlan storage, Pod pod) {}
+
+    /** Computes names and objects for a request; pure. */
+    Plan plan(SpawnRequest request) {
+        ServerNames names = names(request.user(), request.serverName());
+        ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config));
+        StoragePlan storage = StorageBuilder.build(names, spec);
+        Pod pod = PodBuilder.build(names, spec, request.environment() == null ? Map.of() : request.environment(), storage);
+        return new Plan(names, spec, storage, pod);
+    }
+
+    ServerNames names(String user, String server) {
+        return ServerNames.of(user, server, config.podNameTemplate(), config.pvcNameTemplate(), config.namespace(),
+                config.userNamespaces());
+    }
+
+    @Override
+    public Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress) {
+        return Uni.createFrom().item(() -> plan(request))
+                .runSubscriptionOn(worker)
+                .call(p -> watching())
+                .emitOn(worker)
+                .onItem().transformToUni(p -> launch(p, progress));
+    }
+
+    /** The shared caches, started if needed; a failure to reach the API server reads as such. */
+    private Uni<Void> watching() {
+        return Uni.createFrom().completionStage(informers.ensureStarted())
+                .onFailure().transform(t -> new StartWatch.SpawnFailure("Kubernetes cannot be reached: "
+                        + (t.getCause() != null && t instanceof java.util.concurrent.CompletionException
+                                ? t.getCause().getMessage() : t.getMessage())));
+    }
+
+    private Uni<SpawnResult> launch(Plan p, Consumer<ProgressEvent> progress) {
+        String ns = p.names().namespace();
+        String podName = p.names().podName();
+        StartWatch watch = new StartWatch(podName, progress, clock, p.spec().startTimeout(), config.imagePullGrace());
+        // Listen before creating, so no change between create and listen is missed.
+        AutoCloseable listening = informers.listen(ns, podName, watch);
+        ScheduledFuture<?> ticking = ticker.scheduleWithFixedDelay(watch::tick, 1, 1, TimeUnit.SECONDS);
+        try {
+            if (config.userNamespaces()) {
+                ensureNamespace(ns);
+            }
+            if (p.storage().claimToEnsure() != null) {
+                progress.accept(new ProgressEvent(2, "Preparing your storage"));
+                ensureClaim(p.storage().claimToEnsure());
+            }
+            removeStalePod(ns, podName);
+            progress.accept(new ProgressEvent(5, "Requesting a pod for your server"));
+            Pod created = client.pods().inNamespace(ns).resource(p.pod()).create();
+            watch.created(created.getMetadata().getUid());
+            // The informer may have seen the pod before we knew its uid: look once more.
+            informers.pod(ns, podName).ifPresent(watch::onPod);
+        } catch (RuntimeException e) {
+            close(listening, ticking);
+            return Uni.createFrom().failure(new StartWatch.SpawnFailure(
+                    "Kubernetes refused to start your server: " + message(e)));
+        }
+        return Uni.createFrom().completionStage(watch.ready())
+                .onTermination().invoke(() -> close(listening, ticking))
+                .onItem().transform(ip -> result(p, ip))
+                .onFailure().call(t -> Uni.createFrom().item(() -> {
+                    // A pending pod that will never run still holds a GPU request: remove it; keep the disk.
+                    LOG.infof("start of %s failed: %s", podName, t.getMessage());
+                    deletePod(ns, podName);
+                    return null;
+                }).runSubscriptionOn(worker));
+    }
+
+    private SpawnResult result(Plan p, String podIp) {
+        String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
+        String url = "http://" + host + ":" + p.spec().app().port();
+        Map<String, String> state = new LinkedHashMap<>();
+        state.put(STATE_POD, p.names().podName());
+        state.put(STATE_NAMESPACE, p.names().namespace());
+        if (p.storage().claimToEnsure() != null) {
+            state.put(STATE_PVC, p.names().pvcName());
+        }
+        state.put(STATE_APP, p.spec().app().id());
+        if (p.spec().profile() != null) {
+            state.put(STATE_PROFILE, p.spec().profile());
+        }
+        return new SpawnResult(url, state, p.spec().app().routeData());
+    }
+
+    private void ensureNamespace(String ns) {
+        if (client.namespaces().withName(ns).get() == null) {
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                        .addToLabels(PodBuilder.LABEL_MANAGED_BY, PodBuilder.MANAGED_BY).endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Creates the user's claim unless it exists; an existing claim (KubeSpawner's too) is reused as is. */
+    private void ensureClaim(PersistentVolumeClaim pvc) {
+        String ns = pvc.getMetadata().getNamespace();
+        try {
+            client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+    }
+
+    /** A pod left from an earlier run of this server (crashed, or not cleaned up) would block the name. */
+    private void removeStalePod(String ns, String podName) {
+        if (informers.pod(ns, podName).isEmpty()) {
+            return;
+        }
+        LOG.infof("deleting stale pod %s/%s before starting", ns, podName);
+        deletePod(ns, podName);
+        long until = System.nanoTime() + config.stopTimeout().toNanos();
+        while (informers.pod(ns, podName).isPresent() && System.nanoTime() < until) {
+            sleep(100);
+        }
+    }
+
+    @Override
+    public Uni<Void> stop(ServerHandle server) {
+        String ns = namespaceOf(server);
+        String podName = podNameOf(server);
+        return Uni.createFrom().completionStage(informers.ensureStarted())
+                .emitOn(worker)
+                .onItem().transformToUni(x -> {
+                    CompletableFuture<Void> gone = new CompletableFuture<>();
+                    AutoCloseable listening = informers.listen(ns, podName, new ServerInformers.PodListener() {
+                        @Override
+                        public void onPod(Pod pod) {}
+
+                        @Override
+                        public void onDeleted() {
+                            gone.complete(null);
+                        }
+
+                        @Override
+                        public void onEvent(io.fabric8.kubernetes.api.model.Event event) {}
+                    });
+                    deletePod(ns, podName);
+                    if (informers.pod(ns, podName).isEmpty()) {
+                        gone.complete(null);
+                    }
+                    return Uni.createFrom().completionStage(gone)
+                            .ifNoItem().after(config.stopTimeout()).recoverWithItem(() -> {
+                                LOG.warnf("pod %s/%s still terminating after %s", ns, podName, config.stopTimeout());
+                                return null;
+                            })
+                            .onTermination().invoke(() -> close(listening, null));
+                });
+    }
+
+    private void deletePod(String ns, String podName) {
+        try {
+            client.pods().inNamespace(ns).withName(podName)
+                    .withGracePeriod(config.deleteGracePeriod().toSeconds()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Uni<PollResult> poll(ServerHandle server) {
+        String ns = namespaceOf(server);
+        String podName = podNameOf(server);
+        return Uni.createFrom().completionStage(informers.ensureStarted())
+                .onItem().transform(x -> informers.pod(ns, podName)
+                        .map(KubernetesSpawner::pollOf)
+                        .orElse(PollResult.stopped(0, "pod " + podName + " no longer exists")));
+    }
+
+    private static PollResult pollOf(Pod pod) {
+        PodState state = PodState.of(pod);
+        if (state instanceof PodState.Failed f) {
+            return PollResult.stopped(1, f.message());
+        }
+        if (state instanceof PodState.Gone) {
+            return PollResult.stopped(0, "pod " + pod.getMetadata().getName() + " is being deleted");
+        }
+        return PollResult.isRunning();
+    }
+
+    /**
+     * Servers whose pods exist and are not failing or being deleted, for adoption when the hub
+     * starts: the state is what {@link #start} would have returned, URL included when the pod has an
+     * address. Blocks until the pod cache is filled: call from a worker thread.
+     */
+    public List<ServerHandle> runningServers() {
+        informers.ensureStarted().toCompletableFuture().join();
+        return informers.pods().stream()
+                .filter(p -> pollOf(p).running())
+                .map(KubernetesSpawner::handleOf)
+                .toList();
+    }
+
+    /** Running servers the hub does not know (not in {@code known}, matched by namespace and pod name). */
+    public List<ServerHandle> orphans(Collection<ServerHandle> known) {
+        Set<String> knownPods = new HashSet<>();
+        for (ServerHandle h : known) {
+            knownPods.add(namespaceOf(h) + "/" + podNameOf(h));
+        }
+        return runningServers().stream()
+                .filter(h -> !knownPods.contains(h.state().get(STATE_NAMESPACE) + "/" + h.state().get(STATE_POD)))
+                .toList();
+    }
+
+    private static ServerHandle handleOf(Pod pod) {
+        Map<String, String> a = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+        Map<String, String> state = new LinkedHashMap<>();
+        state.put(STATE_POD, pod.getMetadata().getName());
+        state.put(STATE_NAMESPACE, pod.getMetadata().getNamespace());
+        String app = a.getOrDefault(PodBuilder.ANNOTATION_APP, "jupyterlab");
+        state.put(STATE_APP, app);
+        if (a.containsKey(PodBuilder.ANNOTATION_PROFILE)) {
+            state.put(STATE_PROFILE, a.get(PodBuilder.ANNOTATION_PROFILE));
+        }
+        if (PodState.of(pod) instanceof PodState.Ready r) {
+            int port = io.ganymede.hub.profiles.AppKind.byId(app).orElse(io.ganymede.hub.profiles.AppKind.JUPYTERLAB).port();
+            state.put(STATE_URL, "http://" + r.podIp() + ":" + port);
+        }
+        return new ServerHandle(a.getOrDefault(PodBuilder.LABEL_USERNAME, ""),
+                a.getOrDefault(PodBuilder.LABEL_SERVERNAME, ""), state);
+    }
+
+    private String namespaceOf(ServerHandle h) {
+        String ns = h.state() == null ? null : h.state().get(STATE_NAMESPACE);
+        return ns != null ? ns : names(h.user(), h.serverName()).namespace();
+    }
+
+    private String podNameOf(ServerHandle h) {
+        String pod = h.state() == null ? null : h.state().get(STATE_POD);
+        return pod != null ? pod : names(h.user(), h.serverName()).podName();
+    }
+
+    private static String message(RuntimeException e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return e.getMessage();
+    }
+
+    private static void close(AutoCloseable listening, ScheduledFuture<?> ticking) {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        try {
+            listening.close();
+        } catch (Exception e) {
+            // unregistering cannot fail in a way that matters
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        ticker.shutdownNow();
+    }
+
+}

@@ -1,0 +1,73 @@
+package io.ganymede.hub.spawner.kubernetes;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kubernetes names of one user server, computed as KubeSpawner 7 does with its default "safe"
+ * scheme: {@code {username}} and {@code {servername}} are safe slugs of at most 48 characters and
+ * {@code {user_server}} joins them with {@code --}, or is one {@code multi_slug} when the join
+ * would be longer than 48 (KubeSpawner counts the {@code --} even for the default server).
+ *
+ * @param user the raw JupyterHub user name (goes into annotations)
+ * @param server the raw server name, {@code ""} for the default server
+ */
+public record ServerNames(
+        String user,
+        String server,
+        String safeUsername,
+        String safeServername,
+        String userServer,
+        String namespace,
+        String podName,
+        String pvcName) {
+
+    static final int SLUG_MAX_LENGTH = 48;
+
+    public static ServerNames of(String user, String server, String podTemplate, String pvcTemplate,
+            String namespace, boolean userNamespaces) {
+        String safeUser = Slugs.safeSlug(user, Slugs::isValidObjectName, SLUG_MAX_LENGTH);
+        String safeServer = server.isEmpty() ? "" : Slugs.safeSlug(server, Slugs::isValidObjectName, SLUG_MAX_LENGTH);
+        String userServer;
+        if (safeUser.length() + safeServer.length() + 2 > SLUG_MAX_LENGTH) {
+            userServer = Slugs.multiSlug(List.of(user, server), SLUG_MAX_LENGTH);
+        } else {
+            userServer = server.isEmpty() ? safeUser : safeUser + "--" + safeServer;
+        }
+        String ns = userNamespaces ? namespace + "-" + safeUser : namespace;
+        Map<String, String> vars = Map.of("username", safeUser, "servername", safeServer, "user_server", userServer,
+                "unescaped_username", user, "unescaped_servername", server);
+        return new ServerNames(user, server, safeUser, safeServer, userServer, ns,
+                expand(podTemplate, vars), expand(pvcTemplate, vars));
+    }
+
+    /** Value of the {@code hub.jupyter.org/username} label (label rules, so case is kept). */
+    public String userLabel() {
+        return Slugs.safeSlug(user, Slugs::isValidLabel, null);
+    }
+
+    /** Value of the {@code hub.jupyter.org/servername} label. */
+    public String serverLabel() {
+        return Slugs.safeSlug(server, Slugs::isValidLabel, null);
+    }
+
+    /** Replaces {@code {username}}, {@code {servername}}, {@code {user_server}} and the raw names. */
+    public String expand(String template) {
+        return expand(template, Map.of("username", safeUsername, "servername", safeServername,
+                "user_server", userServer, "unescaped_username", user, "unescaped_servername", server));
+    }
+
+    private static String expand(String template, Map<String, String> vars) {
+        String out = template;
+        for (var e : vars.entrySet()) {
+            out = out.replace("{" + e.getKey() + "}", e.getValue());
+        }
+        // KubeSpawner strips a trailing '-' left by an empty {servername} in older templates.
+        if (!template.endsWith("-")) {
+            while (out.endsWith("-")) {
+                out = out.substring(0, out.length() - 1);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,82 @@
+package io.ganymede.hub.spawner.kubernetes;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.ganymede.hub.profiles.StorageSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds each storage kind's share of a pod, purely. Nothing here needs privileges: disks and
+ * Filestore are PVCs the kubelet mounts, and GCSFuse runs in the sidecar GKE injects.
+ */
+public final class StorageBuilder {
+
+    static final String VOLUME = "home";
+    static final String GCSFUSE_DRIVER = "gcsfuse.csi.storage.gke.io";
+
+    private StorageBuilder() {}
+
+    public static StoragePlan build(ServerNames names, ServerSpec spec) {
+        StorageSpec s = spec.storage();
+        VolumeMount mount = new VolumeMountBuilder().withName(VOLUME).withMountPath(s.mountPath()).build();
+        return switch (s.kind()) {
+            case NONE -> StoragePlan.empty();
+            case PD -> claimPlan(names, spec, "ReadWriteOnce", mount);
+            case FILESTORE -> {
+                if (!s.shared()) {
+                    yield claimPlan(names, spec, "ReadWriteMany", mount);
+                }
+                // One share for all: the admin creates the claim once; each user sees their own directory.
+                Volume v = new VolumeBuilder().withName(VOLUME).withNewPersistentVolumeClaim()
+                        .withClaimName(s.claimName()).endPersistentVolumeClaim().build();
+                VolumeMount m = new VolumeMountBuilder(mount).withSubPath(names.expand(s.subPath())).build();
+                yield new StoragePlan(List.of(v), List.of(m), null, Map.of(), Map.of(), null);
+            }
+            case GCSFUSE -> {
+                Volume v = new VolumeBuilder().withName(VOLUME).withNewCsi().withDriver(GCSFUSE_DRIVER)
+                        .withReadOnly(false)
+                        .withVolumeAttributes(Map.of("bucketName", names.expand(s.bucket()),
+                                "mountOptions", s.mountOptions()))
+                        .endCsi().build();
+                Map<String, String> annotations = new LinkedHashMap<>();
+                annotations.put("gke-gcsfuse/volumes", "true");
+                s.sidecar().forEach((k, q) -> annotations.put("gke-gcsfuse/" + k.replace('_', '-'), q));
+                // The driver authenticates with Workload Identity, served by the GKE metadata server.
+                yield new StoragePlan(List.of(v), List.of(mount), null, annotations,
+                        Map.of("iam.gke.io/gke-metadata-server-enabled", "true"), names.expand(s.serviceAccount()));
+            }
+        };
+    }
+
+    private static StoragePlan claimPlan(ServerNames names, ServerSpec spec, String accessMode, VolumeMount mount) {
+        PersistentVolumeClaim pvc = pvc(names, spec, accessMode);
+        Volume v = new VolumeBuilder().withName(VOLUME).withNewPersistentVolumeClaim()
+                .withClaimName(names.pvcName()).endPersistentVolumeClaim().build();
+        return new StoragePlan(List.of(v), List.of(mount), pvc, Map.of(), Map.of(), null);
+    }
+
+    /** The per-user claim, labelled as KubeSpawner labels its PVCs so existing ones are recognised. */
+    static PersistentVolumeClaim pvc(ServerNames names, ServerSpec spec, String accessMode) {
+        StorageSpec s = spec.storage();
+        String storageClass = spec.storageClass() != null ? spec.storageClass() : s.storageClass();
+        String size = spec.storageCapacity() != null ? spec.storageCapacity() : s.size();
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PodBuilder.LABEL_USERNAME, names.userLabel());
+        labels.put("app.kubernetes.io/component", PodBuilder.COMPONENT);
+        labels.put("component", "singleuser-storage");
+        labels.put(PodBuilder.LABEL_MANAGED_BY, PodBuilder.MANAGED_BY);
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(names.pvcName()).withNamespace(names.namespace())
+                .withLabels(labels).withAnnotations(PodBuilder.rawNameAnnotations(names)).endMetadata()
+                .withNewSpec().withAccessModes(accessMode).withStorageClassName(storageClass)
+                .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
+                .endSpec().build();
+    }
+}

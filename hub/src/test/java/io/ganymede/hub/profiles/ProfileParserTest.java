@@ -1,0 +1,248 @@
+package io.ganymede.hub.profiles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProfileParserTest {
+
+    /** Broken files, each with the exact problem list the admin sees. */
+    static Stream<Arguments> brokenFiles() {
+        return Stream.of(
+                Arguments.of("unknown override key with suggestion", """
+                        profiles:
+                          - display_name: Small
+                            kubespawner_override:
+                              mem_limt: 4G
+                        """, List.of("p.yaml:4:7: unknown key 'mem_limt' in kubespawner_override; did you mean 'mem_limit'?")),
+                Arguments.of("unknown profile key with suggestion", """
+                        profiles:
+                          - display_name: Small
+                            descripton: typo
+                        """, List.of("p.yaml:3:5: unknown key 'descripton' in profile; did you mean 'description'?")),
+                Arguments.of("unknown top-level key, no close match", """
+                        profiles:
+                          - display_name: Small
+                        zebra: 1
+                        """, List.of("p.yaml:3:1: unknown key 'zebra' in the top level")),
+                Arguments.of("bad memory quantity", """
+                        profiles:
+                          - display_name: Small
+                            kubespawner_override:
+                              mem_limit: 4GG
+                        """, List.of("p.yaml:4:18: bad quantity '4GG' for mem_limit: expected bytes like 512M, 4G or 4Gi")),
+                Arguments.of("bad cpu quantity", """
+                        profiles:
+                          - display_name: Small
+                            override:
+                              cpu_limit: two
+                        """, List.of("p.yaml:4:18: bad quantity 'two' for cpu_limit: expected CPUs like 2, 0.5 or 500m")),
+                Arguments.of("bad gpu quantity", """
+                        profiles:
+                          - display_name: GPU
+                            override:
+                              extra_resource_limits:
+                                nvidia.com/gpu: one
+                        """, List.of("p.yaml:5:25: bad quantity 'one' for extra_resource_limits.nvidia.com/gpu: expected a Kubernetes quantity like 1")),
+                Arguments.of("duplicate slug", """
+                        profiles:
+                          - display_name: Small
+                            slug: cpu
+                          - display_name: Large
+                            slug: cpu
+                        """, List.of("p.yaml:5:11: duplicate slug 'cpu' (first used at line 3)")),
+                Arguments.of("duplicate slug derived from display names", """
+                        profiles:
+                          - display_name: CPU Small
+                          - display_name: cpu small
+                        """, List.of("p.yaml:3:5: duplicate slug 'cpu-small' (first used at line 2)")),
+                Arguments.of("unknown storage kind", """
+                        profiles:
+                          - display_name: Small
+                            storage:
+                              kind: nfs
+                        """, List.of("p.yaml:4:13: unknown storage kind 'nfs'; expected one of none, pd, filestore, gcsfuse")),
+                Arguments.of("storage key of another kind", """
+                        profiles:
+                          - display_name: Small
+                            storage:
+                              kind: pd
+                              bucket: x
+                        """, List.of("p.yaml:5:7: 'bucket' does not apply to storage kind 'pd'")),
+                Arguments.of("two defaults", """
+                        profiles:
+                          - display_name: Small
+                            default: true
+                          - display_name: Large
+                            default: true
+                        """, List.of("p.yaml:5:5: profile 'large' is marked default too, but only the first default (line 3) is ever used: remove one")),
+                Arguments.of("unknown app", """
+                        profiles:
+                          - display_name: Small
+                            app: jupyter
+                        """, List.of("p.yaml:3:10: unknown app 'jupyter'; expected one of jupyterlab, rstudio, code-server")),
+                Arguments.of("missing display name and bad regex", """
+                        profiles:
+                          - slug: x
+                            profile_options:
+                              image:
+                                display_name: Image
+                                unlisted_choice:
+                                  enabled: true
+                                  validation_regex: "(unclosed"
+                        """, List.of("p.yaml:2:5: missing required key 'display_name'",
+                                "p.yaml:8:29: bad validation_regex: Unclosed group")),
+                Arguments.of("option without choices", """
+                        profiles:
+                          - display_name: Small
+                            profile_options:
+                              image:
+                                display_name: Image
+                        """, List.of("p.yaml:5:9: option 'image' has no choices and no enabled unlisted_choice: users could pick nothing")),
+                Arguments.of("both override spellings", """
+                        profiles:
+                          - display_name: Small
+                            kubespawner_override: {image: a}
+                            override: {image: b}
+                        """, List.of("p.yaml:4:5: both 'kubespawner_override' and 'override' given: use one")),
+                Arguments.of("duplicate key", """
+                        profiles:
+                          - display_name: Small
+                            display_name: Again
+                        """, List.of("p.yaml:3:5: duplicate key 'display_name' (first at line 2)")),
+                Arguments.of("bad cull", """
+                        profiles:
+                          - display_name: Small
+                            cull: {timeout: -5, maxage: 3}
+                        """, List.of("p.yaml:3:21: 'timeout' must be a whole number of seconds (0 or more), not '-5'",
+                                "p.yaml:3:25: unknown key 'maxage' in cull; did you mean 'max_age'?")),
+                Arguments.of("root user", """
+                        profiles:
+                          - display_name: Small
+                            override: {uid: 0}
+                        """, List.of("p.yaml:3:21: 'uid' must not be 0: servers never run as root")),
+                Arguments.of("profiles not a list", """
+                        profiles: {}
+                        """, List.of("p.yaml:1:11: 'profiles' must be a list")),
+                Arguments.of("invalid YAML", """
+                        profiles:
+                          - display_name: "Small
+                        """, List.of("p.yaml:3:1: invalid YAML: found unexpected end of stream")),
+                Arguments.of("empty file", "", List.of("p.yaml:1:1: the file is empty: expected a top-level 'profiles:' list")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenFiles")
+    void reportsEveryProblemWithItsPlace(String name, String yaml, List<String> expected) {
+        ProfileParser.Result r = ProfileParser.parse(yaml, "p.yaml");
+        assertFalse(r.ok());
+        assertNull(r.profiles());
+        assertEquals(expected, r.problems().stream().map(ProfileProblem::toString).toList());
+    }
+
+    @Test
+    void readsEveryKey() {
+        ProfileParser.Result r = ProfileParser.parse("""
+                defaults:
+                  image: base:1
+                  node_selector: {pool: users}
+                profiles:
+                  - display_name: GPU T4
+                    slug: gpu-t4
+                    description: One T4
+                    app: rstudio
+                    groups: [ml, admins]
+                    gpu: nvidia-tesla-t4
+                    cull: {timeout: 1800, max_age: 28800}
+                    storage:
+                      kind: filestore
+                      shared: true
+                      sub_path: "home/{username}"
+                    kubespawner_override:
+                      mem_limit: 30G
+                      extra_resource_limits: {nvidia.com/gpu: "1"}
+                    profile_options:
+                      image:
+                        display_name: Image
+                        choices:
+                          torch: {display_name: PyTorch, kubespawner_override: {image: torch:1}}
+                          tf: {display_name: TensorFlow, default: true, override: {image: tf:1}}
+                        unlisted_choice:
+                          enabled: true
+                          display_name: Other image
+                          validation_regex: "^[a-z./-]+:[0-9]+$"
+                          validation_message: Must be name:tag
+                          kubespawner_override: {image: "{value}"}
+                """, "p.yaml");
+        assertTrue(r.ok(), r.problems().toString());
+        Profile p = r.profiles().profiles().get(0);
+        assertEquals(Map.of("image", "base:1", "node_selector", Map.of("pool", "users")), r.profiles().defaults());
+        assertEquals("gpu-t4", p.slug());
+        assertEquals(AppKind.RSTUDIO, p.app());
+        assertEquals(Set.of("ml", "admins"), p.groups());
+        assertEquals("nvidia-tesla-t4", p.gpuType());
+        assertEquals(new CullPolicy(1800L, 28800L), p.cull());
+        assertEquals(StorageKind.FILESTORE, p.storage().kind());
+        assertTrue(p.storage().shared());
+        assertEquals("home/{username}", p.storage().subPath());
+        assertEquals("home-shared", p.storage().claimName());
+        assertEquals("standard-rwx", p.storage().storageClass());
+        assertEquals("30G", p.override().get("mem_limit"));
+        ProfileOption o = p.options().get(0);
+        assertEquals("tf", o.defaultChoice().orElseThrow().name());
+        assertEquals(Map.of("image", "tf:1"), o.choice("tf").orElseThrow().override());
+        assertTrue(o.unlistedEnabled());
+        assertEquals("Must be name:tag", o.unlistedChoice().validationMessage());
+    }
+
+    @Test
+    void anchorsAndMergeKeysShareSettings() {
+        ProfileParser.Result r = ProfileParser.parse("""
+                profiles:
+                  - display_name: GPU T4
+                    kubespawner_override: &gpu
+                      cpu_limit: 8
+                      tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-tesla-t4}
+                  - display_name: GPU L4
+                    kubespawner_override:
+                      <<: *gpu
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-l4}
+                      mem_limt: 1G
+                """, "p.yaml");
+        assertEquals(List.of("p.yaml:11:7: unknown key 'mem_limt' in kubespawner_override; did you mean 'mem_limit'?"),
+                r.problems().stream().map(ProfileProblem::toString).toList());
+        ProfileParser.Result ok = ProfileParser.parse("""
+                profiles:
+                  - display_name: GPU T4
+                    kubespawner_override: &gpu
+                      cpu_limit: 8
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-tesla-t4}
+                  - display_name: GPU L4
+                    kubespawner_override:
+                      <<: *gpu
+                      node_selector: {cloud.google.com/gke-accelerator: nvidia-l4}
+                """, "p.yaml");
+        assertTrue(ok.ok(), ok.problems().toString());
+        assertEquals(Map.of("node_selector", Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"), "cpu_limit", 8L),
+                ok.profiles().profiles().get(1).override());
+    }
+
+    @Test
+    void theRepositoryExampleIsValid() throws Exception {
+        var file = java.nio.file.Path.of("../profiles/profiles.yaml");
+        ProfileParser.Result r = ProfileParser.parse(java.nio.file.Files.readString(file), file.toString());
+        assertTrue(r.ok(), r.problems().toString());
+        assertTrue(r.profiles().profiles().size() >= 6);
+    }
+}
