@@ -32,7 +32,9 @@ public final class UsernameMapper {
 
     private static final Pattern EMAIL =
             Pattern.compile("[a-z0-9._+'-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9._+'@-]+");
+    // At least one letter or digit, so that a claim of "." or ".." cannot become a path segment
+    // that walks up from /user/.
+    private static final Pattern NAME = Pattern.compile("[a-z0-9._+'@-]*[a-z0-9][a-z0-9._+'@-]*");
     // RFC 5321's limit on a whole address; longer names would only be typos or attacks.
     private static final int MAX_LENGTH = 254;
 

@@ -97,6 +97,9 @@ class UsernameMapperTest {
         assertEquals("alice@example.com", UsernameMapper.fromClaim("alice@example.com"));
         assertThrows(IllegalArgumentException.class, () -> UsernameMapper.fromClaim("a/b"));
         assertThrows(IllegalArgumentException.class, () -> UsernameMapper.fromClaim(" "));
+        for (String dots : List.of(".", "..", "...", "@", "-")) {
+            assertThrows(IllegalArgumentException.class, () -> UsernameMapper.fromClaim(dots), dots);
+        }
     }
 
     @Test

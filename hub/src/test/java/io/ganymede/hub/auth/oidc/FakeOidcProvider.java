@@ -43,10 +43,34 @@ final class FakeOidcProvider implements AutoCloseable {
     /** Given the posted form, the token endpoint's status and JSON body. */
     volatile Function<Map<String, String>, Map.Entry<Integer, String>> tokenAnswer = form -> Map.entry(400, "{\"error\":\"invalid_grant\"}");
 
+    // RSA key generation takes a noticeable fraction of a second; most tests can share one key.
+    private static RsaJsonWebKey sharedKey;
+
     FakeOidcProvider() throws IOException, JoseException {
-        key = RsaJwkGenerator.generateJwk(2048);
+        this(shared());
+    }
+
+    /** A provider with a key of its own, to forge tokens that look like another provider's. */
+    static FakeOidcProvider withOwnKey() throws IOException, JoseException {
+        return new FakeOidcProvider(newKey());
+    }
+
+    private static synchronized RsaJsonWebKey shared() throws JoseException {
+        if (sharedKey == null) {
+            sharedKey = newKey();
+        }
+        return sharedKey;
+    }
+
+    private static RsaJsonWebKey newKey() throws JoseException {
+        RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("rsa-1");
         key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return key;
+    }
+
+    private FakeOidcProvider(RsaJsonWebKey key) throws IOException {
+        this.key = key;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         discoveredIssuer = issuer();
         server.createContext("/.well-known/openid-configuration", exchange -> {

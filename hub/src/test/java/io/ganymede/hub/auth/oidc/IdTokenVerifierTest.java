@@ -135,7 +135,7 @@ class IdTokenVerifierTest {
 
     @Test
     void forgedSignatureIsRejected() throws Exception {
-        FakeOidcProvider forger = new FakeOidcProvider();
+        FakeOidcProvider forger = FakeOidcProvider.withOwnKey();
         try {
             assertRejected(forger.sign(provider.claims(CLIENT, NONCE)).replace(forger.issuer(), provider.issuer()));
             JwtClaims claims = provider.claims(CLIENT, NONCE);

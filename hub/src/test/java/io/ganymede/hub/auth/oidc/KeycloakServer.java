@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Keycloak from the unpacked distribution ({@code ganymede.test.keycloak.home}, set by the
+ * A real Keycloak from the unpacked distribution ({@code keycloak.dist.home}, set by the
  * hub's pom), started in dev mode on a free loopback port with a realm imported from test resources.
  */
 final class KeycloakServer implements AutoCloseable {
@@ -34,9 +34,9 @@ final class KeycloakServer implements AutoCloseable {
     }
 
     static KeycloakServer start(Path realmJson) throws IOException, InterruptedException {
-        String homeProperty = System.getProperty("ganymede.test.keycloak.home");
+        String homeProperty = System.getProperty("keycloak.dist.home");
         if (homeProperty == null) {
-            throw new IllegalStateException("ganymede.test.keycloak.home is not set; run through Maven");
+            throw new IllegalStateException("keycloak.dist.home is not set; run through Maven");
         }
         Path home = Path.of(homeProperty);
         Path script = home.resolve("bin/kc.sh");
