@@ -73,7 +73,14 @@ public final class JwksKeyCache {
         lastAttempt = now;
         CompletableFuture<List<JsonWebKey>> result = new CompletableFuture<>();
         inFlight = result;
-        fetch().whenComplete((fetched, error) -> finish(result, fetched, error));
+        CompletionStage<List<JsonWebKey>> fetched;
+        try {
+            fetched = fetch();
+        } catch (RuntimeException e) {
+            // A malformed URL fails before any I/O; it must still clear inFlight.
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        fetched.whenComplete((keys, error) -> finish(result, keys, error));
         return result;
     }
 
