@@ -2,21 +2,120 @@ package io.ganymede.hub.auth;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** How users sign in; defaults and comments live in application.yaml. */
+/** How users sign in ({@code ganymede.auth.*}). Defaults and comments also live in application.yaml. */
 @ConfigMapping(prefix = "ganymede.auth")
 public interface AuthConfig {
 
-    /** {@code dev} (any name, loopback only), {@code iap} or {@code oidc}. */
-    @WithDefault("dev")
-    String mode();
+    /** The sign-in mechanisms. */
+    enum Mode {
+        /** Google Cloud IAP in front: every request carries a signed assertion. */
+        IAP,
+        /** The hub runs an OpenID Connect authorization-code login itself. */
+        OIDC,
+        /** Anyone can pick a name; for development on loopback only. */
+        DEV
+    }
 
-    /** Users made admins when they first sign in (and at every start). */
+    /** Which mechanism signs users in. */
+    @WithDefault("dev")
+    Mode mode();
+
+    /** Users who are admins: made admins when they sign in. */
     Optional<List<String>> adminUsers();
 
     /** Mark the login cookie Secure; on whenever the hub is reached over HTTPS. */
     @WithDefault("false")
     boolean secureCookies();
+
+    /** Required Google Workspace ({@code hd}) or email domains; empty admits any domain. */
+    Optional<Set<String>> allowedDomains();
+
+    /** User names or emails admitted; with allowed-groups empty too, everyone verified is. */
+    Optional<Set<String>> allowedUsers();
+
+    /** Groups whose members are admitted (OIDC groups claim). */
+    Optional<Set<String>> allowedGroups();
+
+    Iap iap();
+
+    Oidc oidc();
+
+    Dev dev();
+
+    /** The allow-lists as one policy. */
+    default AccessPolicy accessPolicy() {
+        return new AccessPolicy(
+                allowedDomains().orElse(Set.of()), allowedUsers().orElse(Set.of()), allowedGroups().orElse(Set.of()));
+    }
+
+    interface Iap {
+        /** Google's public keys for IAP assertions. */
+        @WithDefault("https://www.gstatic.com/iap/verify/public_key-jwk")
+        String jwksUrl();
+
+        /** Accepted {@code aud} values: {@code /projects/<PROJECT_NUMBER>/global/backendServices/<SERVICE_ID>}. */
+        Optional<Set<String>> audiences();
+
+        /** The {@code iss} every IAP assertion carries. */
+        @WithDefault("https://cloud.google.com/iap")
+        String issuer();
+
+        /** Tolerance for clock differences when checking {@code exp}, {@code iat} and {@code nbf}. */
+        @WithDefault("30s")
+        Duration clockSkew();
+
+        /** Least time between two key fetches caused by unknown key ids. */
+        @WithDefault("30s")
+        Duration jwksMinRefreshInterval();
+
+        /** Keys older than this are fetched again, so withdrawn keys stop being trusted. */
+        @WithDefault("1h")
+        Duration jwksMaxAge();
+    }
+
+    interface Oidc {
+        /** Issuer URL; {@code <issuer>/.well-known/openid-configuration} is read at first use. */
+        Optional<String> issuer();
+
+        /** OAuth client id registered at the provider. */
+        Optional<String> clientId();
+
+        /** OAuth client secret; empty for a public client (PKCE only). */
+        Optional<String> clientSecret();
+
+        /** Absolute URL of the hub's callback, registered at the provider. */
+        @WithDefault("http://127.0.0.1:8000/hub/oauth_callback")
+        String callbackUrl();
+
+        /** ID-token claim that names the user; an email claim goes through {@link UsernameMapper}. */
+        @WithDefault("email")
+        String usernameClaim();
+
+        /** ID-token claim that lists the user's groups. */
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** Scopes requested; {@code openid} is always added. */
+        @WithDefault("openid,email,profile")
+        List<String> scopes();
+
+        /** Tolerance for clock differences when checking the ID token. */
+        @WithDefault("30s")
+        Duration clockSkew();
+
+        /** How long a started login may take before its state expires. */
+        @WithDefault("10m")
+        Duration loginTimeout();
+    }
+
+    interface Dev {
+        /** Let dev mode listen on a non-loopback address, where anyone on the network could sign in as anyone. */
+        @WithDefault("false")
+        boolean allowNonLoopback();
+    }
 }

@@ -48,7 +48,7 @@ public class LoginResource {
         }
         String xsrf = Xsrf.value(headers);
         return Response.ok(login.data("xsrf", xsrf).data("next", next == null ? "" : next).data("error", null)
-                .data("mode", config.mode()).render()).cookie(Xsrf.cookie(xsrf)).build();
+                .data("mode", config.mode().name().toLowerCase()).render()).cookie(Xsrf.cookie(xsrf)).build();
     }
 
     @POST
@@ -57,7 +57,7 @@ public class LoginResource {
     @Produces(MediaType.TEXT_HTML)
     public Response submit(@FormParam("username") String username, @FormParam("next") String next,
             @FormParam("_xsrf") String xsrf, @Context HttpHeaders headers) {
-        if (!"dev".equals(config.mode())) {
+        if (config.mode() != AuthConfig.Mode.DEV) {
             throw new ApiException(404, "Not Found");
         }
         if (!Xsrf.valid(headers, xsrf)) {
@@ -69,7 +69,7 @@ public class LoginResource {
         } catch (ApiException invalid) {
             String token = Xsrf.value(headers);
             return Response.status(400).entity(login.data("xsrf", token).data("next", next == null ? "" : next)
-                    .data("error", invalid.getMessage()).data("mode", config.mode()).render()).build();
+                    .data("error", invalid.getMessage()).data("mode", config.mode().name().toLowerCase()).render()).build();
         }
         return Response.status(302).location(URI.create(safeNext(next))).cookie(sessions.signIn(name)).build();
     }
