@@ -23,7 +23,7 @@ public final class Xsrf {
     }
 
     public static NewCookie cookie(String value) {
-        return new NewCookie.Builder(CallerFilter.XSRF_COOKIE).value(value).path("/").sameSite(NewCookie.SameSite.LAX).build();
+        return new NewCookie.Builder(CallerFilter.XSRF_COOKIE).value(value).path("/hub/").sameSite(NewCookie.SameSite.LAX).build();
     }
 
     public static boolean valid(HttpHeaders headers, String submitted) {

@@ -1,16 +1,36 @@
 package io.ganymede.hub.spawn;
 
+import io.ganymede.hub.api.ApiException;
+import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.profiles.ProfileCatalog;
+import io.ganymede.hub.profiles.ProfileSelectionException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 
 /**
- * Turns a user's start options into the server's spec (the merged profile overrides a spawner
- * reads). Without profiles every server gets the spawner's defaults.
+ * Turns a user's start options ({@code {"profile": "gpu-t4", ...}}) into the server's spec: the
+ * profile's overrides merged as KubeSpawner does, checked against the groups allowed to use it.
  */
 @ApplicationScoped
 public class ServerSpecs {
 
-    public Map<String, Object> resolve(String user, Map<String, Object> options) {
-        return Map.of();
+    private final ProfileCatalog profiles;
+
+    ServerSpecs(ProfileCatalog profiles) {
+        this.profiles = profiles;
+    }
+
+    public Map<String, Object> resolve(String userName, Map<String, Object> options) {
+        UserEntity user = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity found = UserEntity.findByName(userName).orElseThrow(() -> ApiException.notFound("No such user: " + userName));
+            found.groups.size();
+            return found;
+        });
+        try {
+            return profiles.resolve(options, user.groupNames(), user.admin).spec();
+        } catch (ProfileSelectionException e) {
+            throw new ApiException(e.status(), e.getMessage());
+        }
     }
 }

@@ -24,7 +24,9 @@ class ServersApiTest {
     @Test
     void startReportProgressStopAndRestart() {
         String token = userWithToken("carla");
-        as(token).body(Map.of("profile", "small")).post("/hub/api/users/carla/server").then().statusCode(201);
+        as(token).body(Map.of("profile", "no-such-profile")).post("/hub/api/users/carla/server").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("no-such-profile"));
+        as(token).body(Map.of("profile", "default")).post("/hub/api/users/carla/server").then().statusCode(201);
         as(token).post("/hub/api/users/carla/server").then().statusCode(400)
                 .body("message", equalTo("carla's server is already running"));
 
@@ -32,7 +34,7 @@ class ServersApiTest {
                 .body("server", equalTo("/user/carla/"))
                 .body("pending", equalTo(null))
                 .body("servers.''.ready", equalTo(true))
-                .body("servers.''.user_options.profile", equalTo("small"))
+                .body("servers.''.user_options.profile", equalTo("default"))
                 .body("servers.''.progress_url", equalTo("/hub/api/users/carla/server/progress"))
                 .body("servers.''", not(hasKey("state")))
                 .extract().path("servers.''");

@@ -1,0 +1,16 @@
+package io.ganymede.hub;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** The hub's entry point ({@code java -jar hub/target/quarkus-app/quarkus-run.jar}). */
+@QuarkusMain
+public class GanymedeHub {
+
+    public static void main(String... args) {
+        // Quarkus turns WebSockets off JVM-wide when it has no WebSocket extension, unless the
+        // property is already set; the embedded proxy must pass WebSocket upgrades through.
+        System.getProperties().putIfAbsent("vertx.disableWebsockets", "false");
+        Quarkus.run(args);
+    }
+}
