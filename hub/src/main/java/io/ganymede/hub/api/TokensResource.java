@@ -107,7 +107,7 @@ public class TokensResource {
         }
         Permissions owner = Identities.ownerPermissions(user);
         Set<String> missing = new java.util.TreeSet<>(requested.asStrings());
-        missing.removeAll(requested.intersect(owner, n -> UserEntity.findByName(n).map(UserEntity::groupNames).orElse(Set.of())).asStrings());
+        missing.removeAll(requested.intersect(owner, Identities::groupsOf).asStrings());
         if (!missing.isEmpty()) {
             throw new ApiException(403, "Not assigning requested scopes " + missing + " not held by " + user.name);
         }

@@ -1,7 +1,6 @@
 package io.ganymede.hub.auth;
 
 import io.ganymede.hub.config.HubConfig;
-import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Permissions;
@@ -80,16 +79,7 @@ public class Identities {
         return List.of("read:users:name!user=" + user, "read:users:groups!user=" + user);
     }
 
-    static Set<String> groupsOf(String userName) {
+    public static Set<String> groupsOf(String userName) {
         return UserEntity.findByName(userName).map(UserEntity::groupNames).orElse(Set.of());
-    }
-
-    /** For scope checks on group targets and list filtering. */
-    public static Set<String> groupNames(UserEntity user) {
-        return user == null ? Set.of() : user.groupNames();
-    }
-
-    static boolean groupExists(String name) {
-        return GroupEntity.findByName(name).isPresent();
     }
 }

@@ -34,6 +34,23 @@ public class HubAddress {
         return host == null || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 
+    /**
+     * The hub's URL when it is known before the hub listens: configured, or from a fixed port.
+     * With port 0 the address exists only once the port is chosen.
+     */
+    public java.util.Optional<String> knownBeforeStart() {
+        if (config.hub().internalUrl().isPresent()) {
+            return config.hub().internalUrl();
+        }
+        var quarkus = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String portKey = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        int port = quarkus.getOptionalValue(portKey, Integer.class).orElse(0);
+        String host = quarkus.getOptionalValue("quarkus.http.host", String.class).orElse("127.0.0.1");
+        return port == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("http://" + loopbackIfWildcard(host) + ":" + port);
+    }
+
     /** The hub's URL without trailing slash, e.g. {@code http://127.0.0.1:8081}. */
     public String internalUrl() {
         try {

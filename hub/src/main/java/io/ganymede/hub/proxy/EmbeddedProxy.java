@@ -2,6 +2,7 @@ package io.ganymede.hub.proxy;
 
 import io.ganymede.proxy.ProxyOptions;
 import io.ganymede.proxy.ProxyServer;
+import io.ganymede.hub.config.HubAddress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -22,14 +23,19 @@ public class EmbeddedProxy {
     private final ProxyConfig config;
 
     private final ProxyToken token;
+    private final HubAddress hub;
     private volatile ProxyServer server;
 
-    EmbeddedProxy(ProxyConfig config, ProxyToken token) {
+    EmbeddedProxy(ProxyConfig config, ProxyToken token, HubAddress hub) {
         this.config = config;
+        this.hub = hub;
         this.token = token;
     }
 
-    /** Routes, the hub's own included, are added through the proxy's API like for an external proxy. */
+    /**
+     * Routes are added through the proxy's API like for an external proxy; the hub's own route is
+     * set here already when its address is known, so the public port serves the hub from the start.
+     */
     void start(@Observes StartupEvent event, Vertx vertx) throws Exception {
         if (!config.embedded()) {
             return;
@@ -39,7 +45,8 @@ public class EmbeddedProxy {
                 .withPort(config.publicPort())
                 .withApiIp(config.apiIp())
                 .withApiPort(config.apiPort())
-                .withAuthToken(token.value());
+                .withAuthToken(token.value())
+                .withDefaultTarget(hub.knownBeforeStart().orElse(null));
         server = ProxyServer.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("proxy listening on http://%s:%d (API on %s:%d)", config.publicIp(), server.publicPort(),
                 config.apiIp(), server.apiPort());

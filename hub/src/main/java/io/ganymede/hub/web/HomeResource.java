@@ -25,7 +25,7 @@ import java.util.Map;
  * The signed-in user's home page, and what the hub answers for {@code /user/<name>/...} when the
  * proxy has no route for it (the server is not running): a page to start it.
  */
-@Path("/")
+@Path("/hub")
 public class HomeResource {
 
     private final Template home;
@@ -42,7 +42,7 @@ public class HomeResource {
     }
 
     @GET
-    @Path("hub/home")
+    @Path("home")
     @Produces(MediaType.TEXT_HTML)
     @Transactional
     public Response home(@Context HttpHeaders headers, @Context UriInfo uri) {
@@ -60,13 +60,6 @@ public class HomeResource {
     @GET
     @Path("user/{name}/{rest: .*}")
     @Produces(MediaType.TEXT_HTML)
-    public Response userWithoutRoute(@PathParam("name") String name, @Context UriInfo uri) {
-        return Response.status(302).location(URI("/hub" + uri.getRequestUri().getRawPath())).build();
-    }
-
-    @GET
-    @Path("hub/user/{name}/{rest: .*}")
-    @Produces(MediaType.TEXT_HTML)
     public Response notRunning(@PathParam("name") String name, @Context UriInfo uri) {
         if (caller.get().isEmpty()) {
             return login(uri);
@@ -77,9 +70,5 @@ public class HomeResource {
     private static Response login(UriInfo uri) {
         return Response.status(302).location(UriBuilder.fromPath("/hub/login")
                 .queryParam("next", uri.getRequestUri().getRawPath()).build()).build();
-    }
-
-    private static java.net.URI URI(String path) {
-        return java.net.URI.create(path);
     }
 }
