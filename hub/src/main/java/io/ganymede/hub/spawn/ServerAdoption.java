@@ -50,7 +50,20 @@ public class ServerAdoption {
                 coordinator.stop(handle.user(), handle.serverName());
             }
         }
+        reportOrphans();
         sync.run().subscribe().with(ok -> {}, e -> LOG.warnf("initial route check failed: %s", e.getMessage()));
+    }
+
+    private void reportOrphans() {
+        for (ServerHandle orphan : spawners.spawner().orphans(recorded())) {
+            if (config.deleteOrphans()) {
+                LOG.warnf("stopping orphan server %s/%s (no record in the database)", orphan.user(), orphan.serverName());
+                spawners.spawner().stop(orphan).await().atMost(POLL_TIMEOUT);
+            } else {
+                LOG.warnf("orphan server %s/%s runs with no record in the database (%s); "
+                        + "set ganymede.spawner.delete-orphans=true to stop such servers", orphan.user(), orphan.serverName(), orphan.state());
+            }
+        }
     }
 
     void cleanUp(@Observes ShutdownEvent event) {

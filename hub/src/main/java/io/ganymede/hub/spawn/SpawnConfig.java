@@ -36,6 +36,10 @@ public interface SpawnConfig {
     @WithDefault("0")
     int namedServerLimit();
 
+    /** Stop servers found running that the hub has no record of (reported either way). */
+    @WithDefault("false")
+    boolean deleteOrphans();
+
     /** Stop every server when the hub shuts down (cleanup_servers). */
     @WithDefault("true")
     boolean cleanupOnShutdown();

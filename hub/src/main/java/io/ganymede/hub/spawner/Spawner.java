@@ -1,6 +1,8 @@
 package io.ganymede.hub.spawner;
 
 import io.smallrye.mutiny.Uni;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -28,4 +30,13 @@ public interface Spawner {
 
     /** Whether a server started earlier (possibly by an earlier hub process) still runs. */
     Uni<PollResult> poll(ServerHandle server);
+
+    /**
+     * Servers this spawner runs that are not among {@code known} (the hub's records): left over
+     * from a lost database or a failed stop. Spawners that cannot list what they run find none.
+     * May block; the hub calls it on a worker thread.
+     */
+    default List<ServerHandle> orphans(Collection<ServerHandle> known) {
+        return List.of();
+    }
 }

@@ -278,6 +278,7 @@ public class KubernetesSpawner implements Spawner {
     }
 
     /** Running servers the hub does not know (not in {@code known}, matched by namespace and pod name). */
+    @Override
     public List<ServerHandle> orphans(Collection<ServerHandle> known) {
         Set<String> knownPods = new HashSet<>();
         for (ServerHandle h : known) {
