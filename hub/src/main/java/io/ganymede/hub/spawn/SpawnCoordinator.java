@@ -16,7 +16,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.ganymede.hub.metrics.HubMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,11 +45,12 @@ public class SpawnCoordinator {
     private final ReadinessProbe readiness;
     private final ProxyClient proxy;
     private final ServerSpecs specs;
+    private final HubMetrics metrics;
     private final Clock clock;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            Clock clock) {
+            HubMetrics metrics, Clock clock) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -55,6 +58,7 @@ public class SpawnCoordinator {
         this.readiness = readiness;
         this.proxy = proxy;
         this.specs = specs;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -162,7 +166,12 @@ public class SpawnCoordinator {
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
                     return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
                 })
-                .call(result -> proxy.addRoute(launch.prefix(), result.url(), routeData(request, result)))
+                .call(result -> {
+                    long routeStart = System.nanoTime();
+                    return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
+                            .onItemOrFailure().invoke((ok, failure) -> metrics.proxyAdd(
+                                    Duration.ofNanos(System.nanoTime() - routeStart), failure == null ? "success" : "failure"));
+                })
                 .invoke(result -> {
                     runtime.pending(null);
                     String url = launch.prefix();
@@ -173,11 +182,13 @@ public class SpawnCoordinator {
                     ready.put("html_message", "Server ready at <a href=\"" + url + "\">" + url + "</a>");
                     ready.put("url", url);
                     runtime.emit(ready, true);
-                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(),
-                            (System.nanoTime() - startedAt) / 1_000_000);
+                    Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+                    metrics.spawn(took, "success");
+                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(), took.toMillis());
                 })
                 .onFailure().call(failure -> {
                     LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
+                    metrics.spawn(Duration.ofNanos(System.nanoTime() - startedAt), "failure");
                     Map<String, Object> failed = new LinkedHashMap<>();
                     failed.put("progress", 100);
                     failed.put("failed", true);
@@ -236,7 +247,10 @@ public class SpawnCoordinator {
                 return true;
             }
             runtime.pending("stop");
+            long stopStart = System.nanoTime();
             flow = cleanUp(userName, serverName)
+                    .onItemOrFailure().invoke((ok, failure) -> metrics.stop(
+                            Duration.ofNanos(System.nanoTime() - stopStart), failure == null ? "success" : "failure"))
                     .eventually(() -> runtime.pending(null))
                     .memoize().indefinitely();
             flow.subscribe().with(ok -> {}, failure -> LOG.errorf(failure, "stopping %s failed", displayName(userName, serverName)));

@@ -1,0 +1,75 @@
+package io.ganymede.hub.metrics;
+
+import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.UserEntity;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The hub's Prometheus metrics under JupyterHub's names, so dashboards made for JupyterHub
+ * (and the one in {@code k8s/observability/}) work unchanged.
+ */
+@ApplicationScoped
+public class HubMetrics {
+
+    /** Counts come from the database; a scrape every few seconds must not mean a query each time. */
+    private static final Duration COUNT_CACHE = Duration.ofSeconds(15);
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<String, CachedCount> counts = new ConcurrentHashMap<>();
+
+    HubMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        gauge("jupyterhub.total.users", "Total users", () -> UserEntity.count());
+        gauge("jupyterhub.running.servers", "Servers running", () -> ServerEntity.count("url is not null"));
+        for (var period : Map.of("24h", Duration.ofDays(1), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30)).entrySet()) {
+            Gauge.builder("jupyterhub.active.users", () -> cached("active-" + period.getKey(),
+                            () -> UserEntity.count("lastActivity >= ?1", clock.instant().minus(period.getValue()))))
+                    .description("Users active within the period").tag("period", period.getKey()).register(registry);
+        }
+    }
+
+    private void gauge(String name, String description, Supplier<Long> query) {
+        Gauge.builder(name, () -> cached(name, query)).description(description).register(registry);
+    }
+
+    private double cached(String key, Supplier<Long> query) {
+        CachedCount entry = counts.get(key);
+        long now = clock.millis();
+        if (entry == null || now - entry.at() > COUNT_CACHE.toMillis()) {
+            entry = new CachedCount(QuarkusTransaction.requiringNew().call(query::get), now);
+            counts.put(key, entry);
+        }
+        return entry.value();
+    }
+
+    private record CachedCount(long value, long at) {}
+
+    /** How long a start took, by outcome ({@code success}, {@code failure}). */
+    public void spawn(Duration took, String status) {
+        histogram("jupyterhub.server.spawn.duration", "Time to start a server", status).record(took);
+    }
+
+    public void stop(Duration took, String status) {
+        histogram("jupyterhub.server.stop", "Time to stop a server", status).record(took);
+    }
+
+    public void proxyAdd(Duration took, String status) {
+        histogram("jupyterhub.proxy.add.duration", "Time to add a route to the proxy", status).record(took);
+    }
+
+    private Timer histogram(String name, String description, String status) {
+        return Timer.builder(name).description(description).tag("status", status)
+                .publishPercentileHistogram().register(registry);
+    }
+}
