@@ -7,6 +7,7 @@ import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.spawn.SpawnConfig;
 import io.quarkus.runtime.Quarkus;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -21,6 +22,7 @@ import java.util.Map;
 /** The hub-wide endpoints: who am I, info, the proxy's routing table, shutdown. */
 @Path("/hub/api")
 @Produces(MediaType.APPLICATION_JSON)
+@Blocking // the caller is resolved from the database before any method runs
 public class HubResource {
 
     private final CurrentCaller caller;

@@ -52,10 +52,10 @@ public class EmbeddedProxy {
                 config.apiIp(), server.apiPort());
     }
 
-    /** The API's URL: the bound port when embedded (the configured one may be 0), else the configured URL. */
-    public String apiUrl() {
+    /** The API's URLs: the bound port when embedded (the configured one may be 0), else the configured ones. */
+    public java.util.List<String> apiUrls() {
         ProxyServer running = server;
-        return running == null ? config.apiUrl() : "http://" + config.apiIp() + ":" + running.apiPort();
+        return running == null ? config.apiUrl() : java.util.List.of("http://" + config.apiIp() + ":" + running.apiPort());
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {

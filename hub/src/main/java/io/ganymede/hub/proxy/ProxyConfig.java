@@ -23,8 +23,13 @@ public interface ProxyConfig {
     @WithDefault("8001")
     int apiPort();
 
+    /** The proxy API's URL, or several (one per replica), comma-separated. */
     @WithDefault("http://127.0.0.1:8001")
-    String apiUrl();
+    java.util.List<String> apiUrl();
+
+    /** Resolve the API URL's host to all its addresses and treat each as a replica (a headless Service). */
+    @WithDefault("false")
+    boolean replicasByDns();
 
     java.util.Optional<String> authToken();
 

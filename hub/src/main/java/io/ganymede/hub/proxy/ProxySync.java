@@ -46,66 +46,89 @@ public class ProxySync {
                 .onFailure().recoverWithNull();
     }
 
-    /** One pass: add missing routes, drop stale ones, record activity. */
+    /** One pass: on each replica add missing routes and drop stale ones; record activity from all. */
     public Uni<Void> run() {
-        return proxy.routes(null).chain(routes -> Uni.createFrom().item(() -> reconcile(routes))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .chain(changes -> {
-                    List<Uni<Void>> calls = new ArrayList<>();
-                    changes.add().forEach((path, route) -> calls.add(proxy.addRoute(path, route.target(), route.data())));
-                    changes.delete().forEach(path -> calls.add(proxy.deleteRoute(path)));
-                    if (!calls.isEmpty()) {
-                        LOG.infof("repairing routes: adding %s, removing %s", changes.add().keySet(), changes.delete());
-                    }
-                    return calls.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(calls).andCollectFailures().replaceWithVoid();
-                });
+        return proxy.endpoints().chain(endpoints -> Uni.join().all(endpoints.stream()
+                        .map(endpoint -> proxy.routesOf(endpoint, null)).toList()).andFailFast()
+                .chain(tables -> Uni.createFrom().item(() -> {
+                            recordActivity(ProxyClient.merge(tables, false));
+                            List<Uni<Void>> calls = new ArrayList<>();
+                            Map<String, Route> wanted = wanted();
+                            for (int i = 0; i < endpoints.size(); i++) {
+                                calls.addAll(repairs(endpoints.get(i), tables.get(i), wanted));
+                            }
+                            return calls;
+                        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .chain(calls -> calls.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(calls).andCollectFailures().replaceWithVoid()));
     }
 
     private record Route(String target, Map<String, Object> data) {}
 
-    private record Changes(Map<String, Route> add, List<String> delete) {}
-
-    private Changes reconcile(JsonObject routes) {
+    /** The routes the running servers (and the hub) should have. */
+    private Map<String, Route> wanted() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Map<String, Route> wanted = new HashMap<>();
             // As JupyterHub: everything no server claims goes to the hub, even on a proxy without a default target.
             wanted.put("/", new Route(hub.internalUrl(), Map.of("hub", true)));
-            List<ServerEntity> running = ServerEntity.list("url is not null");
-            for (ServerEntity server : running) {
+            for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
                 if (spawns.pending(server.user.name, server.name) != null) {
                     continue;
                 }
-                String prefix = Urls.serverPrefix(server.user.name, server.name);
                 Map<String, Object> data = new LinkedHashMap<>(JsonColumns.object(server.routeData));
                 data.put("jupyterhub", true);
                 data.put("user", server.user.name);
                 data.put("server_name", server.name);
-                wanted.put(prefix, new Route(server.url, data));
-                JsonObject existing = routes.getJsonObject(prefix);
-                if (existing != null && existing.getString("last_activity") != null) {
-                    Instant active = OffsetDateTime.parse(existing.getString("last_activity")).toInstant();
+                wanted.put(tableKey(Urls.serverPrefix(server.user.name, server.name)), new Route(server.url, data));
+            }
+            return wanted;
+        });
+    }
+
+    /** How the proxy lists a route: configurable-http-proxy drops the trailing slash. */
+    static String tableKey(String prefix) {
+        return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    /** The calls that make one replica's table what it should be. */
+    private List<Uni<Void>> repairs(String endpoint, JsonObject routes, Map<String, Route> wanted) {
+        List<Uni<Void>> calls = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        wanted.forEach((path, route) -> {
+            JsonObject existing = routes.getJsonObject(path);
+            if (existing == null || !route.target().equals(existing.getString("target"))) {
+                added.add(path);
+                calls.add(proxy.addRoute(endpoint, path, route.target(), route.data()));
+            }
+        });
+        List<String> removed = new ArrayList<>();
+        for (String path : routes.fieldNames()) {
+            JsonObject data = routes.getJsonObject(path);
+            boolean ours = data != null && Boolean.TRUE.equals(data.getValue("jupyterhub"));
+            boolean startingNow = data != null && spawns.pending(String.valueOf(data.getValue("user")),
+                    String.valueOf(data.getValue("server_name", ""))) != null;
+            if (ours && !wanted.containsKey(path) && !startingNow) {
+                removed.add(path);
+                calls.add(proxy.deleteRoute(endpoint, path));
+            }
+        }
+        if (!calls.isEmpty()) {
+            LOG.infof("repairing routes at %s: adding %s, removing %s", endpoint, added, removed);
+        }
+        return calls;
+    }
+
+    /** Route activity (the newest any replica saw) into servers and their users; only newer times count. */
+    private void recordActivity(JsonObject routes) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
+                JsonObject route = routes.getJsonObject(tableKey(Urls.serverPrefix(server.user.name, server.name)));
+                if (route != null && route.getString("last_activity") != null) {
+                    Instant active = OffsetDateTime.parse(route.getString("last_activity")).toInstant();
                     server.touch(active);
                     server.user.touch(active);
                 }
             }
-            Map<String, Route> add = new HashMap<>();
-            wanted.forEach((path, route) -> {
-                JsonObject existing = routes.getJsonObject(path);
-                if (existing == null || !route.target().equals(existing.getString("target"))) {
-                    add.put(path, route);
-                }
-            });
-            List<String> delete = new ArrayList<>();
-            for (String path : routes.fieldNames()) {
-                JsonObject data = routes.getJsonObject(path);
-                boolean ours = data != null && Boolean.TRUE.equals(data.getValue("jupyterhub"));
-                boolean startingNow = data != null && spawns.pending(String.valueOf(data.getValue("user")),
-                        String.valueOf(data.getValue("server_name", ""))) != null;
-                if (ours && !wanted.containsKey(path) && !startingNow) {
-                    delete.add(path);
-                }
-            }
-            return new Changes(add, delete);
         });
     }
 }
