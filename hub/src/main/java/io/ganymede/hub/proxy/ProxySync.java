@@ -4,6 +4,7 @@ import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.spawn.SpawnCoordinator;
+import io.ganymede.hub.spawn.RouteData;
 import io.ganymede.hub.spawn.Urls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -75,10 +76,7 @@ public class ProxySync {
                 if (spawns.pending(server.user.name, server.name) != null) {
                     continue;
                 }
-                Map<String, Object> data = new LinkedHashMap<>(JsonColumns.object(server.routeData));
-                data.put("jupyterhub", true);
-                data.put("user", server.user.name);
-                data.put("server_name", server.name);
+                Map<String, Object> data = RouteData.forServer(server.user.name, server.name, JsonColumns.object(server.routeData));
                 wanted.put(tableKey(Urls.serverPrefix(server.user.name, server.name)), new Route(server.url, data));
             }
             return wanted;

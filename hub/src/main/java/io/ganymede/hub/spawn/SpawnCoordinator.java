@@ -209,11 +209,7 @@ public class SpawnCoordinator {
     }
 
     private static Map<String, Object> routeData(SpawnRequest request, SpawnResult result) {
-        Map<String, Object> data = new LinkedHashMap<>(result.routeData());
-        data.put("jupyterhub", true);
-        data.put("user", request.user());
-        data.put("server_name", request.serverName());
-        return data;
+        return RouteData.forServer(request.user(), request.serverName(), result.routeData());
     }
 
     private Void recordStarted(SpawnRequest request, SpawnResult result) {

@@ -21,6 +21,7 @@ public final class PublicHandler implements Handler<HttpServerRequest> {
     private final ErrorPages errors;
     private final HttpForwarder http;
     private final WebSocketForwarder webSockets;
+    private final RouteAccess access;
 
     /**
      * One per event loop, with that loop's own clients so target connections stay on its thread:
@@ -33,6 +34,7 @@ public final class PublicHandler implements Handler<HttpServerRequest> {
         this.errors = new ErrorPages(client, options.errorTarget(), metrics);
         this.http = new HttpForwarder(client, options, metrics, errors);
         this.webSockets = new WebSocketForwarder(upgrades, options, metrics, errors, http);
+        this.access = new RouteAccess(options.authToken());
     }
 
     @Override
@@ -51,6 +53,11 @@ public final class PublicHandler implements Handler<HttpServerRequest> {
         Route route = routes.match(RoutePath.decode(path));
         if (route == null) {
             errors.fail(request, 404, ErrorKind.NO_ROUTE, null);
+            return;
+        }
+        if (route.accessUrl() != null && !access.allowed(request, route)) {
+            access.refuse(request, route, upgrade);
+            metrics.response(upgrade ? 403 : 302);
             return;
         }
         String query = request.query();

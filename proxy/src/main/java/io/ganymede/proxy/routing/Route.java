@@ -32,6 +32,7 @@ public final class Route {
     private final boolean stripPrefix;
     private final boolean rstudio;
     private final List<Map.Entry<String, String>> headers;
+    private final String accessUrl;
     private volatile long lastActivity;
 
     Route(String path, ObjectNode data, long now) {
@@ -47,6 +48,8 @@ public final class Route {
         this.rstudio = data.path("rstudio").asBoolean(false);
         this.stripPrefix = rstudio || data.path("strip_prefix").asBoolean(false);
         this.headers = parseHeaders(data.get("headers"));
+        JsonNode access = data.get("access_url");
+        this.accessUrl = access != null && access.isTextual() ? access.asText() : null;
         this.lastActivity = now;
     }
 
@@ -91,6 +94,14 @@ public final class Route {
 
     public boolean stripPrefix() {
         return stripPrefix;
+    }
+
+    /**
+     * Where to send a browser without a valid access token (route data {@code access_url}); null
+     * for routes whose app checks users itself, as Jupyter servers do.
+     */
+    public String accessUrl() {
+        return accessUrl;
     }
 
     public boolean rstudio() {
