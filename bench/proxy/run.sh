@@ -61,11 +61,10 @@ http {
 NGINX
 nginx -c "$work/backend.conf" -p "$work" -g 'daemon off;' & pids+=($!)
 nginx -c "$work/nginx-proxy.conf" -p "$work" -g 'daemon off;' & npid=$!; pids+=($npid)
-bench_tool echo $WS_BACKEND > "$work/echo.log" 2>&1 & pids+=($!)
+bench_tool echo $WS_BACKEND > "$work/echo.log" 2>&1 & echo_pid=$!; pids+=($echo_pid)
 
 start_ganymede() {
-  GANYMEDE_PROXY_JAVA_OPTS="${GANYMEDE_PROXY_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}" \
-    "$root/proxy/bin/ganymede-proxy" --port $G_PORT --api-port $G_API --default-target "http://127.0.0.1:$BACKEND" \
+  "$root/proxy/bin/ganymede-proxy" --port $G_PORT --api-port $G_API --default-target "http://127.0.0.1:$BACKEND" \
     --log-level warn > "$work/ganymede.log" 2>&1 &
   gpid=$!; pids+=($gpid); wait_port $G_PORT; wait_port $G_API
 }
@@ -107,12 +106,18 @@ run_wrk chp $C_PORT $cpid
 run_wrk nginx-proxy $NGINX_PROXY $npid
 
 # --- WebSocket echo round trips
-ws_rate() { bench_tool rate "$2" /ws/echo "$WS_CONNECTIONS" "$DURATION" 2>> "$work/rate.log" | awk -v n="$1" '/^rate/ {print n, $2}' >> "$work/ws.txt"; }
+ws_rate() { # name port pid-whose-CPU-to-count
+  local before; before=$(cpu_ticks "$3")
+  bench_tool rate "$2" /ws/echo "$WS_CONNECTIONS" "$DURATION" 2>> "$work/rate.log" > "$work/rate-$1.txt"
+  local ticks=$(( $(cpu_ticks "$3") - before ))
+  awk -v n="$1" -v t="$ticks" -v hz="$(getconf CLK_TCK)" '/^rate/ { gsub(/\(/, "", $8); printf "%s %s %.1f\n", n, $2, t / hz * 1e6 / $8 }' \
+    "$work/rate-$1.txt" >> "$work/ws.txt"
+}
 : > "$work/ws.txt"
-ws_rate direct $WS_BACKEND
+ws_rate direct $WS_BACKEND $echo_pid
 bench_tool rate $G_PORT /ws/echo "$WS_CONNECTIONS" "$WARMUP" > /dev/null 2>> "$work/rate.log"  # warm-up
-ws_rate ganymede $G_PORT
-ws_rate chp $C_PORT
+ws_rate ganymede $G_PORT $gpid
+ws_rate chp $C_PORT $cpid
 
 # --- Memory: fresh processes, then ROUTES routes, then IDLE_WS idle WebSockets on top
 stop $gpid; stop $cpid
@@ -149,9 +154,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "|---|---:|---:|---:|---:|---|"
   while read -r n rps p50 p99 cpu errs; do echo "| $n | $rps | $p50 | $p99 | $cpu | $errs |"; done < "$work/http.txt"
   echo
-  echo "| WebSocket echo | round trips/s |"
-  echo "|---|---:|"
-  while read -r n r; do echo "| $n | $r |"; done < "$work/ws.txt"
+  echo "| WebSocket echo | round trips/s | CPU µs/round trip (proxy; echo server for direct) |"
+  echo "|---|---:|---:|"
+  while read -r n r c; do echo "| $n | $r | $c |"; done < "$work/ws.txt"
   echo
   echo "| resident memory (MiB) | Ganymede | CHP |"
   echo "|---|---:|---:|"
@@ -164,7 +169,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   gr=$(awk '$1=="ganymede" && $2=="routes" {print $3}' "$work/mem.txt"); cr=$(awk '$1=="chp" && $2=="routes" {print $3}' "$work/mem.txt")
   gi=$(awk '$1=="ganymede" && $2=="websockets" {print $3}' "$work/mem.txt"); ci=$(awk '$1=="chp" && $2=="websockets" {print $3}' "$work/mem.txt")
   gc=$(val ganymede 5 "$work/http.txt"); cc=$(val chp 5 "$work/http.txt"); nc=$(val nginx-proxy 5 "$work/http.txt")
-  echo "CPU per request: CHP/Ganymede $(ratio "$cc" "$gc"), nginx-proxy/Ganymede $(ratio "$nc" "$gc") (higher is better for Ganymede)."
+  gwc=$(val ganymede 3 "$work/ws.txt"); cwc=$(val chp 3 "$work/ws.txt")
+  echo "CPU per request: CHP/Ganymede $(ratio "$cc" "$gc"), nginx-proxy/Ganymede $(ratio "$nc" "$gc"); CPU per WebSocket round trip: CHP/Ganymede $(ratio "$cwc" "$gwc") (higher is better for Ganymede)."
   echo "Ratios: HTTP Ganymede/CHP $(ratio "$g" "$c") (target >= 5), Ganymede/nginx-proxy $(ratio "$g" "$n") (target >= 0.8);" \
        "WebSocket Ganymede/CHP $(ratio "$gw" "$cw") (target >= 2); memory Ganymede/CHP with routes $(ratio "$gr" "$cr")," \
        "with idle WebSockets $(ratio "$gi" "$ci") (target <= 0.5)"
