@@ -23,13 +23,18 @@ export CONFIGPROXY_AUTH_TOKEN=bench-token
 ulimit -n "$(ulimit -Hn)"  # 5,000 WebSockets through a proxy hold 10,000 sockets
 rm -rf "$work"; mkdir -p "$work"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+tree_pids() { echo "$1"; local c; for c in $(pgrep -P "$1" || true); do tree_pids "$c"; done; }
+# Background helpers run under subshells and `timeout`: end each whole tree, children first.
+cleanup() {
+  local p q
+  for p in "${pids[@]}"; do for q in $(tree_pids "$p" | tac); do kill "$q" 2>/dev/null || true; done; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 bench_tool() { timeout 300 java -Xss512k -cp "$jar" "$root/bench/proxy/ProxyBench.java" "$@"; }
 wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; exit 1; }
 # CPU seconds a process (and its children, for nginx's workers) has used: contention on a shared
 # machine lowers requests/s but not the CPU each request costs.
-tree_pids() { echo "$1"; local c; for c in $(pgrep -P "$1" || true); do tree_pids "$c"; done; }
 cpu_ticks() { local t=0 p; for p in $(tree_pids "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
