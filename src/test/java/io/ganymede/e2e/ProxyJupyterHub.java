@@ -175,12 +175,18 @@ final class ProxyJupyterHub implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // The hub stops its proxy and servers on SIGTERM; whatever it leaves behind (they run in
+        // their own sessions) is killed here, so no stray process keeps a port after the test.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        // The hub stops its proxy and servers on SIGTERM; anything left behind is killed by pid here.
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        for (ProcessHandle child : children) {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
     }
 
     /** Starts the standalone proxy, as an operator would for should_start = False. */

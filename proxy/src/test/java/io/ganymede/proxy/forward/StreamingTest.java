@@ -72,6 +72,31 @@ class StreamingTest {
     }
 
     @Test
+    void aTargetRefusingAnUploadEarlyNeitherHangsNorBreaksTheProxy() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            int port = fx.backend(request -> {
+                request.response().setStatusCode(413).end("too big");
+                request.connection().close();
+            });
+            fx.addRoute("/refuse", "{\"target\": \"http://127.0.0.1:" + port + "\"}");
+            int status;
+            try {
+                status = fx.http.send(HttpRequest.newBuilder(URI.create(fx.publicUrl("/refuse/file")))
+                                .timeout(Duration.ofSeconds(20))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[64 * 1024 * 1024])).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (java.net.http.HttpTimeoutException hung) {
+                throw new AssertionError("the proxy left the client hanging", hung);
+            } catch (java.io.IOException closedEarly) {
+                status = -1;
+            }
+            assertTrue(status == 413 || status == 503 || status == -1, "got " + status);
+            assertEquals("OK", new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(fx.get("/_chp_healthz").body()).get("status").asText());
+        }
+    }
+
+    @Test
     void largeDownloadIsStreamedWithBackPressure() throws Exception {
         try (ProxyFixture fx = new ProxyFixture()) {
             AtomicLong producedByTarget = new AtomicLong();
