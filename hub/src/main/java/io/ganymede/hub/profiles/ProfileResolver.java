@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a user's options into a {@link ResolvedProfile}, KubeSpawner's way: the profile by slug (or
- * the default), then per option the listed choice, the {@code <option>--unlisted-choice} free text,
- * or the option's default; overrides merged defaults, profile, options in order.
+ * the default), then per option the {@code <option>--unlisted-choice} free text when given, else the
+ * listed choice, else the option's default; overrides merged defaults, profile, options in order.
  */
 final class ProfileResolver {
 
@@ -41,8 +41,8 @@ final class ProfileResolver {
         for (ProfileOption option : profile.options()) {
             Object unlisted = options.get(option.name() + UNLISTED_SUFFIX);
             Object picked = options.get(option.name());
-            if (unlisted != null && !String.valueOf(unlisted).isEmpty()
-                    && (picked == null || "unlisted_choice".equals(picked))) {
+            // As KubeSpawner's _load_profile: a free-text value, when given, wins over a listed pick.
+            if (unlisted != null && !String.valueOf(unlisted).isEmpty()) {
                 String value = String.valueOf(unlisted);
                 UnlistedChoice u = option.unlistedChoice();
                 if (!option.unlistedEnabled()) {

@@ -106,6 +106,82 @@ class ProfileCatalogTest {
         assertEquals("Only images from ghcr.io", e.getMessage());
     }
 
+    /** KubeSpawner's _load_profile and _validate_user_options, case by case. */
+    @Test
+    void kubeSpawnerOptionSemantics() {
+        ProfileSet set = ProfileParser.parse("""
+                defaults:
+                  node_selector: {pool: users}
+                  environment: {KEEP: "1", DROP: "2"}
+                profiles:
+                  - display_name: Free text only
+                    slug: free
+                    kubespawner_override:
+                      node_selector: null
+                      environment: {DROP: null}
+                    profile_options:
+                      image:
+                        display_name: Image
+                        unlisted_choice:
+                          enabled: true
+                          validation_regex: "[a-z]+:[0-9]+"
+                          kubespawner_override:
+                            image: "{value}"
+                            volumes: [{name: "{value}-cache", emptyDir: {}}]
+                            extra_labels: {"img-{value}": "yes"}
+                  - display_name: Listed
+                    slug: listed
+                    profile_options:
+                      size:
+                        display_name: Size
+                        choices:
+                          s: {display_name: S, kubespawner_override: {cpu_limit: 1}}
+                          m: {display_name: M, kubespawner_override: {cpu_limit: 2}}
+                        unlisted_choice:
+                          enabled: false
+                """, "p.yaml").profiles();
+        // A top-level null drops the default's whole key; a nested null drops one entry.
+        ResolvedProfile free = ProfileResolver.resolve(set, Map.of("profile", "free", "image--unlisted-choice", "img:1"),
+                Set.of(), false);
+        assertFalse(free.spec().containsKey("node_selector"));
+        assertEquals(Map.of("KEEP", "1"), free.spec().get("environment"));
+        // {value} is substituted in strings, in lists and in keys (recursive_format).
+        assertEquals("img:1", free.spec().get("image"));
+        assertEquals(List.of(Map.of("name", "img:1-cache", "emptyDir", Map.of())), free.spec().get("volumes"));
+        assertEquals(Map.of("img-img:1", "yes"), free.spec().get("extra_labels"));
+        // re.match: anchored at the start only.
+        assertEquals("img:1 extra", ProfileResolver.resolve(set,
+                Map.of("profile", "free", "image--unlisted-choice", "img:1 extra"), Set.of(), false).spec().get("image"));
+        var unanchored = assertThrows(ProfileSelectionException.class, () -> ProfileResolver.resolve(set,
+                Map.of("profile", "free", "image--unlisted-choice", "Ximg:1"), Set.of(), false));
+        assertEquals("Invalid value for Image: Ximg:1 does not match [a-z]+:[0-9]+", unanchored.getMessage());
+        // Only free text and none given: no default can be determined.
+        var none = assertThrows(ProfileSelectionException.class,
+                () -> ProfileResolver.resolve(set, Map.of("profile", "free"), Set.of(), false));
+        assertEquals(400, none.status());
+        assertEquals("Option image of profile free needs a value (image--unlisted-choice)", none.getMessage());
+        // Free text for an option whose unlisted_choice is not enabled.
+        var disabled = assertThrows(ProfileSelectionException.class, () -> ProfileResolver.resolve(set,
+                Map.of("profile", "listed", "size--unlisted-choice", "xl"), Set.of(), false));
+        assertEquals(400, disabled.status());
+        assertEquals("Option size of profile listed takes no free-text value", disabled.getMessage());
+        // First choice is the default; a listed pick applies its override.
+        assertEquals(1L, ProfileResolver.resolve(set, Map.of("profile", "listed"), Set.of(), false).spec().get("cpu_limit"));
+        assertEquals(2L, ProfileResolver.resolve(set, Map.of("profile", "listed", "size", "m"), Set.of(), false)
+                .spec().get("cpu_limit"));
+    }
+
+    @Test
+    void freeTextWinsOverAListedPickAsInKubeSpawner() {
+        ResolvedProfile r = catalog.resolve(Map.of("profile", "gpu", "image", "torch",
+                "image--unlisted-choice", "ghcr.io/me/img:3"), Set.of("ml"), false);
+        assertEquals("ghcr.io/me/img:3", r.spec().get("image"));
+        assertEquals(Map.of("image", "ghcr.io/me/img:3"), r.chosen());
+        // An empty free-text field counts as not given.
+        assertEquals("torch:1", catalog.resolve(Map.of("profile", "gpu", "image", "torch", "image--unlisted-choice", ""),
+                Set.of("ml"), false).spec().get("image"));
+    }
+
     @Test
     void selectionErrorsCarryTheirStatus() {
         var unknown = assertThrows(ProfileSelectionException.class,

@@ -138,7 +138,90 @@ class ProfileParserTest {
                         profiles:
                           - display_name: "Small
                         """, List.of("p.yaml:3:1: invalid YAML: found unexpected end of stream")),
-                Arguments.of("empty file", "", List.of("p.yaml:1:1: the file is empty: expected a top-level 'profiles:' list")));
+                Arguments.of("empty file", "", List.of("p.yaml:1:1: the file is empty: expected a top-level 'profiles:' list")),
+                Arguments.of("two default choices in one option", """
+                        profiles:
+                          - display_name: Small
+                            profile_options:
+                              image:
+                                display_name: Image
+                                choices:
+                                  a: {display_name: A, default: true}
+                                  b: {display_name: B, default: true}
+                        """, List.of("p.yaml:8:32: choice 'b' of option 'image' is marked default too, but only the first default (line 7) is ever used: remove one")),
+                Arguments.of("default on an option instead of on a choice", """
+                        profiles:
+                          - display_name: Small
+                            profile_options:
+                              image:
+                                display_name: Image
+                                default: b
+                                choices:
+                                  b: {display_name: B}
+                        """, List.of("p.yaml:6:9: unknown key 'default' in profile option")),
+                Arguments.of("misspelt default with suggestion", """
+                        profiles:
+                          - display_name: Small
+                            defualt: true
+                        """, List.of("p.yaml:3:5: unknown key 'defualt' in profile; did you mean 'default'?")),
+                Arguments.of("misspelt storage key with suggestion", """
+                        profiles:
+                          - display_name: Small
+                            storage: {kind: pd, storage_clas: fast}
+                        """, List.of("p.yaml:3:25: unknown key 'storage_clas' in storage; did you mean 'storage_class'?")),
+                Arguments.of("bad storage size", """
+                        profiles:
+                          - display_name: Small
+                            storage: {kind: pd, size: 10GB}
+                        """, List.of("p.yaml:3:31: bad quantity '10GB' for size: expected a Kubernetes quantity like 10Gi")),
+                Arguments.of("storage without a kind", """
+                        profiles:
+                          - display_name: Small
+                            storage: {size: 10Gi}
+                        """, List.of("p.yaml:3:14: missing required key 'kind' in storage; expected one of none, pd, filestore, gcsfuse")),
+                Arguments.of("bad slug", """
+                        profiles:
+                          - display_name: Small
+                            slug: GPU T4
+                        """, List.of("p.yaml:3:11: bad slug 'GPU T4': use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit")),
+                Arguments.of("wrong types", """
+                        profiles:
+                          - display_name: [Small, Large]
+                            default: maybe
+                            groups: ml
+                            cull: 3600
+                            kubespawner_override:
+                              tolerations: NoSchedule
+                              node_selector: [pool]
+                              automount_service_account_token: "yes"
+                              start_timeout: 5m
+                              image_pull_policy: always
+                              image: {name: x}
+                          - display_name: Two
+                            profile_options: [image]
+                        """, List.of(
+                                "p.yaml:2:19: 'display_name' must be a single value, found a list",
+                                "p.yaml:3:14: 'default' must be true or false, not 'maybe'",
+                                "p.yaml:4:13: 'groups' must be a list of group names",
+                                "p.yaml:5:11: expected a map for cull, found '3600'",
+                                "p.yaml:7:20: 'tolerations' must be a list (or a map whose values are taken in key order)",
+                                "p.yaml:8:22: 'node_selector' must be a map of names to strings",
+                                "p.yaml:9:40: 'automount_service_account_token' must be true or false",
+                                "p.yaml:10:22: 'start_timeout' must be a whole number",
+                                "p.yaml:11:26: bad image_pull_policy 'always'; expected one of Always, IfNotPresent, Never",
+                                "p.yaml:12:14: 'image' must be a string",
+                                "p.yaml:14:22: expected a map for profile_options, found a list")),
+                Arguments.of("a profile that is not a map", """
+                        profiles:
+                          - small
+                        """, List.of("p.yaml:2:5: expected a map for profile, found 'small'")),
+                Arguments.of("tab indentation", "profiles:\n\t- display_name: Small\n",
+                        List.of("p.yaml:2:1: invalid YAML: found character '\\t(TAB)' that cannot start any token. "
+                                + "(Do not use \\t(TAB) for indentation)")),
+                Arguments.of("a colon inside a plain value", """
+                        profiles:
+                          - display_name: GPU: T4
+                        """, List.of("p.yaml:2:22: invalid YAML: mapping values are not allowed here")));
     }
 
     @ParameterizedTest(name = "{0}")

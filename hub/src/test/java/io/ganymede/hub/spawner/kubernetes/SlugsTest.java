@@ -35,6 +35,20 @@ class SlugsTest {
         "endswith- | '' | jupyter-endswith---165f1166 | endswith---165f1166 | ''",
         "UPPER.CASE@Example.COM | Lab 2 | jupyter-upper-case-exampl--lab-2---f6f25ada | upper-case-example-co---99d947dc | lab-2---6edfda0f",
         "a | b--c | jupyter-a--b-c---8eb88ee4 | a | b-c---8eb88ee4",
+        "Gina@example.com | Lab | jupyter-gina-example-com---c4feca71--lab---efdcf466 | gina-example-com---c4feca71 | Lab",
+        "ÉLODIE.Müller@Exämple.de | '' | jupyter-lodie-m-ller-ex-mple-de---1ec21e47 | lodie-m-ller-ex-mple---1ec21e47 | ''",
+        "o'brien+tag@sub.example.co.uk | '' | jupyter-o-brien-tag-sub-example-co-uk---8decf4e5 | o-brien-tag-sub-examp---8decf4e5 | ''",
+        "ДМИТРИЙ@пример.рф | '' | jupyter-x---4bb2fa6d | x---4bb2fa6d | ''",
+        "j.doe@EXAMPLE.com | 🚀 rocket | jupyter-j-doe-example-com---e018b0f3--rocket---a4949c10 | j-doe-example-com---e018b0f3 | rocket---a4949c10",
+        // 48 characters: valid, but with the '--' KubeSpawner counts it no longer fits, so one multi_slug
+        "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb | '' | jupyter-bbbbbbbbbbbbbbbbb--x---0eb0baff | bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb | ''",
+        "dddddddddddddddddddddddddddddddddddddddd | gpu | jupyter-dddddddddddddddddddddddddddddddddddddddd--gpu | dddddddddddddddddddddddddddddddddddddddd | gpu",
+        "x | '' | jupyter-x | x | ''",
+        "- | '' | jupyter-x---3973e022 | x---3973e022 | ''",
+        // Lowercasing leaves ASCII: the Kelvin sign becomes 'k'; dotted capital I becomes 'i' plus a combining dot
+        "\u212Aelvin | '' | jupyter-kelvin---4a274a98 | kelvin---4a274a98 | ''",
+        "İstanbul | '' | jupyter-i-stanbul---24ec8f72 | i-stanbul---24ec8f72 | ''",
+        "ΣΟΦΙΑΣ | '' | jupyter-x---e907f30b | x---e907f30b | ''",
     })
     void namesMatchKubeSpawner(String user, String server, String pod, String userLabel, String serverLabel) {
         ServerNames n = ServerNames.of(user, server, "jupyter-{user_server}", "claim-{user_server}", "ns", false);
@@ -44,6 +58,21 @@ class SlugsTest {
         assertEquals(serverLabel, n.serverLabel());
         assertTrue(Slugs.isValidObjectName(n.podName()) && n.podName().length() <= 63, n.podName());
         assertTrue(Slugs.isValidLabel(n.userLabel()) && Slugs.isValidLabel(n.serverLabel()));
+    }
+
+    /** KubeSpawner's {@code user_namespace_template} default, {@code {hubnamespace}-{username}}. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "alice | ganymede-alice",
+        "Alice | ganymede-alice---3bc51062",
+        "alice.smith@example.com | ganymede-alice-smith-example-com---7dcd3a39",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | ganymede-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa---7d3e74a0",
+        "ccccccccccccccccccccccccccccccccccccccccccccccccc | ganymede-ccccccccccccccccccccccccccccccccccccc---89ae78f6",
+        "ДМИТРИЙ@пример.рф | ganymede-x---4bb2fa6d",
+    })
+    void userNamespacesMatchKubeSpawner(String user, String namespace) {
+        assertEquals(namespace, ServerNames.of(user, "", "jupyter-{user_server}", "claim-{user_server}", "ganymede", true)
+                .namespace());
     }
 
     @org.junit.jupiter.api.Test
