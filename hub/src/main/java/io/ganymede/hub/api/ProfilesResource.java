@@ -3,7 +3,11 @@ package io.ganymede.hub.api;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.profiles.Profile;
 import io.ganymede.hub.profiles.ProfileCatalog;
+import io.ganymede.hub.profiles.ProfileSelectionException;
+import io.ganymede.hub.profiles.ProfileViews;
+import io.ganymede.hub.spawner.kubernetes.Capacity;
 import io.ganymede.hub.scopes.NeedsScope;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -16,7 +20,8 @@ import java.util.Set;
 
 /**
  * Ganymede extension: {@code GET /hub/api/profiles}, the profiles the caller may pick (group rules
- * applied), and {@code GET /hub/api/profiles/status} for admins: the file in force, when it was
+ * applied; with the kubernetes spawner each also carries {@code capacity}: schedulable now, free
+ * GPUs of its type), and {@code GET /hub/api/profiles/status} for admins: the file in force, when it was
  * last loaded and why the last edit was refused.
  */
 @Path("/hub/api/profiles")
@@ -25,10 +30,12 @@ public class ProfilesResource {
 
     private final CurrentCaller caller;
     private final ProfileCatalog profiles;
+    private final Capacity capacity;
 
-    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles) {
+    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles, Capacity capacity) {
         this.caller = caller;
         this.profiles = profiles;
+        this.capacity = capacity;
     }
 
     @GET
@@ -36,11 +43,25 @@ public class ProfilesResource {
     @Transactional
     public List<Map<String, Object>> visible() {
         Caller who = caller.require();
-        if (who.service()) {
-            return profiles.viewsFor(Set.of(), true);
+        Set<String> groups = Set.of();
+        boolean admin = true;
+        if (!who.service()) {
+            UserEntity user = UserEntity.findByName(who.name()).orElseThrow();
+            groups = user.groupNames();
+            admin = user.admin;
         }
-        UserEntity user = UserEntity.findByName(who.name()).orElseThrow();
-        return profiles.viewsFor(user.groupNames(), user.admin);
+        Set<String> g = groups;
+        boolean a = admin;
+        List<Profile> visible = profiles.visibleTo(g, a);
+        List<Map<String, Object>> views = ProfileViews.of(visible);
+        capacity.annotate(visible, views, p -> {
+            try {
+                return profiles.resolve(Map.of("profile", p.slug()), g, a);
+            } catch (ProfileSelectionException e) {
+                return null; // an option without a default: nothing to schedule before the user picks
+            }
+        });
+        return views;
     }
 
     @GET

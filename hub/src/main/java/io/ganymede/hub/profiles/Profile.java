@@ -26,7 +26,8 @@ public record Profile(
         List<ProfileOption> options) {
 
     public Profile {
-        groups = Set.copyOf(groups);
+        // File order, so the API lists groups as the admin wrote them.
+        groups = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(groups));
         options = List.copyOf(options);
     }
 

@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
 public class SpawnCoordinator {
 
     private static final Logger LOG = Logger.getLogger(SpawnCoordinator.class);
+    static final Duration SPAWNER_REASON_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
     private final SpawnerSelector spawners;
@@ -156,9 +157,12 @@ public class SpawnCoordinator {
         SpawnRequest request = launch.request();
         Spawner spawner = spawners.spawner();
         long startedAt = System.nanoTime();
+        Duration timeout = startTimeout(request.spec(), config.startTimeout());
+        // A spawner that enforces the same timeout itself (kubernetes) knows why it ran out (no
+        // node fits, image still pulling): give it a moment to say so before this backstop fires.
         return spawner.start(request, event -> emit(runtime, event.progress(), event.message()))
-                .ifNoItem().after(config.startTimeout()).failWith(() -> new SpawnFailure(
-                        "Spawner failed to start within " + config.startTimeout().toSeconds() + " seconds"))
+                .ifNoItem().after(timeout.plus(SPAWNER_REASON_GRACE)).failWith(() -> new SpawnFailure(
+                        "Spawner failed to start within " + timeout.toSeconds() + " seconds"))
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
                 .call(result -> blocking(() -> recordStarted(request, result)))
                 .call(result -> {
@@ -200,6 +204,15 @@ public class SpawnCoordinator {
                             });
                 })
                 .replaceWithVoid();
+    }
+
+    /** The profile's {@code start_timeout} in seconds (KubeSpawner's per-profile override), else the configured one. */
+    public static Duration startTimeout(Map<String, Object> spec, Duration configured) {
+        Object v = spec == null ? null : spec.get("start_timeout");
+        if (v instanceof Number n && n.longValue() > 0) {
+            return Duration.ofSeconds(n.longValue());
+        }
+        return configured;
     }
 
     /** Where readiness is checked: the app's own prefix, or its root when the proxy strips it. */

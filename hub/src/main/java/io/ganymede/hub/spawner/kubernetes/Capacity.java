@@ -5,12 +5,20 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ganymede.hub.profiles.ResolvedProfile;
+import io.ganymede.hub.spawn.SpawnConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.ganymede.hub.profiles.Profile;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Free GPUs per type and whether a profile could be scheduled now, for the profile picker. Reads
@@ -20,11 +28,17 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class Capacity {
 
+    /** How long the first picker request waits for the node and pod lists before showing none. */
+    static final Duration FIRST_LIST_WAIT = Duration.ofSeconds(2);
+
     @Inject
     KubernetesClient client;
 
     @Inject
     KubernetesConfig config;
+
+    @Inject
+    SpawnConfig spawnConfig;
 
     private volatile CompletableFuture<Void> started;
     private SharedIndexInformer<Node> nodes;
@@ -71,13 +85,56 @@ public class Capacity {
         if (!enabled()) {
             return true;
         }
-        ServerSpec spec = ServerSpec.from(profile.spec(), ServerSpec.Defaults.of(config));
+        return fits(model(), profile);
+    }
+
+    private boolean fits(CapacityModel model, ResolvedProfile profile) {
+        ServerSpec spec = ServerSpec.from(profile.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         Map<String, String> selector = new LinkedHashMap<>(spec.nodeSelector());
         // Storage can pin nodes too (GCSFuse needs the metadata server).
         ServerNames anyone = ServerNames.of("capacity", "", config.podNameTemplate(), config.pvcNameTemplate(),
                 config.namespace(), false);
         selector.putAll(StorageBuilder.build(anyone, spec).nodeSelector());
-        return model().fits(spec, selector);
+        return model.fits(spec, selector);
+    }
+
+    /**
+     * Adds {@code "capacity": {"schedulable_now": bool, "free_gpus": n}} to each profile's view, for
+     * the picker ("2 T4 free"): whether the profile with its default options would be scheduled on
+     * some node now, and the free GPUs of its {@code gpu} type. Views are left as they are when
+     * capacity is off, the spawner is not kubernetes, or the caches are not filled within a moment
+     * (an unreachable cluster must not hold up the spawn page). Call from a worker thread.
+     *
+     * @param resolve the profile with its default options, or null when it has no usable defaults
+     */
+    public void annotate(List<Profile> profiles, List<Map<String, Object>> views,
+            Function<Profile, ResolvedProfile> resolve) {
+        if (!enabled() || !"kubernetes".equals(spawnConfig.kind())) {
+            return;
+        }
+        CapacityModel model;
+        try {
+            ensureStarted().get(FIRST_LIST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            model = new CapacityModel(nodes.getStore().list(), pods.getStore().list());
+        } catch (TimeoutException | ExecutionException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Map<String, Integer> free = model.freeGpus();
+        for (int i = 0; i < profiles.size(); i++) {
+            Profile p = profiles.get(i);
+            Map<String, Object> c = new LinkedHashMap<>();
+            ResolvedProfile r = resolve.apply(p);
+            if (r != null) {
+                c.put("schedulable_now", fits(model, r));
+            }
+            if (p.gpuType() != null) {
+                c.put("free_gpus", free.getOrDefault(p.gpuType(), 0));
+            }
+            views.get(i).put("capacity", c);
+        }
     }
 
     private synchronized void reset(CompletableFuture<Void> failed) {

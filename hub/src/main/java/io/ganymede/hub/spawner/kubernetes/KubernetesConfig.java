@@ -45,8 +45,6 @@ public interface KubernetesConfig {
     @WithDefault("100")
     long fsGid();
 
-    @WithDefault("300s")
-    Duration startTimeout();
 
     @WithDefault("30s")
     Duration imagePullGrace();

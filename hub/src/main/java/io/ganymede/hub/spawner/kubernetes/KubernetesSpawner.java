@@ -61,6 +61,9 @@ public class KubernetesSpawner implements Spawner {
     @Inject
     ServerInformers informers;
 
+    @Inject
+    io.ganymede.hub.spawn.SpawnConfig spawnConfig;
+
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kubernetes-spawn-ticker");
@@ -80,7 +83,7 @@ public class KubernetesSpawner implements Spawner {
     /** Computes names and objects for a request; pure. */
     Plan plan(SpawnRequest request) {
         ServerNames names = names(request.user(), request.serverName());
-        ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config));
+        ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         StoragePlan storage = StorageBuilder.build(names, spec);
         Pod pod = PodBuilder.build(names, spec, request.environment() == null ? Map.of() : request.environment(), storage);
         return new Plan(names, spec, storage, pod);

@@ -56,9 +56,10 @@ public record ServerSpec(
     public record Defaults(String image, String imagePullPolicy, List<String> imagePullSecrets, String serviceAccount,
             long uid, long gid, long fsGid, Duration startTimeout) {
 
-        static Defaults of(KubernetesConfig c) {
+        /** @param startTimeout the hub's start timeout ({@code ganymede.spawner.start-timeout}), one for all spawners */
+        static Defaults of(KubernetesConfig c, Duration startTimeout) {
             return new Defaults(c.defaultImage(), c.imagePullPolicy(), c.imagePullSecrets().orElse(List.of()),
-                    c.serviceAccount().orElse(null), c.uid(), c.gid(), c.fsGid(), c.startTimeout());
+                    c.serviceAccount().orElse(null), c.uid(), c.gid(), c.fsGid(), startTimeout);
         }
     }
 
@@ -102,7 +103,7 @@ public record ServerSpec(
                 uid,
                 num(s.get("gid"), d.gid()),
                 num(s.get("fs_gid"), d.fsGid()),
-                s.get("start_timeout") == null ? d.startTimeout() : Duration.ofSeconds(num(s.get("start_timeout"), 0)),
+                io.ganymede.hub.spawn.SpawnCoordinator.startTimeout(s, d.startTimeout()),
                 str(s.get("priority_class_name"), null),
                 str(s.get("gpu_type"), null));
     }

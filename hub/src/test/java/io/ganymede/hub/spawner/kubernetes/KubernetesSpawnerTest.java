@@ -192,7 +192,7 @@ class KubernetesSpawnerTest {
     @Test
     void aStalePodOfTheSameNameIsReplacedNotAdopted() throws Exception {
         ServerNames names = spawner.names("henry", "");
-        ServerSpec spec = ServerSpec.from(Map.of(), ServerSpec.Defaults.of(configOf()));
+        ServerSpec spec = ServerSpec.from(Map.of(), ServerSpec.Defaults.of(configOf(), Duration.ofSeconds(60)));
         client.pods().inNamespace(NS).resource(PodBuilder.build(names, spec, Map.of(), StoragePlan.empty())).create();
         kubelet("jupyter-henry", running("127.0.0.11"));
         String staleUid = await(() -> spawner.runningServers().stream().anyMatch(h -> h.user().equals("henry")
