@@ -122,6 +122,25 @@ class KubernetesHubTest {
             assertNotNull(client.namespaces().withName(ns).get());
             assertNotNull(client.persistentVolumeClaims().inNamespace(ns).withName("claim-rosa--stats").get());
             assertEquals("rstudio", pod.getMetadata().getAnnotations().get("ganymede.io/app"));
+            // Contract 3: what the hub put in the environment reaches the container.
+            Map<String, String> env = new java.util.HashMap<>();
+            pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+            for (String key : List.of("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_API_URL",
+                    "JUPYTERHUB_ACTIVITY_URL", "JUPYTERHUB_BASE_URL", "JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_SERVICE_URL",
+                    "JUPYTERHUB_OAUTH_CALLBACK_URL", "JUPYTERHUB_OAUTH_ACCESS_SCOPES", "JUPYTERHUB_USER",
+                    "JUPYTERHUB_SERVER_NAME", "JUPYTERHUB_HOST", "MEM_LIMIT", "CPU_LIMIT", "JUPYTER_IMAGE")) {
+                assertTrue(env.containsKey(key), key + " in " + env.keySet());
+            }
+            assertEquals(env.get("JUPYTERHUB_API_TOKEN"), env.get("JPY_API_TOKEN"));
+            assertTrue(env.get("JUPYTERHUB_API_URL").endsWith("/hub/api"), env.get("JUPYTERHUB_API_URL"));
+            assertEquals(env.get("JUPYTERHUB_API_URL") + "/users/rosa/activity", env.get("JUPYTERHUB_ACTIVITY_URL"));
+            assertEquals("/user/rosa/stats/", env.get("JUPYTERHUB_SERVICE_PREFIX"));
+            assertEquals("http://0.0.0.0:8787/user/rosa/stats/", env.get("JUPYTERHUB_SERVICE_URL"));
+            assertEquals("rosa", env.get("JUPYTERHUB_USER"));
+            assertEquals("stats", env.get("JUPYTERHUB_SERVER_NAME"));
+            assertEquals("8589934592", env.get("MEM_LIMIT"));
+            assertEquals("2", env.get("CPU_LIMIT"));
+            assertEquals("rocker/tidyverse:4.4", env.get("JUPYTER_IMAGE"));
             pod.setStatus(KubernetesSpawnerTest.running(POD_IP));
             client.pods().inNamespace(ns).resource(pod).updateStatus();
 

@@ -213,6 +213,94 @@ class PodBuilderTest {
         assertEquals(1000L, b.pod().getSpec().getSecurityContext().getFsGroup());
     }
 
+    /** Every override key the spawner honours lands in its pod field, as KubeSpawner's make_pod puts it. */
+    @Test
+    void everyOverrideReachesItsField() {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("image", "ghcr.io/team/lab:7");
+        raw.put("image_pull_policy", "Always");
+        raw.put("image_pull_secrets", List.of("a", Map.of("name", "b")));
+        raw.put("cpu_limit", "1500m");
+        raw.put("cpu_guarantee", 0.25);
+        raw.put("mem_limit", "512M");
+        raw.put("mem_guarantee", "256Mi");
+        raw.put("extra_resource_limits", Map.of("nvidia.com/gpu", 2L));
+        raw.put("extra_resource_guarantees", Map.of("ephemeral-storage", "1Gi"));
+        raw.put("node_selector", Map.of("pool", "users"));
+        // KubeSpawner's dict form: values taken in key order.
+        raw.put("tolerations", Map.of("b", Map.of("key", "dedicated", "operator", "Equal", "value", "lab", "effect", "NoSchedule"),
+                "a", Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule")));
+        raw.put("node_affinity_required", List.of(Map.of("matchExpressions", List.of(Map.of(
+                "key", "cloud.google.com/gke-spot", "operator", "DoesNotExist")))));
+        raw.put("node_affinity_preferred", List.of(Map.of("weight", 10L, "preference", Map.of("matchExpressions",
+                List.of(Map.of("key", "zone", "operator", "In", "values", List.of("a")))))));
+        raw.put("environment", Map.of("HOME_OWNER", "{username}", "JUPYTERHUB_API_TOKEN", "admin-wins"));
+        raw.put("volumes", List.of(Map.of("name", "scratch", "emptyDir", Map.of("medium", "Memory"))));
+        raw.put("volume_mounts", List.of(Map.of("name", "scratch", "mountPath", "/scratch/{username}")));
+        raw.put("service_account", "lab-runner");
+        raw.put("automount_service_account_token", false);
+        raw.put("cmd", List.of("start-notebook.sh"));
+        raw.put("args", List.of("--debug"));
+        raw.put("default_url", "/lab");
+        raw.put("working_dir", "/home/jovyan/{username}");
+        raw.put("extra_labels", Map.of("team", "{username}"));
+        raw.put("extra_annotations", Map.of("cost-center", "42"));
+        raw.put("uid", 1001L);
+        raw.put("gid", 1002L);
+        raw.put("fs_gid", 1003L);
+        raw.put("priority_class_name", "interactive");
+        raw.put("app", "jupyterlab");
+        ServerNames names = ServerNames.of("bob", "", "jupyter-{user_server}", "claim-{user_server}", "ganymede", false);
+        ServerSpec spec = ServerSpec.from(raw, DEFAULTS);
+        Pod pod = PodBuilder.build(names, spec, Map.of("JUPYTERHUB_API_TOKEN", "hub", "JUPYTERHUB_SERVICE_PREFIX", "/user/bob/"),
+                StorageBuilder.build(names, spec));
+        Container c = pod.getSpec().getContainers().get(0);
+        assertEquals("ghcr.io/team/lab:7", c.getImage());
+        assertEquals("Always", c.getImagePullPolicy());
+        assertEquals(List.of("a", "b"), pod.getSpec().getImagePullSecrets().stream().map(r -> r.getName()).toList());
+        assertEquals(Map.of("cpu", new Quantity("1500m"), "memory", new Quantity("536870912"),
+                "nvidia.com/gpu", new Quantity("2")), c.getResources().getLimits());
+        assertEquals(Map.of("cpu", new Quantity("0.25"), "memory", new Quantity("268435456"),
+                "ephemeral-storage", new Quantity("1Gi")), c.getResources().getRequests());
+        assertEquals(Map.of("pool", "users"), pod.getSpec().getNodeSelector());
+        assertEquals(List.of("nvidia.com/gpu", "dedicated"), pod.getSpec().getTolerations().stream().map(Toleration::getKey).toList());
+        assertEquals("lab", pod.getSpec().getTolerations().get(1).getValue());
+        var node = pod.getSpec().getAffinity().getNodeAffinity();
+        assertEquals("cloud.google.com/gke-spot", node.getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getKey());
+        assertEquals(10, node.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getWeight());
+        assertEquals(List.of("a"), node.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPreference()
+                .getMatchExpressions().get(0).getValues());
+        Map<String, String> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertEquals("bob", env.get("HOME_OWNER"));
+        assertEquals("admin-wins", env.get("JUPYTERHUB_API_TOKEN"), "the profile's environment comes last");
+        assertEquals("536870912", env.get("MEM_LIMIT"));
+        assertEquals("268435456", env.get("MEM_GUARANTEE"));
+        assertEquals("1.5", env.get("CPU_LIMIT"));
+        assertEquals("0.25", env.get("CPU_GUARANTEE"));
+        assertEquals("/lab", env.get("JUPYTERHUB_DEFAULT_URL"));
+        assertEquals("ghcr.io/team/lab:7", env.get("JUPYTER_IMAGE"));
+        assertEquals("scratch", pod.getSpec().getVolumes().get(0).getName());
+        assertEquals("Memory", pod.getSpec().getVolumes().get(0).getEmptyDir().getMedium());
+        assertEquals("/scratch/bob", c.getVolumeMounts().get(0).getMountPath());
+        assertEquals("lab-runner", pod.getSpec().getServiceAccountName());
+        assertFalse(pod.getSpec().getAutomountServiceAccountToken());
+        assertEquals(List.of("start-notebook.sh"), c.getCommand());
+        assertEquals(List.of("--debug"), c.getArgs());
+        assertEquals("/home/jovyan/bob", c.getWorkingDir());
+        assertEquals("bob", pod.getMetadata().getLabels().get("team"));
+        assertEquals("42", pod.getMetadata().getAnnotations().get("cost-center"));
+        assertEquals(1001L, c.getSecurityContext().getRunAsUser());
+        assertEquals(1002L, c.getSecurityContext().getRunAsGroup());
+        assertEquals(1003L, pod.getSpec().getSecurityContext().getFsGroup());
+        assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());
+        assertEquals("interactive", pod.getSpec().getPriorityClassName());
+        assertEquals("OnFailure", pod.getSpec().getRestartPolicy());
+        var probe = c.getReadinessProbe();
+        assertEquals("/user/bob/api", probe.getHttpGet().getPath());
+        assertEquals(8888, probe.getHttpGet().getPort().getIntVal());
+    }
+
     @Test
     void rootIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> ServerSpec.from(Map.of("uid", 0L), DEFAULTS));
