@@ -76,7 +76,8 @@ public class ServerAdoption {
         }
     }
 
-    private static List<ServerHandle> recorded() {
+    /** The servers the database records as running. */
+    static List<ServerHandle> recorded() {
         return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null").stream()
                 .map(s -> new ServerHandle(s.user.name, s.name, JsonColumns.strings(s.spawnerState))).toList());
     }

@@ -40,6 +40,10 @@ public interface SpawnConfig {
     @WithDefault("false")
     boolean deleteOrphans();
 
+    /** How often running servers are polled; one whose process or pod is gone is recorded as stopped (poll_interval). */
+    @WithDefault("30s")
+    java.time.Duration pollInterval();
+
     /** Stop every server when the hub shuts down (cleanup_servers). */
     @WithDefault("true")
     boolean cleanupOnShutdown();

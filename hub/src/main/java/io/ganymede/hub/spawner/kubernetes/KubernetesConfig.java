@@ -49,6 +49,10 @@ public interface KubernetesConfig {
     @WithDefault("30s")
     Duration imagePullGrace();
 
+    /** How long a create that timed out or could not connect is retried (KubeSpawner's k8s_api_request_retry_timeout). */
+    @WithDefault("30s")
+    Duration apiRetryTimeout();
+
     @WithDefault("60s")
     Duration stopTimeout();
 

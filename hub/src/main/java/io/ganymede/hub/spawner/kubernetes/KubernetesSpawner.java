@@ -128,7 +128,7 @@ public class KubernetesSpawner implements Spawner {
             }
             removeStalePod(ns, podName);
             progress.accept(new ProgressEvent(5, "Requesting a pod for your server"));
-            Pod created = client.pods().inNamespace(ns).resource(p.pod()).create();
+            Pod created = withRetries("create pod " + ns + "/" + podName, () -> createPod(p.pod()));
             watch.created(created.getMetadata().getUid());
             // The informer may have seen the pod before we knew its uid: look once more.
             informers.pod(ns, podName).ifPresent(watch::onPod);
@@ -180,11 +180,56 @@ public class KubernetesSpawner implements Spawner {
     /** Creates the user's claim unless it exists; an existing claim (KubeSpawner's too) is reused as is. */
     private void ensureClaim(PersistentVolumeClaim pvc) {
         String ns = pvc.getMetadata().getNamespace();
+        withRetries("create claim " + ns + "/" + pvc.getMetadata().getName(), () -> {
+            try {
+                client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Creates the pod. After a timed-out attempt the API server may have stored it anyway: a
+     * conflict on the retry then means the pod is there, and it is ours (the stale one was removed).
+     */
+    private Pod createPod(Pod pod) {
+        String ns = pod.getMetadata().getNamespace();
         try {
-            client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
+            return client.pods().inNamespace(ns).resource(pod).create();
         } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            Pod existing = e.getCode() == HttpURLConnection.HTTP_CONFLICT
+                    ? client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get() : null;
+            if (existing == null) {
                 throw e;
+            }
+            return existing;
+        }
+    }
+
+    /**
+     * KubeSpawner's exponential_backoff around API calls: a call that timed out or could not
+     * connect (an API server that is busy, as in a spawn storm) is tried again, waiting 0.5 s, 1 s,
+     * 2 s ... until {@code ganymede.kubernetes.api-retry-timeout}; an answer (403, 422, ...) is
+     * final. Runs on a worker thread.
+     */
+    private <T> T withRetries(String what, java.util.function.Supplier<T> call) {
+        long until = System.nanoTime() + config.apiRetryTimeout().toNanos();
+        long waitMs = 500;
+        while (true) {
+            try {
+                return call.get();
+            } catch (KubernetesClientException e) {
+                boolean answered = e.getCode() > 0;
+                if (answered || System.nanoTime() + waitMs * 1_000_000 > until) {
+                    throw e;
+                }
+                LOG.infof("%s: %s; trying again in %d ms", what, message(e), waitMs);
+                sleep(waitMs);
+                waitMs = Math.min(waitMs * 2, 5000);
             }
         }
     }
@@ -323,6 +368,10 @@ public class KubernetesSpawner implements Spawner {
     private static String message(RuntimeException e) {
         if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
             return k.getStatus().getMessage();
+        }
+        if (e.getMessage() == null) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
         }
         return e.getMessage();
     }

@@ -39,6 +39,18 @@ public final class PodBuilder {
 
     private PodBuilder() {}
 
+    /**
+     * KubeSpawner's {@code common_labels} on pods and PVCs, except {@code managed-by}: Ganymede's
+     * own value keeps its informers off KubeSpawner's pods, while selectors and network policies
+     * written for z2jh ({@code app: jupyterhub}, {@code component}) still match.
+     */
+    static void addCommonLabels(Map<String, String> labels) {
+        labels.put("app.kubernetes.io/name", "jupyterhub");
+        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+        labels.put("app", "jupyterhub");
+        labels.put("heritage", "jupyterhub");
+    }
+
     /** The labels every Ganymede user pod has; the informers select on them. */
     public static Map<String, String> selectorLabels() {
         return Map.of(LABEL_MANAGED_BY, MANAGED_BY, "component", COMPONENT);
@@ -53,7 +65,7 @@ public final class PodBuilder {
         labels.put(LABEL_SERVERNAME, names.serverLabel());
         labels.put("component", COMPONENT);
         labels.put("app.kubernetes.io/component", COMPONENT);
-        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+        addCommonLabels(labels);
         // z2jh's network policies let pods with this label reach the hub.
         labels.put("hub.jupyter.org/network-access-hub", "true");
         spec.extraLabels().forEach((k, v) -> labels.put(k, names.expand(v)));

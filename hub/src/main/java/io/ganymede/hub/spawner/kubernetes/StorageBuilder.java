@@ -71,7 +71,7 @@ public final class StorageBuilder {
         labels.put(PodBuilder.LABEL_USERNAME, names.userLabel());
         labels.put("app.kubernetes.io/component", PodBuilder.COMPONENT);
         labels.put("component", "singleuser-storage");
-        labels.put(PodBuilder.LABEL_MANAGED_BY, PodBuilder.MANAGED_BY);
+        PodBuilder.addCommonLabels(labels);
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(names.pvcName()).withNamespace(names.namespace())
                 .withLabels(labels).withAnnotations(PodBuilder.rawNameAnnotations(names)).endMetadata()

@@ -52,6 +52,7 @@ class KubernetesHubTest {
             config.put("ganymede.spawner.kind", "kubernetes");
             config.put("ganymede.kubernetes.user-namespaces", "true");
             config.put("ganymede.spawner.slow-timeout", "1s");
+            config.put("ganymede.spawner.poll-interval", "1s");
             config.put("ganymede.profiles.path", Path.of("../profiles/profiles.yaml").toAbsolutePath().toString());
             return config;
         }
@@ -178,6 +179,23 @@ class KubernetesHubTest {
             Instant after = Instant.parse(admin().get("/hub/api/users/rosa").then()
                     .extract().<String>path("servers.stats.last_activity"));
             assertTrue(after.isAfter(before), before + " -> " + after);
+
+            // The pod vanishes behind the hub's back (evicted, deleted by hand): the poll records the
+            // server as stopped and removes its route; the user can start it again.
+            client.pods().inNamespace(ns).withName("jupyter-rosa--stats").delete();
+            KubernetesSpawnerTest.await(() -> as(token).get("/hub/api/users/rosa").then().extract()
+                    .path("servers.stats") == null ? true : null, "vanished server recorded as stopped");
+            assertNull(admin().get("/hub/api/proxy").then().extract().path("'/user/rosa/stats'"));
+            assertNotNull(client.persistentVolumeClaims().inNamespace(ns).withName("claim-rosa--stats").get());
+            CompletableFuture<Integer> again = CompletableFuture.supplyAsync(() -> as(token)
+                    .body(Map.of("profile", "rstudio")).post("/hub/api/users/rosa/servers/stats").statusCode());
+            Pod second = KubernetesSpawnerTest.await(() -> client.pods().inNamespace(ns).withName("jupyter-rosa--stats").get(),
+                    "the pod of the second start");
+            second.setStatus(KubernetesSpawnerTest.running(POD_IP));
+            client.pods().inNamespace(ns).resource(second).updateStatus();
+            assertTrue(List.of(201, 202).contains(again.get(30, TimeUnit.SECONDS)));
+            KubernetesSpawnerTest.await(() -> Boolean.TRUE.equals(as(token).get("/hub/api/users/rosa").then()
+                    .extract().path("servers.stats.ready")) ? true : null, "ready again");
 
             // Stop: the pod goes, the claim stays.
             CompletableFuture<Integer> stop = CompletableFuture.supplyAsync(() -> as(token)

@@ -66,7 +66,10 @@ class PodBuilderTest {
                 "hub.jupyter.org/servername", "",
                 "component", "singleuser-server",
                 "app.kubernetes.io/component", "singleuser-server",
+                "app.kubernetes.io/name", "jupyterhub",
                 "app.kubernetes.io/managed-by", "ganymede",
+                "app", "jupyterhub",
+                "heritage", "jupyterhub",
                 "hub.jupyter.org/network-access-hub", "true"), pod.getMetadata().getLabels());
         assertEquals(Map.of("hub.jupyter.org/username", "Alice.Smith@example.com", "ganymede.io/profile", "cpu-small",
                 "ganymede.io/app", "jupyterlab"), pod.getMetadata().getAnnotations());
@@ -117,7 +120,10 @@ class PodBuilderTest {
         assertEquals(List.of("ReadWriteOnce"), pvc.getSpec().getAccessModes());
         assertEquals("standard-rwo", pvc.getSpec().getStorageClassName());
         assertEquals(new Quantity("10Gi"), pvc.getSpec().getResources().getRequests().get("storage"));
-        assertEquals("singleuser-storage", pvc.getMetadata().getLabels().get("component"));
+        assertEquals(Map.of("hub.jupyter.org/username", "alice-smith-example-c---66da998b",
+                "component", "singleuser-storage", "app.kubernetes.io/component", "singleuser-server",
+                "app.kubernetes.io/name", "jupyterhub", "app.kubernetes.io/managed-by", "ganymede",
+                "app", "jupyterhub", "heritage", "jupyterhub"), pvc.getMetadata().getLabels());
         assertEquals("Alice.Smith@example.com", pvc.getMetadata().getAnnotations().get("hub.jupyter.org/username"));
         assertEquals(1, pod.getSpec().getVolumes().size());
         assertEquals("home", pod.getSpec().getVolumes().get(0).getName());
