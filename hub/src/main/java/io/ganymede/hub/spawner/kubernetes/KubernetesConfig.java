@@ -53,6 +53,10 @@ public interface KubernetesConfig {
     @WithDefault("30s")
     Duration apiRetryTimeout();
 
+    /** Claim and pod creates sent to the API server at once; more starts wait their turn. */
+    @WithDefault("32")
+    int apiConcurrency();
+
     @WithDefault("60s")
     Duration stopTimeout();
 

@@ -71,6 +71,16 @@ public class KubernetesSpawner implements Spawner {
         return t;
     });
     private final Clock clock = Clock.systemUTC();
+    /**
+     * Creates in flight at once. A storm of starts then queues here rather than in the HTTP
+     * client, where the wait would count against each request's timeout.
+     */
+    private java.util.concurrent.Semaphore apiSlots;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        apiSlots = new java.util.concurrent.Semaphore(config.apiConcurrency());
+    }
 
     @Override
     public String kind() {
@@ -221,7 +231,12 @@ public class KubernetesSpawner implements Spawner {
         long waitMs = 500;
         while (true) {
             try {
-                return call.get();
+                apiSlots.acquireUninterruptibly();
+                try {
+                    return call.get();
+                } finally {
+                    apiSlots.release();
+                }
             } catch (KubernetesClientException e) {
                 boolean answered = e.getCode() > 0;
                 if (answered || System.nanoTime() + waitMs * 1_000_000 > until) {
