@@ -11,7 +11,10 @@
  * user), {@link io.ganymede.hub.spawner.kubernetes.CapacityModel}. Talking to the cluster: {@link
  * io.ganymede.hub.spawner.kubernetes.ServerInformers} (one shared pod and event cache),
  * {@link io.ganymede.hub.spawner.kubernetes.KubernetesSpawner} (create, delete, follow),
- * {@link io.ganymede.hub.spawner.kubernetes.Capacity} (node and pod caches for free GPUs).
+ * {@link io.ganymede.hub.spawner.kubernetes.Capacity} (node and pod caches for free GPUs, added to
+ * each profile of {@code GET /hub/api/profiles} as {@code capacity}). Creates are bounded in flight
+ * ({@code api-concurrency}) and retried when the API server times out ({@code api-retry-timeout}),
+ * so a spawn storm queues instead of failing.
  *
  * <p>The hub's service account needs, in the user namespace: pods get/list/watch/create/delete,
  * persistentvolumeclaims get/create, events list/watch; cluster-wide for capacity: nodes and pods
