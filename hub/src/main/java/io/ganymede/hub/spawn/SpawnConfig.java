@@ -36,6 +36,10 @@ public interface SpawnConfig {
     @WithDefault("0")
     int namedServerLimit();
 
+    /** How often the leader checks that recorded servers still run (poll_interval). */
+    @WithDefault("30s")
+    Duration pollInterval();
+
     /** Stop servers found running that the hub has no record of (reported either way). */
     @WithDefault("false")
     boolean deleteOrphans();

@@ -145,6 +145,7 @@ public class SpawnCoordinator {
                 return created;
             });
             server.userOptions = JsonColumns.write(options);
+            server.pendingSince = clock.instant();
             String token = credentials.issue(server);
             Map<String, String> env = environment.build(userName, serverName, token, spec);
             SpawnRequest request = new SpawnRequest(userName, serverName, env, options, spec, JsonColumns.strings(server.spawnerState));
@@ -166,6 +167,7 @@ public class SpawnCoordinator {
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
                     return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
                 })
+                .call(result -> blocking(() -> recordReady(request)))
                 .call(result -> {
                     long routeStart = System.nanoTime();
                     return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
@@ -223,6 +225,32 @@ public class SpawnCoordinator {
         return null;
     }
 
+    private Void recordReady(SpawnRequest request) {
+        recordReady(request.user(), request.serverName());
+        return null;
+    }
+
+    /** The start is over: from now on the route check keeps the server's route. */
+    void recordReady(String userName, String serverName) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName)
+                .ifPresent(server -> server.pendingSince = null));
+    }
+
+    /**
+     * Records a server a start left running without finishing (its replica died): the spawner's
+     * {@link Spawner#adopt} result stands for the start's own.
+     */
+    void recordAdopted(String userName, String serverName, SpawnResult result) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
+            server.url = result.url();
+            server.started = server.started != null ? server.started : clock.instant();
+            server.lastActivity = server.lastActivity != null ? server.lastActivity : clock.instant();
+            server.spawnerState = JsonColumns.write(result.state());
+            server.routeData = JsonColumns.write(result.routeData());
+            server.pendingSince = null;
+        }));
+    }
+
     /**
      * Stops a server: waits up to the slow-stop timeout and answers whether it finished.
      * A start in flight is cancelled first. Must be called on a worker thread.
@@ -276,10 +304,11 @@ public class SpawnCoordinator {
                 .replaceWithVoid();
     }
 
-    private void markStopped(String userName, String serverName) {
+    void markStopped(String userName, String serverName) {
         QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
             server.url = null;
             server.started = null;
+            server.pendingSince = null;
             credentials.revoke(server);
         }));
     }
