@@ -126,7 +126,7 @@ public final class LeaseElection implements Leadership, AutoCloseable {
     }
 
     /** Stops campaigning without releasing, as a replica that dies does: the Lease runs out. */
-    void halt() {
+    public void halt() {
         loop.shutdownNow();
         try {
             loop.awaitTermination(timings.retryPeriod().toMillis() * 2, TimeUnit.MILLISECONDS);
