@@ -107,7 +107,7 @@ public class ServerAdoption {
     synchronized void reconcile() {
         Spawner spawner = spawners.spawner();
         // Any start still in flight on a live replica has finished or failed by then.
-        Instant abandonedBefore = clock.instant().minus(config.startTimeout().plus(config.httpTimeout()).plus(config.pollInterval()));
+        Instant abandonedBefore = clock.instant().minus(coordinator.abandonedAfter());
         List<Row> rows = rows();
         Map<String, ServerHandle> orphans = new HashMap<>();
         for (ServerHandle orphan : spawner.orphans(rows.stream().filter(Row::running).map(Row::handle).toList())) {

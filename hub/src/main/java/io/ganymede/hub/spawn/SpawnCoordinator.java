@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ganymede.hub.metrics.HubMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,30 @@ public class SpawnCoordinator {
         return runtime(user, serverName).map(ServerRuntime::pending).orElse(null);
     }
 
+    /** JupyterHub's {@code pending} across replicas: in flight here, or a start recorded by another replica. */
+    public String pending(ServerEntity server) {
+        String here = pending(server.user.name, server.name);
+        return here != null ? here : startingElsewhere(server) ? "spawn" : null;
+    }
+
+    /** A start recorded in the database that no replica here runs, and not yet abandoned. */
+    public boolean startingElsewhere(ServerEntity server) {
+        return pending(server.user.name, server.name) == null && server.pendingSince != null
+                && server.pendingSince.isAfter(clock.instant().minus(abandonedAfter()));
+    }
+
+    /** How old a recorded start must be for its replica to have given up on it (or died). */
+    Duration abandonedAfter() {
+        return config.startTimeout().plus(config.httpTimeout()).plus(config.pollInterval());
+    }
+
+    /** Another replica runs this server's start: the database says so. */
+    private static final class StartingElsewhere extends RuntimeException {
+        StartingElsewhere() {
+            super(null, null, false, false);
+        }
+    }
+
     private static String key(String user, String serverName) {
         return user + "/" + serverName;
     }
@@ -108,7 +133,12 @@ public class SpawnCoordinator {
                 markStopped(userName, serverName);
             }
             Map<String, Object> spec = specs.resolve(userName, options);
-            Launch launch = prepare(userName, serverName, options, spec);
+            Launch launch;
+            try {
+                launch = prepare(userName, serverName, options, spec);
+            } catch (StartingElsewhere elsewhere) {
+                return Started.PENDING;
+            }
             runtime.reset();
             runtime.pending("spawn");
             emit(runtime, 0, "Server requested");
@@ -144,8 +174,15 @@ public class SpawnCoordinator {
                 user.servers.add(created);
                 return created;
             });
+            // Claimed with one conditional write, so two replicas never run the same server's start.
+            Instant now = clock.instant();
+            int claimed = ServerEntity.update("pendingSince = ?1 where id = ?2 and (pendingSince is null or pendingSince < ?3)",
+                    now, server.id, now.minus(abandonedAfter()));
+            if (claimed == 0) {
+                throw new StartingElsewhere();
+            }
+            server.pendingSince = now;
             server.userOptions = JsonColumns.write(options);
-            server.pendingSince = clock.instant();
             String token = credentials.issue(server);
             Map<String, String> env = environment.build(userName, serverName, token, spec);
             SpawnRequest request = new SpawnRequest(userName, serverName, env, options, spec, JsonColumns.strings(server.spawnerState));
