@@ -457,7 +457,7 @@ class ManifestsTest {
         for (String metric : List.of("jupyterhub_total_users", "jupyterhub_running_servers", "jupyterhub_active_users",
                 "jupyterhub_server_spawn_duration_seconds_bucket", "jupyterhub_request_duration_seconds",
                 "ganymede_proxy_http_requests_total", "ganymede_proxy_responses_total", "ganymede_proxy_errors_total",
-                "ganymede_proxy_websockets_open")) {
+                "ganymede_proxy_websockets_open", "ganymede_hub_leader")) {
             assertTrue(all.contains(metric), "the dashboard does not chart " + metric);
         }
     }
