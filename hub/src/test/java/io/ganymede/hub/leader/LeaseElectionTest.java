@@ -32,7 +32,7 @@ class LeaseElectionTest {
 
     static final String NS = "ganymede";
     static final LeaseElection.Timings FAST = new LeaseElection.Timings(
-            Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(100));
+            Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(100));
 
     KubernetesMockServer server;
     final List<KubernetesClient> clients = new ArrayList<>();
@@ -77,12 +77,13 @@ class LeaseElectionTest {
         a.start();
         b.start();
         await(() -> a.isLeader() || b.isLeader(), Duration.ofSeconds(5), "someone leads");
-        // For several renewals, never both and never none.
+        // For several renewals, never both.
         long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         while (System.nanoTime() < until) {
-            assertTrue(a.isLeader() ^ b.isLeader(), "exactly one leader");
+            assertFalse(a.isLeader() && b.isLeader(), "two leaders");
             Thread.sleep(20);
         }
+        assertTrue(a.isLeader() ^ b.isLeader(), "exactly one leader");
         LeaseElection leader = a.isLeader() ? a : b;
         LeaseElection other = leader == a ? b : a;
         assertEquals(leader.identity(), lease().getSpec().getHolderIdentity());
@@ -96,8 +97,8 @@ class LeaseElectionTest {
         assertEquals(leader.identity(), lease().getSpec().getHolderIdentity(), "a dead leader releases nothing");
         await(other::isLeader, Duration.ofSeconds(5), "the other replica takes over");
         Duration took = Duration.ofNanos(System.nanoTime() - killed);
-        assertTrue(took.compareTo(Duration.ofMillis(1500)) > 0, "waited for the lease to run out, took " + took);
-        assertTrue(took.compareTo(FAST.leaseDuration().plusMillis(700)) < 0, "took over within the lease duration, took " + took);
+        assertTrue(took.compareTo(Duration.ofMillis(2500)) > 0, "waited for the lease to run out, took " + took);
+        assertTrue(took.compareTo(FAST.leaseDuration().plusMillis(1500)) < 0, "took over within the lease duration, took " + took);
         Lease after = lease();
         assertEquals(other.identity(), after.getSpec().getHolderIdentity());
         assertEquals(1, after.getSpec().getLeaseTransitions());
@@ -120,7 +121,7 @@ class LeaseElectionTest {
         assertEquals(List.of(true, false), aChanges);
         await(b::isLeader, Duration.ofSeconds(5), "b takes over");
         Duration took = Duration.ofNanos(System.nanoTime() - released);
-        assertTrue(took.compareTo(Duration.ofMillis(800)) < 0, "a released lease moves at once, took " + took);
+        assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "a released lease moves at once, took " + took);
     }
 
     @Test

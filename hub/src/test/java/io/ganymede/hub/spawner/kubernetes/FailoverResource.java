@@ -12,8 +12,13 @@ import java.util.Map;
  */
 public class FailoverResource extends KubernetesMockResource {
 
-    static final LeaseElection.Timings FAST = new LeaseElection.Timings(
-            Duration.ofSeconds(3), Duration.ofMillis(2500), Duration.ofMillis(200));
+    /**
+     * The other replica's timings: its Lease says how long others must wait after its last
+     * renewal. Long enough that a starved test JVM on a busy machine does not lose the Lease
+     * before the test kills it; the hub under test takes over within this lease duration.
+     */
+    static final LeaseElection.Timings OTHER = new LeaseElection.Timings(
+            Duration.ofSeconds(6), Duration.ofSeconds(5), Duration.ofMillis(200));
 
     static volatile LeaseElection other;
     private KubernetesClient client;
@@ -22,7 +27,7 @@ public class FailoverResource extends KubernetesMockResource {
     public Map<String, String> start() {
         Map<String, String> config = new java.util.HashMap<>(super.start());
         client = server.createClient();
-        other = new LeaseElection(client, "ganymede", "ganymede-hub", "hub-other", FAST, leading -> {});
+        other = new LeaseElection(client, "ganymede", "ganymede-hub", "hub-other", OTHER, leading -> {});
         other.start();
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!other.isLeader() && System.nanoTime() < until) {
