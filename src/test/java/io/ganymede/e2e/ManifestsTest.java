@@ -294,6 +294,29 @@ class ManifestsTest {
     }
 
     @Test
+    void severalHubReplicasShareADatabaseAndElectALeader() {
+        RENDERED.forEach((variant, objects) -> {
+            JsonNode hub = find(objects, "Deployment", "ganymede-hub");
+            Map<String, String> env = hubEnv(objects, hub);
+            String leader = env.getOrDefault("GANYMEDE_LEADER_KIND", "auto");
+            boolean elects = leader.equals("lease") || leader.equals("auto") && "kubernetes".equals(env.get("GANYMEDE_SPAWNER_KIND"));
+            // Even one replica elects: a rolling update runs two for a while (maxSurge).
+            assertTrue(elects, variant + ": the hub must elect its leader on a Lease (GANYMEDE_LEADER_KIND=" + leader + ")");
+            assertEquals("false", env.get("GANYMEDE_SPAWNER_CLEANUP_ON_SHUTDOWN"),
+                    variant + ": a hub replica that shuts down must leave users' servers running");
+            if (hub.at("/spec/replicas").asInt(1) > 1) {
+                assertEquals("postgresql", env.get("QUARKUS_DATASOURCE_DB_KIND"),
+                        variant + ": several hub replicas need a shared database (H2 is a local file)");
+                assertTrue(env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "").startsWith("jdbc:postgresql:"),
+                        variant + ": database URL " + env.get("QUARKUS_DATASOURCE_JDBC_URL"));
+            }
+            String leaseNamespace = env.get("GANYMEDE_LEADER_NAMESPACE");
+            assertTrue(leaseNamespace == null || leaseNamespace.equals(hub.at("/metadata/namespace").asText()),
+                    variant + ": the Lease must live in the hub's namespace, where its Role grants leases");
+        });
+    }
+
+    @Test
     void hubAndProxyPointAtEachOtherThroughServices() {
         RENDERED.forEach((variant, objects) -> {
             JsonNode hub = find(objects, "Deployment", "ganymede-hub");
@@ -434,7 +457,7 @@ class ManifestsTest {
         for (String metric : List.of("jupyterhub_total_users", "jupyterhub_running_servers", "jupyterhub_active_users",
                 "jupyterhub_server_spawn_duration_seconds_bucket", "jupyterhub_request_duration_seconds",
                 "ganymede_proxy_http_requests_total", "ganymede_proxy_responses_total", "ganymede_proxy_errors_total",
-                "ganymede_proxy_websockets_open")) {
+                "ganymede_proxy_websockets_open", "ganymede_hub_leader")) {
             assertTrue(all.contains(metric), "the dashboard does not chart " + metric);
         }
     }

@@ -49,7 +49,7 @@ public class ApiModels {
             model.put("created", iso(user.created));
             model.put("last_activity", iso(user.lastActivity));
             ServerEntity defaultServer = user.server("").orElse(null);
-            String pending = spawns.pending(user.name, "");
+            String pending = defaultServer == null ? spawns.pending(user.name, "") : spawns.pending(defaultServer);
             model.put("server", defaultServer != null && defaultServer.running() && pending == null
                     ? Urls.serverPrefix(user.name, "") : null);
             model.put("pending", pending);
@@ -68,7 +68,7 @@ public class ApiModels {
                 if (!permissions.allows("read:servers", Target.server(user.name, server.name, user.groupNames()))) {
                     continue;
                 }
-                String pending = spawns.pending(user.name, server.name);
+                String pending = spawns.pending(server);
                 boolean ready = server.running() && pending == null;
                 if ((readyOnly && !ready) || (!server.running() && pending == null)) {
                     continue;
@@ -86,7 +86,7 @@ public class ApiModels {
 
     public Map<String, Object> server(ServerEntity server, Permissions permissions) {
         String user = server.user.name;
-        String pending = spawns.pending(user, server.name);
+        String pending = spawns.pending(server);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", server.name);
         model.put("full_name", user + "/" + server.name);

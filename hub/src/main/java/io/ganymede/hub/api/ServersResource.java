@@ -129,6 +129,9 @@ public class ServersResource {
      * neither up nor starting, the outcome of its last start (or a failed event).
      */
     private Multi<Map<String, Object>> progress(String name, String serverName) {
+        if (startingElsewhere(name, serverName)) {
+            return startElsewhere(name, serverName);
+        }
         boolean running = QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).server(serverName)
                 .orElseThrow(() -> ApiException.notFound(name + " has no server named '" + serverName + "'")).running());
         ServerRuntime runtime = spawns.runtime(name, serverName).orElse(null);
@@ -148,5 +151,26 @@ public class ServersResource {
             event.put("message", "Spawn failed");
         }
         return Multi.createFrom().item(event);
+    }
+
+    private boolean startingElsewhere(String name, String serverName) {
+        return QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).server(serverName)
+                .map(spawns::startingElsewhere).orElse(false));
+    }
+
+    /**
+     * A start another hub replica runs: its events live there, so this stream says so, follows
+     * the database every second, and ends with the outcome as {@link #progress} reports it.
+     */
+    private Multi<Map<String, Object>> startElsewhere(String name, String serverName) {
+        Map<String, Object> starting = new LinkedHashMap<>();
+        starting.put("progress", 50);
+        starting.put("message", "Your server is starting");
+        Multi<Map<String, Object>> outcome = Multi.createFrom().ticks().every(java.time.Duration.ofSeconds(1))
+                .emitOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .filter(tick -> !startingElsewhere(name, serverName))
+                .select().first()
+                .onItem().transformToMultiAndConcatenate(tick -> progress(name, serverName));
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(starting), outcome);
     }
 }

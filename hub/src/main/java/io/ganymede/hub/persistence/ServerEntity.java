@@ -32,6 +32,10 @@ public class ServerEntity extends PanacheEntityBase {
 
     public Instant started;
 
+    /** When the start in flight began (on whichever replica); null when none is. */
+    @Column(name = "pending_since")
+    public Instant pendingSince;
+
     @Column(name = "last_activity")
     public Instant lastActivity;
 

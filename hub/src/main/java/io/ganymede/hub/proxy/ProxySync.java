@@ -1,6 +1,7 @@
 package io.ganymede.hub.proxy;
 
 import io.ganymede.hub.config.HubAddress;
+import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.spawn.SpawnCoordinator;
@@ -16,9 +17,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,16 +36,22 @@ public class ProxySync {
     private final ProxyClient proxy;
     private final SpawnCoordinator spawns;
     private final HubAddress hub;
+    private final Leadership leadership;
 
-    ProxySync(ProxyClient proxy, SpawnCoordinator spawns, HubAddress hub) {
+    ProxySync(ProxyClient proxy, SpawnCoordinator spawns, HubAddress hub, Leadership leadership) {
         this.proxy = proxy;
         this.spawns = spawns;
         this.hub = hub;
+        this.leadership = leadership;
     }
 
+    /** The periodic pass runs on the leader only: one replica repairs, and activity is read once. */
     @Scheduled(every = "${ganymede.proxy.check-interval}", delayed = "${ganymede.proxy.check-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
+        if (!leadership.isLeader()) {
+            return Uni.createFrom().voidItem();
+        }
         return run().onFailure().invoke(e -> LOG.warnf("route check failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
     }
@@ -54,9 +63,10 @@ public class ProxySync {
                 .chain(tables -> Uni.createFrom().item(() -> {
                             recordActivity(ProxyClient.merge(tables, false));
                             List<Uni<Void>> calls = new ArrayList<>();
-                            Map<String, Route> wanted = wanted();
+                            Set<String> starting = new HashSet<>();
+                            Map<String, Route> wanted = wanted(starting);
                             for (int i = 0; i < endpoints.size(); i++) {
-                                calls.addAll(repairs(endpoints.get(i), tables.get(i), wanted));
+                                calls.addAll(repairs(endpoints.get(i), tables.get(i), wanted, starting));
                             }
                             return calls;
                         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
@@ -66,14 +76,18 @@ public class ProxySync {
 
     private record Route(String target, Map<String, Object> data) {}
 
-    /** The routes the running servers (and the hub) should have. */
-    private Map<String, Route> wanted() {
+    /**
+     * The routes the running servers (and the hub) should have. Servers starting (on any replica)
+     * go into {@code starting}: their start adds the route once they answer, and it is left alone.
+     */
+    private Map<String, Route> wanted(Set<String> starting) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Map<String, Route> wanted = new HashMap<>();
             // As JupyterHub: everything no server claims goes to the hub, even on a proxy without a default target.
             wanted.put("/", new Route(hub.internalUrl(), Map.of("hub", true)));
             for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
-                if (spawns.pending(server.user.name, server.name) != null) {
+                if (spawns.pending(server.user.name, server.name) != null || server.pendingSince != null) {
+                    starting.add(tableKey(Urls.serverPrefix(server.user.name, server.name)));
                     continue;
                 }
                 Map<String, Object> data = RouteData.forServer(server.user.name, server.name, JsonColumns.object(server.routeData));
@@ -89,7 +103,7 @@ public class ProxySync {
     }
 
     /** The calls that make one replica's table what it should be. */
-    private List<Uni<Void>> repairs(String endpoint, JsonObject routes, Map<String, Route> wanted) {
+    private List<Uni<Void>> repairs(String endpoint, JsonObject routes, Map<String, Route> wanted, Set<String> starting) {
         List<Uni<Void>> calls = new ArrayList<>();
         List<String> added = new ArrayList<>();
         wanted.forEach((path, route) -> {
@@ -103,7 +117,7 @@ public class ProxySync {
         for (String path : routes.fieldNames()) {
             JsonObject data = routes.getJsonObject(path);
             boolean ours = data != null && Boolean.TRUE.equals(data.getValue("jupyterhub"));
-            boolean startingNow = data != null && spawns.pending(String.valueOf(data.getValue("user")),
+            boolean startingNow = starting.contains(path) || data != null && spawns.pending(String.valueOf(data.getValue("user")),
                     String.valueOf(data.getValue("server_name", ""))) != null;
             if (ours && !wanted.containsKey(path) && !startingNow) {
                 removed.add(path);

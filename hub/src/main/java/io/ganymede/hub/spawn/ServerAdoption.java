@@ -1,25 +1,42 @@
 package io.ganymede.hub.spawn;
 
+import io.ganymede.hub.leader.Elected;
+import io.ganymede.hub.leader.HubLeadership;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.spawner.PollResult;
 import io.ganymede.hub.spawner.ServerHandle;
+import io.ganymede.hub.spawner.SpawnResult;
+import io.ganymede.hub.spawner.Spawner;
 import io.ganymede.hub.spawner.SpawnerSelector;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Servers outlive hub restarts: at start the hub asks the spawner which recorded servers still
- * run, keeps those (their routes are restored by the route check) and records the others as
- * stopped. At shutdown it stops them all when configured to (JupyterHub's cleanup_servers).
+ * Keeps the records of servers true to what the spawner runs (JupyterHub's poll of every
+ * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
+ * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
+ * start left in flight by a replica that died (older than the whole start may take) is finished
+ * when its server runs with an address, and undone otherwise, so no server stays pending. Servers
+ * running with no record are reported, and stopped when configured. At shutdown a lone hub stops
+ * every server when configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
  */
 @ApplicationScoped
 public class ServerAdoption {
@@ -31,38 +48,124 @@ public class ServerAdoption {
     private final SpawnCoordinator coordinator;
     private final ProxySync sync;
     private final SpawnConfig config;
+    private final HubLeadership leadership;
+    private final Clock clock;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile boolean listening;
 
-    ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config) {
+    ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
+            HubLeadership leadership, Clock clock) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
         this.config = config;
+        this.leadership = leadership;
+        this.clock = clock;
     }
 
     /** Once the hub listens: servers and routes refer to its address. */
-    void adopt(@ObservesAsync HttpServerStart event) {
-        for (ServerHandle handle : recorded()) {
-            PollResult poll = spawners.spawner().poll(handle).await().atMost(POLL_TIMEOUT);
-            if (poll.running()) {
-                LOG.infof("adopted running server %s/%s", handle.user(), handle.serverName());
-            } else {
-                LOG.infof("server %s/%s is gone (%s); recording it as stopped", handle.user(), handle.serverName(), poll.reason());
-                coordinator.stop(handle.user(), handle.serverName());
-            }
+    void started(@ObservesAsync HttpServerStart event) {
+        listening = true;
+        if (leadership.isLeader()) {
+            catchUp();
         }
-        reportOrphans();
+    }
+
+    /** A replica that takes over catches up on what changed while another led (or none did). */
+    void elected(@ObservesAsync Elected event) {
+        if (listening) {
+            catchUp();
+        }
+    }
+
+    @Scheduled(every = "${ganymede.spawner.poll-interval}", delayed = "${ganymede.spawner.poll-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (listening && leadership.isLeader()) {
+            reconcile();
+        }
+    }
+
+    private void catchUp() {
+        reported.clear();
+        reconcile();
         sync.run().subscribe().with(ok -> {}, e -> LOG.warnf("initial route check failed: %s", e.getMessage()));
     }
 
-    private void reportOrphans() {
-        for (ServerHandle orphan : spawners.spawner().orphans(recorded())) {
-            if (config.deleteOrphans()) {
-                LOG.warnf("stopping orphan server %s/%s (no record in the database)", orphan.user(), orphan.serverName());
-                spawners.spawner().stop(orphan).await().atMost(POLL_TIMEOUT);
-            } else {
-                LOG.warnf("orphan server %s/%s runs with no record in the database (%s); "
-                        + "set ganymede.spawner.delete-orphans=true to stop such servers", orphan.user(), orphan.serverName(), orphan.state());
+    /** A server row that runs or is starting, as read at the start of a pass. */
+    private record Row(String user, String name, boolean running, Instant pendingSince, Map<String, String> state) {
+        String key() {
+            return user + "/" + name;
+        }
+
+        ServerHandle handle() {
+            return new ServerHandle(user, name, state);
+        }
+    }
+
+    /** One pass over every running or starting server. Blocks: call on a worker thread. */
+    synchronized void reconcile() {
+        Spawner spawner = spawners.spawner();
+        // Any start still in flight on a live replica has finished or failed by then.
+        Instant abandonedBefore = clock.instant().minus(coordinator.abandonedAfter());
+        List<Row> rows = rows();
+        Map<String, ServerHandle> orphans = new HashMap<>();
+        for (ServerHandle orphan : spawner.orphans(rows.stream().filter(Row::running).map(Row::handle).toList())) {
+            orphans.put(orphan.user() + "/" + orphan.serverName(), orphan);
+        }
+        Set<String> inFlight = new HashSet<>();
+        for (Row row : rows) {
+            if (coordinator.pending(row.user(), row.name()) != null
+                    || (row.pendingSince() != null && row.pendingSince().isAfter(abandonedBefore))) {
+                inFlight.add(row.key());
+                continue;
             }
+            boolean abandoned = row.pendingSince() != null;
+            if (row.running()) {
+                check(spawner, row, abandoned);
+            } else {
+                undoOrFinish(spawner, row, orphans.remove(row.key()));
+            }
+        }
+        orphans.keySet().removeAll(inFlight);
+        orphans.values().forEach(orphan -> orphan(spawner, orphan));
+    }
+
+    private void check(Spawner spawner, Row row, boolean abandoned) {
+        PollResult poll = spawner.poll(row.handle()).await().atMost(POLL_TIMEOUT);
+        if (!poll.running()) {
+            LOG.infof("server %s is gone (%s); recording it as stopped", row.key(), poll.reason());
+            coordinator.stop(row.user(), row.name());
+        } else if (abandoned) {
+            LOG.infof("adopted server %s: its start was left unfinished by a hub replica that went away", row.key());
+            coordinator.recordReady(row.user(), row.name());
+        }
+    }
+
+    /** A start that never recorded its server: take over the server if it came up, else undo the start. */
+    private void undoOrFinish(Spawner spawner, Row row, ServerHandle found) {
+        Optional<SpawnResult> up = found == null ? Optional.empty() : spawner.adopt(found);
+        if (up.isPresent()) {
+            LOG.infof("adopted server %s at %s: its start was left unfinished by a hub replica that went away",
+                    row.key(), up.get().url());
+            coordinator.recordAdopted(row.user(), row.name(), up.get());
+            return;
+        }
+        LOG.infof("server %s was left starting by a hub replica that went away and never came up; recording it as stopped", row.key());
+        if (found != null) {
+            spawner.stop(found).await().atMost(POLL_TIMEOUT);
+        }
+        coordinator.markStopped(row.user(), row.name());
+    }
+
+    private void orphan(Spawner spawner, ServerHandle orphan) {
+        String key = orphan.user() + "/" + orphan.serverName();
+        if (config.deleteOrphans()) {
+            LOG.warnf("stopping orphan server %s (no record in the database)", key);
+            spawner.stop(orphan).await().atMost(POLL_TIMEOUT);
+        } else if (reported.add(key)) {
+            LOG.warnf("orphan server %s runs with no record in the database (%s); "
+                    + "set ganymede.spawner.delete-orphans=true to stop such servers", key, orphan.state());
         }
     }
 
@@ -70,15 +173,21 @@ public class ServerAdoption {
         if (!config.cleanupOnShutdown()) {
             return;
         }
-        for (ServerHandle handle : recorded()) {
-            LOG.infof("stopping %s/%s at shutdown", handle.user(), handle.serverName());
-            coordinator.stop(handle.user(), handle.serverName());
+        if (leadership.elected()) {
+            LOG.info("leaving servers running at shutdown: other hub replicas serve them");
+            return;
+        }
+        for (Row row : rows()) {
+            if (row.running()) {
+                LOG.infof("stopping %s at shutdown", row.key());
+                coordinator.stop(row.user(), row.name());
+            }
         }
     }
 
-    /** The servers the database records as running. */
-    static List<ServerHandle> recorded() {
-        return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null").stream()
-                .map(s -> new ServerHandle(s.user.name, s.name, JsonColumns.strings(s.spawnerState))).toList());
+    private static List<Row> rows() {
+        return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null or pendingSince is not null")
+                .stream().map(s -> new Row(s.user.name, s.name, s.url != null, s.pendingSince, JsonColumns.strings(s.spawnerState)))
+                .toList());
     }
 }

@@ -36,13 +36,13 @@ public interface SpawnConfig {
     @WithDefault("0")
     int namedServerLimit();
 
+    /** How often the leader checks that recorded servers still run (poll_interval). */
+    @WithDefault("30s")
+    Duration pollInterval();
+
     /** Stop servers found running that the hub has no record of (reported either way). */
     @WithDefault("false")
     boolean deleteOrphans();
-
-    /** How often running servers are polled; one whose process or pod is gone is recorded as stopped (poll_interval). */
-    @WithDefault("30s")
-    java.time.Duration pollInterval();
 
     /** Stop every server when the hub shuts down (cleanup_servers). */
     @WithDefault("true")

@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.ganymede.hub.metrics.HubMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,30 @@ public class SpawnCoordinator {
         return runtime(user, serverName).map(ServerRuntime::pending).orElse(null);
     }
 
+    /** JupyterHub's {@code pending} across replicas: in flight here, or a start recorded by another replica. */
+    public String pending(ServerEntity server) {
+        String here = pending(server.user.name, server.name);
+        return here != null ? here : startingElsewhere(server) ? "spawn" : null;
+    }
+
+    /** A start recorded in the database that no replica here runs, and not yet abandoned. */
+    public boolean startingElsewhere(ServerEntity server) {
+        return pending(server.user.name, server.name) == null && server.pendingSince != null
+                && server.pendingSince.isAfter(clock.instant().minus(abandonedAfter()));
+    }
+
+    /** How old a recorded start must be for its replica to have given up on it (or died). */
+    Duration abandonedAfter() {
+        return config.startTimeout().plus(config.httpTimeout()).plus(config.pollInterval());
+    }
+
+    /** Another replica runs this server's start: the database says so. */
+    private static final class StartingElsewhere extends RuntimeException {
+        StartingElsewhere() {
+            super(null, null, false, false);
+        }
+    }
+
     private static String key(String user, String serverName) {
         return user + "/" + serverName;
     }
@@ -109,7 +134,12 @@ public class SpawnCoordinator {
                 markStopped(userName, serverName);
             }
             Map<String, Object> spec = specs.resolve(userName, options);
-            Launch launch = prepare(userName, serverName, options, spec);
+            Launch launch;
+            try {
+                launch = prepare(userName, serverName, options, spec);
+            } catch (StartingElsewhere elsewhere) {
+                return Started.PENDING;
+            }
             runtime.reset();
             runtime.pending("spawn");
             emit(runtime, 0, "Server requested");
@@ -145,6 +175,14 @@ public class SpawnCoordinator {
                 user.servers.add(created);
                 return created;
             });
+            // Claimed with one conditional write, so two replicas never run the same server's start.
+            Instant now = clock.instant();
+            int claimed = ServerEntity.update("pendingSince = ?1 where id = ?2 and (pendingSince is null or pendingSince < ?3)",
+                    now, server.id, now.minus(abandonedAfter()));
+            if (claimed == 0) {
+                throw new StartingElsewhere();
+            }
+            server.pendingSince = now;
             server.userOptions = JsonColumns.write(options);
             String token = credentials.issue(server);
             Map<String, String> env = environment.build(userName, serverName, token, spec);
@@ -170,6 +208,7 @@ public class SpawnCoordinator {
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
                     return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
                 })
+                .call(result -> blocking(() -> recordReady(request)))
                 .call(result -> {
                     long routeStart = System.nanoTime();
                     return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
@@ -236,6 +275,32 @@ public class SpawnCoordinator {
         return null;
     }
 
+    private Void recordReady(SpawnRequest request) {
+        recordReady(request.user(), request.serverName());
+        return null;
+    }
+
+    /** The start is over: from now on the route check keeps the server's route. */
+    void recordReady(String userName, String serverName) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName)
+                .ifPresent(server -> server.pendingSince = null));
+    }
+
+    /**
+     * Records a server a start left running without finishing (its replica died): the spawner's
+     * {@link Spawner#adopt} result stands for the start's own.
+     */
+    void recordAdopted(String userName, String serverName, SpawnResult result) {
+        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
+            server.url = result.url();
+            server.started = server.started != null ? server.started : clock.instant();
+            server.lastActivity = server.lastActivity != null ? server.lastActivity : clock.instant();
+            server.spawnerState = JsonColumns.write(result.state());
+            server.routeData = JsonColumns.write(result.routeData());
+            server.pendingSince = null;
+        }));
+    }
+
     /**
      * Stops a server: waits up to the slow-stop timeout and answers whether it finished.
      * A start in flight is cancelled first. Must be called on a worker thread.
@@ -289,10 +354,11 @@ public class SpawnCoordinator {
                 .replaceWithVoid();
     }
 
-    private void markStopped(String userName, String serverName) {
+    void markStopped(String userName, String serverName) {
         QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
             server.url = null;
             server.started = null;
+            server.pendingSince = null;
             credentials.revoke(server);
         }));
     }

@@ -3,6 +3,7 @@ package io.ganymede.hub.spawner;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -38,5 +39,13 @@ public interface Spawner {
      */
     default List<ServerHandle> orphans(Collection<ServerHandle> known) {
         return List.of();
+    }
+
+    /**
+     * What {@link #start} would have returned for a server found by {@link #orphans} (a start
+     * whose hub died before recording it), or empty while it has no address yet.
+     */
+    default Optional<SpawnResult> adopt(ServerHandle orphan) {
+        return Optional.empty();
     }
 }

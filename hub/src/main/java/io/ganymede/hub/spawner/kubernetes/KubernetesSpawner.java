@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ganymede.hub.profiles.AppKind;
 import io.ganymede.hub.spawner.PollResult;
 import io.ganymede.hub.spawner.ProgressEvent;
 import io.ganymede.hub.spawner.ServerHandle;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -350,6 +352,23 @@ public class KubernetesSpawner implements Spawner {
         return runningServers().stream()
                 .filter(h -> !knownPods.contains(h.state().get(STATE_NAMESPACE) + "/" + h.state().get(STATE_POD)))
                 .toList();
+    }
+
+    /** A running pod's address and state, as {@link #result} gives them (the user's own claim if it mounts it). */
+    @Override
+    public Optional<SpawnResult> adopt(ServerHandle orphan) {
+        String url = orphan.state().get(STATE_URL);
+        if (url == null) {
+            return Optional.empty();
+        }
+        Map<String, String> state = new LinkedHashMap<>(orphan.state());
+        state.remove(STATE_URL);
+        String claim = names(orphan.user(), orphan.serverName()).pvcName();
+        informers.pod(namespaceOf(orphan), podNameOf(orphan)).ifPresent(pod -> pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getPersistentVolumeClaim() != null && claim.equals(v.getPersistentVolumeClaim().getClaimName()))
+                .findFirst().ifPresent(v -> state.put(STATE_PVC, claim)));
+        AppKind app = AppKind.byId(state.get(STATE_APP)).orElse(AppKind.JUPYTERLAB);
+        return Optional.of(new SpawnResult(url, state, app.routeData()));
     }
 
     private static ServerHandle handleOf(Pod pod) {
