@@ -47,7 +47,7 @@ import java.util.concurrent.TimeoutException;
 public class SpawnResource {
 
     /** How long the form post waits for a start to fail fast (a bad choice, already running) before showing progress. */
-    private static final Duration EARLY_ANSWER = Duration.ofSeconds(2);
+    private static final Duration EARLY_ANSWER = Duration.ofSeconds(1);
 
     private final Template spawnPage;
     private final Template pendingPage;

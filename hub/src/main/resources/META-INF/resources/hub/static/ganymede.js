@@ -237,6 +237,7 @@
         finished = true;
         source.close();
         document.getElementById("progress-state").textContent = "Your server is ready. Opening it…";
+        document.getElementById("cancel-spawn").hidden = true;
         setTimeout(function () { location.href = ev.url || pending.getAttribute("data-server-url"); }, 600);
       } else if (ev.failed) {
         finished = true;
