@@ -234,7 +234,7 @@ public class UsersResource {
                     throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
                 }
                 Instant when = JsonBody.time(activity.get("last_activity"), "servers." + serverName + ".last_activity");
-                server.touch(when);
+                server.report(when);
                 user.touch(when);
             }
         }

@@ -35,6 +35,10 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(name = "last_activity")
     public Instant lastActivity;
 
+    /** Activity the server reported itself (activity API, Jupyter's /api/status), without proxy traffic. */
+    @Column(name = "reported_activity")
+    public Instant reportedActivity;
+
     @Column(name = "user_options", nullable = false)
     public String userOptions = "{}";
 
@@ -56,6 +60,14 @@ public class ServerEntity extends PanacheEntityBase {
     public void touch(Instant when) {
         if (when != null && (lastActivity == null || when.isAfter(lastActivity))) {
             lastActivity = when;
+        }
+    }
+
+    /** Activity reported by the server or on the user's behalf: counts for the culler as well. */
+    public void report(Instant when) {
+        touch(when);
+        if (when != null && (reportedActivity == null || when.isAfter(reportedActivity))) {
+            reportedActivity = when;
         }
     }
 }
