@@ -111,15 +111,17 @@ public class IdleCuller {
 
         List<Candidate> due = new ArrayList<>();
         Map<String, Long> idleByProfile = new TreeMap<>();
+        // "Idle" for the metric: no activity for a culler period (or the hub's timeout, if shorter).
+        Duration idleAfter = config.timeout().isZero() || config.every().compareTo(config.timeout()) < 0
+                ? config.every() : config.timeout();
         Map<String, Set<String>> runningByUser = new HashMap<>();
         for (Candidate c : servers) {
             ServerFacts f = c.facts();
             runningByUser.computeIfAbsent(f.user(), k -> new HashSet<>()).add(f.serverName());
             Verdict v = IdleRule.judge(f, c.policy().limits(), now, warning);
-            if (v.activity() != null && !now.isBefore(v.activity().plus(config.every()))
-                    && v.action() != Verdict.Action.SKIP_PENDING) {
-                idleByProfile.merge(c.policy().profile() == null ? "" : c.policy().profile(), 1L, Long::sum);
-            }
+            String profile = c.policy().profile() == null ? "" : c.policy().profile();
+            boolean idle = v.activity() != null && !now.isBefore(v.activity().plus(idleAfter));
+            idleByProfile.merge(profile, idle && v.action() != Verdict.Action.SKIP_PENDING ? 1L : 0L, Long::sum);
             if (v.action().culls()) {
                 due.add(c);
             } else if (v.warning()) {

@@ -82,13 +82,13 @@ public class HubMetrics {
                 .publishPercentileHistogram().register(registry).record(took);
     }
 
-    /** Running servers without activity for a culler period, per profile, as of the last pass. */
+    /** Running servers without activity for a culler period (or the timeout if shorter), per profile, as of the last pass. */
     public void idleServers(Map<String, Long> byProfile) {
         idle.keySet().forEach(profile -> idle.get(profile).set(byProfile.getOrDefault(profile, 0L)));
         byProfile.forEach((profile, count) -> idle.computeIfAbsent(profile, p -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("ganymede.culler.idle.servers", value, AtomicLong::get)
-                    .description("Running servers without activity for at least one culler period")
+                    .description("Running servers without activity for a culler period (or the culler timeout if shorter)")
                     .tag("profile", p).register(registry);
             return value;
         }).set(count));

@@ -63,7 +63,20 @@ public class ServerEntity extends PanacheEntityBase {
         }
     }
 
-    /** Activity reported by the server or on the user's behalf: counts for the culler as well. */
+    /**
+     * Activity on the user's behalf (a "keep alive" from the hub page): counted like the server's
+     * own reports once the server reports during this run, else like traffic, so it never makes the
+     * culler ignore the traffic of a server that does not report.
+     */
+    public void keepAlive(Instant when) {
+        if (reportedActivity != null && started != null && !reportedActivity.isBefore(started)) {
+            report(when);
+        } else {
+            touch(when);
+        }
+    }
+
+    /** Activity the server reported itself (its own token, or Jupyter's /api/status). */
     public void report(Instant when) {
         touch(when);
         if (when != null && (reportedActivity == null || when.isAfter(reportedActivity))) {
