@@ -58,6 +58,12 @@ public class EmbeddedProxy {
         return running == null ? config.apiUrl() : java.util.List.of("http://" + config.apiIp() + ":" + running.apiPort());
     }
 
+    /** The bound public port of the embedded proxy (the configured one may be 0); -1 when not embedded. */
+    public int publicPort() {
+        ProxyServer running = server;
+        return running == null ? -1 : running.publicPort();
+    }
+
     void stop(@Observes ShutdownEvent event) throws Exception {
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
