@@ -108,7 +108,10 @@ class WebUiBrowserTest {
                 "GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "GANYMEDE_AUTH_ADMIN_USERS", ADMIN_USER,
                 "GANYMEDE_PROFILES_PATH", profiles.toString(),
-                "GANYMEDE_PROFILES_POLL_INTERVAL", "1s"));
+                "GANYMEDE_PROFILES_POLL_INTERVAL", "1s",
+                // Warned from the start (stop after 15 min idle, warning 20 min ahead); no pass runs meanwhile.
+                "GANYMEDE_CULLER_TIMEOUT", "900",
+                "GANYMEDE_CULLER_WARNING", "20m"));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
 
         ChromeOptions options = new ChromeOptions();
@@ -202,7 +205,31 @@ class WebUiBrowserTest {
         WebElement row = driver.findElement(By.cssSelector("tr[data-server='']"));
         assertTrue(row.getText().contains("running"), row.getText());
         assertTrue(row.getText().contains("Small <b>CPU</b>"), row.getText());
+        assertTrue(row.getText().matches("(?s).*stops in 1[45] min if idle.*"), row.getText());
         shot("07-home-running");
+        // The idle warning's Keep alive reports activity now.
+        String before = server.path("last_activity").asText();
+        click(By.xpath("//button[text()='Keep alive']"));
+        wait.until(d -> {
+            try {
+                return !JSON.readTree(call("GET", "/users/alice", null).body()).path("servers").path("")
+                        .path("last_activity").asText().equals(before);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals("", text("#flash"));
+        // Scheduled starts: add one, see it listed with its next run, delete it.
+        driver.findElement(By.id("sched-cron")).sendKeys("0 8 * * 1-5");
+        click(By.cssSelector("#schedule-form button[type=submit]"));
+        wait.until(d -> d.findElements(By.cssSelector("#schedules tbody tr")).size() == 1);
+        assertTrue(text("#schedules tbody").contains("0 8 * * 1-5"), text("#schedules"));
+        shot("07b-home-schedules");
+        click(By.cssSelector("#schedules tbody button"));
+        wait.until(d -> d.findElement(By.id("schedules")).isDisplayed()
+                && d.findElements(By.cssSelector("#schedules tbody tr")).isEmpty());
+        driver.navigate().refresh();
+        row = driver.findElement(By.cssSelector("tr[data-server='']"));
         click(By.xpath("//tr[@data-server='']//button[text()='Stop']"));
         wait.until(d -> d.findElement(By.cssSelector("tr[data-server='']")).getText().contains("stopped"));
         // The spawn page now remembers the last choice.
@@ -255,7 +282,11 @@ class WebUiBrowserTest {
         assertTrue(refusal.getText().contains("was refused"), refusal.getText());
         assertTrue(refusal.getText().contains(profiles.toString()), refusal.getText());
         assertTrue(text("#profiles-status").contains("Small <b>CPU</b>"), "the version in force stays listed");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("culler")));
+        assertTrue(text("#culler").contains("Idle timeout"), text("#culler"));
+        driver.manage().window().setSize(new Dimension(1280, 2400));
         shot("11-admin");
+        driver.manage().window().setSize(new Dimension(1280, 1000));
         // The page offers no way to change profiles.yaml, and nothing changed it.
         assertTrue(driver.findElements(By.cssSelector("#profiles-status form, #profiles-status button")).isEmpty());
         assertEquals(broken, Files.readString(profiles));
