@@ -292,7 +292,8 @@
       var body = schedules.querySelector("tbody");
       items.forEach(function (s) {
         var tr = document.createElement("tr");
-        [s.server_name || "default", s.cron, s.time_zone, s.user_options && s.user_options.profile || "", s.next_run || ""].forEach(function (v, i) {
+        var next = s.next_run ? new Date(s.next_run).toLocaleString() : "";
+        [s.server_name || "default", s.cron, s.time_zone, s.user_options && s.user_options.profile || "", next].forEach(function (v, i) {
           var td = document.createElement("td");
           td.setAttribute("data-label", ["Server", "When (cron)", "Time zone", "Profile", "Next start"][i]);
           td.textContent = v;
