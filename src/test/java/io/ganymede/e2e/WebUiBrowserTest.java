@@ -82,6 +82,12 @@ class WebUiBrowserTest {
                       kubespawner_override:
                         environment:
                           UI_FLAVOR: "{value}"
+              - display_name: Broken on purpose
+                slug: broken
+                description: Its Python cannot start, so every start fails.
+                kubespawner_override:
+                  environment:
+                    PYTHONHOME: /nonexistent
               - display_name: "GPU (T4)"
                 slug: gpu
                 description: One T4 GPU, for training.
@@ -149,7 +155,7 @@ class WebUiBrowserTest {
         // The picker: a card per profile, HTML in a profile's name and description shown as text.
         click(By.cssSelector("tr[data-server=''] a.button"));
         wait.until(ExpectedConditions.urlContains("/hub/spawn/alice"));
-        assertEquals(2, driver.findElements(By.cssSelector(".profile")).size());
+        assertEquals(3, driver.findElements(By.cssSelector(".profile")).size());
         WebElement small = driver.findElement(By.cssSelector(".profile[data-profile='small']"));
         assertTrue(small.getText().contains("Small <b>CPU</b>"), small.getText());
         assertTrue(small.getText().contains(EVIL), small.getText());
@@ -236,6 +242,15 @@ class WebUiBrowserTest {
         driver.get(hub.publicUrl("/hub/spawn/alice"));
         assertEquals("extra", new Select(driver.findElement(By.cssSelector(".profile[data-profile='small'] select")))
                 .getFirstSelectedOption().getAttribute("value"));
+        // A start that fails: the reason, what to do, and a way to try again.
+        click(By.cssSelector(".profile[data-profile='broken'] input[name=profile]"));
+        click(By.id("start"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("spawn-failed")));
+        assertTrue(text("#spawn-failed-reason").startsWith("Spawn failed"), text("#spawn-failed"));
+        assertFalse(driver.findElement(By.id("cancel-spawn")).isDisplayed());
+        shot("07c-spawn-failed");
+        click(By.linkText("Try again"));
+        wait.until(ExpectedConditions.urlContains("/hub/spawn/alice"));
         // A server that is gone: the 503 page with a way back.
         driver.get(hub.publicUrl("/user/alice/tree"));
         wait.until(ExpectedConditions.urlContains("/hub/user/alice/"));
@@ -290,7 +305,7 @@ class WebUiBrowserTest {
         // The page offers no way to change profiles.yaml, and nothing changed it.
         assertTrue(driver.findElements(By.cssSelector("#profiles-status form, #profiles-status button")).isEmpty());
         assertEquals(broken, Files.readString(profiles));
-        assertEquals(2, JSON.readTree(call("GET", "/profiles/status", null).body()).path("profiles").size());
+        assertEquals(3, JSON.readTree(call("GET", "/profiles/status", null).body()).path("profiles").size());
         assertEquals(null, js("return window.__xss === undefined ? null : 'ran'"));
 
         // JupyterHub-style error page, and the home page at phone width without sideways scrolling.

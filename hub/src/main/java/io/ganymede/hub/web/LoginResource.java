@@ -31,20 +31,12 @@ public class LoginResource {
     private final Sessions sessions;
     private final AuthConfig config;
     private final CurrentCaller caller;
-    private final HtmlPages pages;
 
-    LoginResource(@Location("login.html") Template login, Sessions sessions, AuthConfig config, CurrentCaller caller,
-            HtmlPages pages) {
+    LoginResource(@Location("login.html") Template login, Sessions sessions, AuthConfig config, CurrentCaller caller) {
         this.login = login;
         this.sessions = sessions;
         this.config = config;
         this.caller = caller;
-        this.pages = pages;
-    }
-
-    private Response page(int status, String next, String error, HttpHeaders headers) {
-        return pages.render(status, login.data("next", next == null ? "" : next).data("error", error)
-                .data("mode", config.mode().name().toLowerCase()), headers);
     }
 
     @GET
@@ -54,7 +46,9 @@ public class LoginResource {
         if (caller.get().isPresent()) {
             return redirect(safeNext(next));
         }
-        return page(200, next, null, headers);
+        String xsrf = Xsrf.value(headers);
+        return Response.ok(login.data("xsrf", xsrf).data("next", next == null ? "" : next).data("error", null)
+                .data("mode", config.mode().name().toLowerCase()).render()).cookie(Xsrf.cookie(xsrf)).build();
     }
 
     @POST
@@ -73,7 +67,9 @@ public class LoginResource {
         try {
             name = UserNames.normalize(username);
         } catch (ApiException invalid) {
-            return page(400, next, invalid.getMessage(), headers);
+            String token = Xsrf.value(headers);
+            return Response.status(400).entity(login.data("xsrf", token).data("next", next == null ? "" : next)
+                    .data("error", invalid.getMessage()).data("mode", config.mode().name().toLowerCase()).render()).build();
         }
         return Response.status(302).location(URI.create(safeNext(next))).cookie(sessions.signIn(name)).build();
     }

@@ -244,6 +244,8 @@
         source.close();
         document.getElementById("progress-state").textContent = "The server could not start.";
         document.getElementById("spawn-failed-reason").textContent = ev.message || "Spawn failed";
+        var hint = adviceFor(ev.message || "");
+        if (hint) { document.getElementById("spawn-failed-hint").textContent = hint; }
         failure.hidden = false;
         document.getElementById("cancel-spawn").hidden = true;
         failure.querySelector("a").focus();
@@ -256,6 +258,21 @@
       if (!finished) { document.getElementById("progress-state").textContent = "Connection lost; retrying…"; }
     };
   }
+  // What to do, in plain words, for the failures people meet most.
+  function adviceFor(message) {
+    var m = message.toLowerCase();
+    if (m.indexOf("image") >= 0 && (m.indexOf("pull") >= 0 || m.indexOf("not found") >= 0)) {
+      return "The image could not be downloaded: check its name and tag, or pick a listed image.";
+    }
+    if (m.indexOf("insufficient") >= 0 || m.indexOf("nodes are available") >= 0) {
+      return "No machine has room for this profile right now: try again in a few minutes, or pick a smaller profile or another GPU type.";
+    }
+    if (m.indexOf("within") >= 0 || m.indexOf("timeout") >= 0 || m.indexOf("timed out") >= 0) {
+      return "The start took too long, often because a new machine had to join: try again; it is usually quicker the second time.";
+    }
+    return "";
+  }
+
   handlers.cancelled = function () {
     if (source) { finished = true; source.close(); }
     document.getElementById("progress-state").textContent = "Start cancelled.";

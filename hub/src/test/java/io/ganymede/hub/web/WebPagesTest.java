@@ -69,6 +69,8 @@ class WebPagesTest {
         assertFalse(admin.contains(EVIL), admin);
         // Links to that user's pages escape the name as a path segment.
         assertTrue(admin.contains("/hub/spawn/%3Cimg%20src=x%20onerror=alert(1)%3E"), admin);
+        // The buttons' JSON bodies survive the template as JSON.
+        assertTrue(admin.contains("data-body='{\"admin\": true}'"), admin);
         // Only admins see the admin page.
         evil.given().get("/hub/admin").then().statusCode(403).contentType(containsString("text/html"))
                 .body(containsString("for admins"));
