@@ -127,7 +127,9 @@ class WebUiBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        // Pages reload after an action: an element found just before the reload is simply looked up again.
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -235,7 +237,6 @@ class WebUiBrowserTest {
         wait.until(d -> d.findElement(By.id("schedules")).isDisplayed()
                 && d.findElements(By.cssSelector("#schedules tbody tr")).isEmpty());
         driver.navigate().refresh();
-        row = driver.findElement(By.cssSelector("tr[data-server='']"));
         click(By.xpath("//tr[@data-server='']//button[text()='Stop']"));
         wait.until(d -> d.findElement(By.cssSelector("tr[data-server='']")).getText().contains("stopped"));
         // The spawn page now remembers the last choice.
