@@ -243,6 +243,8 @@
         finished = true;
         source.close();
         document.getElementById("progress-state").textContent = "The server could not start.";
+        document.getElementById("progress-title").textContent = "The server did not start";
+        bar.classList.add("failed");
         document.getElementById("spawn-failed-reason").textContent = ev.message || "Spawn failed";
         var hint = adviceFor(ev.message || "");
         if (hint) { document.getElementById("spawn-failed-hint").textContent = hint; }
@@ -276,6 +278,7 @@
   handlers.cancelled = function () {
     if (source) { finished = true; source.close(); }
     document.getElementById("progress-state").textContent = "Start cancelled.";
+    document.getElementById("progress-title").textContent = "Start cancelled";
     document.getElementById("cancel-spawn").hidden = true;
     document.getElementById("spawn-cancelled").hidden = false;
   };
