@@ -1,7 +1,10 @@
 package io.ganymede.hub.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ganymede.hub.web.ErrorPage;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -9,18 +12,40 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error leaves the hub as {@code {"status", "message"}} with the matching HTTP status. */
+/**
+ * Every error leaves the hub as {@code {"status", "message"}} with the matching HTTP status; a
+ * browser asking for a page outside the API gets the same as an HTML error page.
+ */
 public class ApiErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ApiErrorMapper.class);
 
-    @ServerExceptionMapper
-    public Response api(ApiException e) {
-        return body(e.status(), e.getMessage());
+    private final ErrorPage pages;
+
+    ApiErrorMapper(ErrorPage pages) {
+        this.pages = pages;
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
+        return html(uri, headers) ? pages.render(e.status(), e.getMessage(), null, headers) : body(e.status(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        if (html(uri, headers) && !(e.getCause() instanceof JsonProcessingException)) {
+            return pages.render(e.getResponse().getStatus(), null, null, headers);
+        }
+        return web(e);
+    }
+
+    /** Pages, not the API, and a client that reads HTML (a browser), get the HTML form. */
+    private static boolean html(UriInfo uri, HttpHeaders headers) {
+        return !uri.getPath().startsWith("/hub/api") && headers.getAcceptableMediaTypes().stream()
+                .anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType());
+    }
+
+    private Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String message = switch (status) {
             case 404 -> "Not Found";

@@ -1,6 +1,8 @@
 package io.ganymede.hub.api;
 
 import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.culler.CullForecast;
+import io.ganymede.hub.culler.Verdict;
 import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
@@ -27,9 +29,11 @@ import java.util.Map;
 public class ApiModels {
 
     private final SpawnCoordinator spawns;
+    private final CullForecast culler;
 
-    ApiModels(SpawnCoordinator spawns) {
+    ApiModels(SpawnCoordinator spawns, CullForecast culler) {
         this.spawns = spawns;
+        this.culler = culler;
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
@@ -100,6 +104,10 @@ public class ApiModels {
         model.put("full_progress_url", null);
         model.put("started", iso(server.started));
         model.put("last_activity", iso(server.lastActivity));
+        // Ganymede: when the culler will stop it without more activity (null: never), and whether that is near.
+        Verdict cull = culler.of(server, pending);
+        model.put("cull_at", iso(cull.cullAt()));
+        model.put("cull_warning", cull.warning());
         if (permissions.allows("admin:server_state", Target.server(user, server.name, server.user.groupNames()))) {
             model.put("state", io.ganymede.hub.persistence.JsonColumns.object(server.spawnerState));
         }

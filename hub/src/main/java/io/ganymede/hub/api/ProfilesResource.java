@@ -8,6 +8,10 @@ import io.ganymede.hub.profiles.ProfileCatalog;
 import io.ganymede.hub.profiles.ProfileSelectionException;
 import io.ganymede.hub.profiles.ProfileViews;
 import io.ganymede.hub.spawner.kubernetes.Capacity;
+import io.ganymede.hub.profiles.ResolvedProfile;
+import io.ganymede.hub.spawner.ProfileCapacity;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.util.LinkedHashMap;
 import io.ganymede.hub.scopes.NeedsScope;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -21,8 +25,9 @@ import java.util.Set;
 /**
  * Ganymede extension: {@code GET /hub/api/profiles}, the profiles the caller may pick (group rules
  * applied; with the kubernetes spawner each also carries {@code capacity}: schedulable now, free
- * GPUs of its type), and {@code GET /hub/api/profiles/status} for admins: the file in force, when it was
- * last loaded and why the last edit was refused.
+ * GPUs of its type), {@code GET /hub/api/profiles/capacity}, the same room in the picker's words,
+ * and {@code GET /hub/api/profiles/status} for admins: the file in force, when it was last loaded
+ * and why the last edit was refused.
  */
 @Path("/hub/api/profiles")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,11 +36,13 @@ public class ProfilesResource {
     private final CurrentCaller caller;
     private final ProfileCatalog profiles;
     private final Capacity capacity;
+    private final ProfileCapacity words;
 
-    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles, Capacity capacity) {
+    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles, Capacity capacity, ProfileCapacity words) {
         this.caller = caller;
         this.profiles = profiles;
         this.capacity = capacity;
+        this.words = words;
     }
 
     @GET
@@ -62,6 +69,32 @@ public class ProfilesResource {
             }
         });
         return views;
+    }
+
+    /**
+     * Room for each profile the caller may pick, right now: {@code {slug: {"text": "2 T4 free",
+     * "fits": true, "gpu": ..., "gpus_free": 2}}}; empty where the spawner cannot tell (local).
+     */
+    @GET
+    @Path("capacity")
+    @NeedsScope({})
+    public Map<String, Map<String, Object>> capacity() {
+        Caller who = caller.require();
+        Set<String> groups = Set.of();
+        boolean admin = true;
+        if (!who.service()) {
+            UserEntity user = QuarkusTransaction.requiringNew().call(() -> {
+                UserEntity u = UserEntity.findByName(who.name()).orElseThrow();
+                u.groups.size();
+                return u;
+            });
+            groups = user.groupNames();
+            admin = user.admin;
+        }
+        List<ResolvedProfile> resolved = profiles.withDefaults(groups, admin);
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        words.of(resolved).forEach((slug, line) -> out.put(slug, line.toMap()));
+        return out;
     }
 
     @GET

@@ -44,7 +44,20 @@ public class ServersResource {
     @Path("servers/{server_name}")
     @NeedsScope(value = "start:servers", server = true)
     public Response startNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
-        requireNamedServers();
+        checkNamed(config, name, serverName);
+        return start(name, serverName, body);
+    }
+
+    /**
+     * Whether {@code serverName} may be started as a named server of {@code name} (enabled, a valid
+     * name, within the per-user limit); the spawn page asks the same.
+     *
+     * @throws ApiException 400 otherwise
+     */
+    public static void checkNamed(SpawnConfig config, String name, String serverName) {
+        if (!config.allowNamedServers()) {
+            throw ApiException.badRequest("Named servers are not enabled.");
+        }
         UserNames.serverName(serverName);
         if (config.namedServerLimit() > 0) {
             long named = QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).servers.stream()
@@ -54,7 +67,6 @@ public class ServersResource {
                         + " named servers.  One must be deleted before a new server can be created");
             }
         }
-        return start(name, serverName, body);
     }
 
     private Response start(String name, String serverName, String body) {

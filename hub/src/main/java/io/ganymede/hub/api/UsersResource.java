@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.scopes.Permissions;
@@ -218,6 +219,8 @@ public class UsersResource {
     public Response activity(@PathParam("name") String name, String body) {
         Map<String, Object> request = JsonBody.object(body);
         UserEntity user = JsonBody.user(name);
+        Long tokenId = caller.require().tokenId();
+        TokenEntity token = tokenId == null ? null : TokenEntity.findById(tokenId);
         if (request.containsKey("last_activity")) {
             user.touch(JsonBody.time(request.get("last_activity"), "last_activity"));
         }
@@ -234,7 +237,14 @@ public class UsersResource {
                     throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
                 }
                 Instant when = JsonBody.time(activity.get("last_activity"), "servers." + serverName + ".last_activity");
-                server.touch(when);
+                // The culler tells a server's own reports from other activity (see io.ganymede.hub.culler).
+                boolean own = token != null && token.kind == TokenEntity.Kind.server
+                        && token.server != null && server.id.equals(token.server.id);
+                if (own) {
+                    server.report(when);
+                } else {
+                    server.keepAlive(when);
+                }
                 user.touch(when);
             }
         }

@@ -2,6 +2,7 @@ package io.ganymede.hub.metrics;
 
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,7 @@ public class HubMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, CachedCount> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> idle = new ConcurrentHashMap<>();
 
     HubMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -66,6 +69,29 @@ public class HubMetrics {
 
     public void proxyAdd(Duration took, String status) {
         histogram("jupyterhub.proxy.add.duration", "Time to add a route to the proxy", status).record(took);
+    }
+
+    /** A server the culler stopped, by reason ({@code idle}, {@code max_age}). */
+    public void culled(String reason) {
+        Counter.builder("ganymede.culler.culled").description("Servers stopped by the culler").tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    public void cullerPass(Duration took) {
+        Timer.builder("ganymede.culler.pass.duration").description("Time of one culler pass over the running servers")
+                .publishPercentileHistogram().register(registry).record(took);
+    }
+
+    /** Running servers without activity for a culler period (or the timeout if shorter), per profile, as of the last pass. */
+    public void idleServers(Map<String, Long> byProfile) {
+        idle.keySet().forEach(profile -> idle.get(profile).set(byProfile.getOrDefault(profile, 0L)));
+        byProfile.forEach((profile, count) -> idle.computeIfAbsent(profile, p -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("ganymede.culler.idle.servers", value, AtomicLong::get)
+                    .description("Running servers without activity for a culler period (or the culler timeout if shorter)")
+                    .tag("profile", p).register(registry);
+            return value;
+        }).set(count));
     }
 
     private Timer histogram(String name, String description, String status) {

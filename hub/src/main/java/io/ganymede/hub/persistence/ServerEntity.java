@@ -39,6 +39,10 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(name = "last_activity")
     public Instant lastActivity;
 
+    /** Activity the server reported itself (activity API, Jupyter's /api/status), without proxy traffic. */
+    @Column(name = "reported_activity")
+    public Instant reportedActivity;
+
     @Column(name = "user_options", nullable = false)
     public String userOptions = "{}";
 
@@ -60,6 +64,27 @@ public class ServerEntity extends PanacheEntityBase {
     public void touch(Instant when) {
         if (when != null && (lastActivity == null || when.isAfter(lastActivity))) {
             lastActivity = when;
+        }
+    }
+
+    /**
+     * Activity on the user's behalf (a "keep alive" from the hub page): counted like the server's
+     * own reports once the server reports during this run, else like traffic, so it never makes the
+     * culler ignore the traffic of a server that does not report.
+     */
+    public void keepAlive(Instant when) {
+        if (reportedActivity != null && started != null && !reportedActivity.isBefore(started)) {
+            report(when);
+        } else {
+            touch(when);
+        }
+    }
+
+    /** Activity the server reported itself (its own token, or Jupyter's /api/status). */
+    public void report(Instant when) {
+        touch(when);
+        if (when != null && (reportedActivity == null || when.isAfter(reportedActivity))) {
+            reportedActivity = when;
         }
     }
 }

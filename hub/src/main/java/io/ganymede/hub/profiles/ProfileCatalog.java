@@ -121,6 +121,20 @@ public class ProfileCatalog {
         return ProfileResolver.resolve(inForce.set(), userOptions, groups, admin);
     }
 
+    /**
+     * Each profile a user may pick, resolved with its default choices (for showing what it gives); a
+     * profile whose options have no default (free text only) shows its own override.
+     */
+    public List<ResolvedProfile> withDefaults(Set<String> groups, boolean admin) {
+        return visibleTo(groups, admin).stream().map(p -> {
+            try {
+                return resolve(Map.of("profile", p.slug()), groups, admin);
+            } catch (ProfileSelectionException needsInput) {
+                return new ResolvedProfile(p, Map.of(), p.override());
+            }
+        }).toList();
+    }
+
     /** State for the admin API. */
     public ProfilesStatus status() {
         InForce f = inForce;

@@ -46,7 +46,9 @@ public class EmbeddedProxy {
                 .withApiIp(config.apiIp())
                 .withApiPort(config.apiPort())
                 .withAuthToken(token.value())
-                .withDefaultTarget(hub.knownBeforeStart().orElse(null));
+                .withDefaultTarget(hub.knownBeforeStart().orElse(null))
+                // As JupyterHub runs CHP with --error-target: a server that does not answer gets the hub's page.
+                .withErrorTarget(hub.knownBeforeStart().map(url -> url.replaceAll("/+$", "") + "/hub/error").orElse(null));
         server = ProxyServer.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("proxy listening on http://%s:%d (API on %s:%d)", config.publicIp(), server.publicPort(),
                 config.apiIp(), server.apiPort());

@@ -98,7 +98,7 @@ public class ProxySync {
     }
 
     /** How the proxy lists a route: configurable-http-proxy drops the trailing slash. */
-    static String tableKey(String prefix) {
+    public static String tableKey(String prefix) {
         return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 

@@ -1,10 +1,10 @@
 package io.ganymede.hub.web;
 
-import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.auth.Caller;
-import io.ganymede.hub.auth.CurrentCaller;
-import io.ganymede.hub.auth.Xsrf;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.profiles.ProfileCatalog;
+import io.ganymede.hub.spawn.SpawnConfig;
+import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -17,28 +17,35 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The signed-in user's home page, and what the hub answers for {@code /user/<name>/...} when the
- * proxy has no route for it (the server is not running): a page to start it.
+ * The signed-in user's home page (their servers, scheduled starts), and what the hub answers for
+ * {@code /user/<name>/...} when the proxy has no route for it: the server is starting or gone.
  */
 @Path("/hub")
 public class HomeResource {
 
     private final Template home;
     private final Template notRunning;
-    private final CurrentCaller caller;
-    private final ApiModels models;
+    private final HtmlPages pages;
+    private final ServerRows rows;
+    private final SpawnConfig spawn;
+    private final SpawnCoordinator spawns;
+    private final ProfileCatalog catalog;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
-            CurrentCaller caller, ApiModels models) {
+            HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog) {
         this.home = home;
         this.notRunning = notRunning;
-        this.caller = caller;
-        this.models = models;
+        this.pages = pages;
+        this.rows = rows;
+        this.spawn = spawn;
+        this.spawns = spawns;
+        this.catalog = catalog;
     }
 
     @GET
@@ -46,29 +53,57 @@ public class HomeResource {
     @Produces(MediaType.TEXT_HTML)
     @Transactional
     public Response home(@Context HttpHeaders headers, @Context UriInfo uri) {
-        Caller who = caller.get().orElse(null);
-        if (who == null || who.service()) {
-            return login(uri);
+        Caller who = pages.person().orElse(null);
+        if (who == null) {
+            return HtmlPages.toLogin(uri);
         }
         UserEntity user = UserEntity.findByName(who.name()).orElseThrow();
-        Map<String, Object> model = models.user(user, who.permissions());
-        String xsrf = Xsrf.value(headers);
-        return Response.ok(home.data("user", model).data("xsrf", xsrf)
-                .data("prefix", Urls.serverPrefix(user.name, "")).render()).cookie(Xsrf.cookie(xsrf)).build();
+        List<ServerRows.Row> servers = new ArrayList<>(rows.of(user, who.permissions(), true));
+        if (servers.stream().noneMatch(r -> r.name().isEmpty())) {
+            servers.add(0, new ServerRows.Row(user.name, "", "default", "stopped", null, null, null,
+                    Urls.serverPrefix(user.name, ""), ServerRows.apiUrl(user.name, ""), ServerRows.spawnUrl(user.name, ""),
+                    ServerRows.pendingUrl(user.name, ""), null, false));
+        }
+        String base = "/hub/api/users/" + Urls.escape(user.name);
+        List<Map<String, String>> profiles = catalog.visibleTo(user.groupNames(), user.admin).stream()
+                .map(p -> Map.of("slug", p.slug(), "name", p.displayName())).toList();
+        return pages.render(home.data("page", "home").data("name", user.name).data("servers", servers)
+                .data("named", spawn.allowNamedServers()).data("activityUrl", base + "/activity")
+                .data("schedulesUrl", base + "/schedules").data("profiles", profiles), headers);
     }
 
     @GET
-    @Path("user/{name}/{rest: .*}")
+    @Path("user/{name}")
     @Produces(MediaType.TEXT_HTML)
-    public Response notRunning(@PathParam("name") String name, @Context UriInfo uri) {
-        if (caller.get().isEmpty()) {
-            return login(uri);
-        }
-        return Response.status(503).entity(notRunning.data("name", name).data("home", "/hub/home").render()).build();
+    public Response notRunningRoot(@PathParam("name") String name, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return notRunning(name, "", headers, uri);
     }
 
-    private static Response login(UriInfo uri) {
-        return Response.status(302).location(UriBuilder.fromPath("/hub/login")
-                .queryParam("next", uri.getRequestUri().getRawPath()).build()).build();
+    /**
+     * 503 with a way on: to the progress page while it starts, to the spawn page for one's own
+     * stopped server, and always back to the hub.
+     */
+    @GET
+    @Path("user/{name}/{rest: .*}")
+    @Produces(MediaType.TEXT_HTML)
+    @Transactional
+    public Response notRunning(@PathParam("name") String name, @PathParam("rest") String rest,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        Caller who = pages.person().orElse(null);
+        if (who == null) {
+            return HtmlPages.toLogin(uri);
+        }
+        // /hub/user/alice/gpu/... is Alice's named server "gpu" when she has one by that name.
+        String first = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        String server = spawn.allowNamedServers() && !first.isEmpty() && hasServer(name, first) ? first : "";
+        boolean starting = "spawn".equals(spawns.pending(name, server));
+        boolean own = who.name().equals(name);
+        return pages.render(503, notRunning.data("name", name).data("server", server).data("starting", starting)
+                .data("own", own).data("spawnUrl", ServerRows.spawnUrl(name, server))
+                .data("pendingUrl", ServerRows.pendingUrl(name, server)), headers);
+    }
+
+    private static boolean hasServer(String user, String server) {
+        return UserEntity.findByName(user).flatMap(u -> u.server(server)).isPresent();
     }
 }

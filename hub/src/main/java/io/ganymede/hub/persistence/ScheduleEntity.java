@@ -1,0 +1,49 @@
+package io.ganymede.hub.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A recurring server start: a 5-field Unix cron expression in an IANA time zone. */
+@Entity
+@Table(name = "schedules")
+public class ScheduleEntity extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "user_id")
+    public UserEntity user;
+
+    @Column(name = "server_name", nullable = false)
+    public String serverName = "";
+
+    @Column(nullable = false)
+    public String cron;
+
+    @Column(name = "time_zone", nullable = false)
+    public String timeZone;
+
+    @Column(name = "user_options", nullable = false)
+    public String userOptions = "{}";
+
+    /** The next time it is due; the leader starts the server then. */
+    @Column(name = "next_run")
+    public Instant nextRun;
+
+    /** When it last started (or found running) the server. */
+    @Column(name = "last_run")
+    public Instant lastRun;
+
+    @Column(nullable = false)
+    public Instant created;
+}

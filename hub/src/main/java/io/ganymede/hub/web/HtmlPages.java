@@ -1,0 +1,59 @@
+package io.ganymede.hub.web;
+
+import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.Xsrf;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * What every page shares: who is signed in (for the header), the XSRF value its forms and scripts
+ * send back (set as a cookie on the same response), and the way to the login page.
+ */
+@ApplicationScoped
+public class HtmlPages {
+
+    /** The signed-in person as the header shows them. */
+    public record Me(String name, boolean admin) {}
+
+    private final CurrentCaller caller;
+
+    HtmlPages(CurrentCaller caller) {
+        this.caller = caller;
+    }
+
+    /** The caller when a person is signed in (a service token has no pages). */
+    public Optional<Caller> person() {
+        return caller.get().filter(c -> !c.service());
+    }
+
+    public Response render(TemplateInstance page, HttpHeaders headers) {
+        return render(200, page, headers);
+    }
+
+    public Response render(int status, TemplateInstance page, HttpHeaders headers) {
+        String xsrf = Xsrf.value(headers);
+        Me me = person().map(c -> new Me(c.name(), c.permissions().holds("admin-ui"))).orElse(null);
+        String html = page.data("xsrf", xsrf).data("me", me).render();
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html)
+                .cookie(Xsrf.cookie(xsrf)).build();
+    }
+
+    /** To the login page, coming back here afterwards. */
+    public static Response toLogin(UriInfo uri) {
+        String here = uri.getRequestUri().getRawPath()
+                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
+        return Response.status(302).location(UriBuilder.fromPath("/hub/login").queryParam("next", "{next}").build(here)).build();
+    }
+
+    public static Response redirect(String path) {
+        return Response.status(303).location(URI.create(path)).build();
+    }
+}

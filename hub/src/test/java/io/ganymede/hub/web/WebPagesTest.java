@@ -1,0 +1,153 @@
+package io.ganymede.hub.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.endsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganymede.hub.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pages over HTTP: sign-in, escaping, XSRF, the spawn form's round trip, error pages. */
+@QuarkusTest
+@TestProfile(WebPagesTest.Profiles.class)
+class WebPagesTest {
+
+    /** Test profiles with HTML in them, and an admin who signs in. */
+    public static class Profiles implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ganymede.profiles.path", "src/test/resources/web-profiles.yaml",
+                    "ganymede.auth.admin-users", "boss@example.com");
+        }
+    }
+
+    static final String EVIL = "<img src=x onerror=alert(1)>";
+
+    /** A signed-in browser: its login cookie and XSRF value. */
+    record Session(String login, String xsrf) {
+        io.restassured.specification.RequestSpecification given() {
+            return io.restassured.RestAssured.given().redirects().follow(false)
+                    .cookie("jupyterhub-hub-login", login).cookie("_xsrf", xsrf).accept("text/html");
+        }
+    }
+
+    static Session signIn(String name) {
+        String xsrf = given().get("/hub/login").then().statusCode(200).extract().cookie("_xsrf");
+        String login = given().redirects().follow(false).cookie("_xsrf", xsrf)
+                .formParams(Map.of("username", name, "_xsrf", xsrf, "next", "/hub/home")).post("/hub/login")
+                .then().statusCode(302).extract().cookie("jupyterhub-hub-login");
+        return new Session(login, xsrf);
+    }
+
+    @Test
+    void pagesNeedASignInAndTheDevLoginSaysItIsInsecure() {
+        given().redirects().follow(false).get("/hub/home").then().statusCode(302)
+                .header("Location", containsString("/hub/login?next=%2Fhub%2Fhome"));
+        given().get("/hub/login").then().statusCode(200).body(containsString("Insecure development login"))
+                .body(containsString("Ganymede 0."));
+    }
+
+    @Test
+    void aNameWithHtmlInItIsShownAsText() {
+        Session evil = signIn(EVIL);
+        String home = evil.given().get("/hub/home").then().statusCode(200).extract().asString();
+        assertTrue(home.contains("&lt;img src=x onerror=alert(1)&gt;"), home);
+        assertFalse(home.contains(EVIL), home);
+        Session boss = signIn("boss@example.com");
+        String admin = boss.given().get("/hub/admin").then().statusCode(200).extract().asString();
+        assertTrue(admin.contains("&lt;img src=x onerror=alert(1)&gt;"), admin);
+        assertFalse(admin.contains(EVIL), admin);
+        // Links to that user's pages escape the name as a path segment.
+        assertTrue(admin.contains("/hub/spawn/%3Cimg%20src=x%20onerror=alert(1)%3E"), admin);
+        // The buttons' JSON bodies survive the template as JSON.
+        assertTrue(admin.contains("data-body='{\"admin\": true}'"), admin);
+        // Only admins see the admin page.
+        evil.given().get("/hub/admin").then().statusCode(403).contentType(containsString("text/html"))
+                .body(containsString("for admins"));
+    }
+
+    @Test
+    void theSpawnFormShowsProfilesEscapedAndPreselectsFromTheQuery() {
+        Session carol = signIn("carol");
+        String page = carol.given().get("/hub/spawn/carol").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("Small &lt;b&gt;CPU&lt;/b&gt;"), page);
+        assertTrue(page.contains("&lt;script&gt;window.bad = 1&lt;/script&gt;"), page);
+        assertFalse(page.contains("<script>window.bad"), page);
+        assertTrue(page.contains("value=\"small\" checked"), page);
+        assertTrue(page.contains("data-pattern=\"^[0-9]+G$\""), page);
+        String picked = carol.given().get("/hub/spawn/carol?profile=big&profile-option-big--size=large")
+                .then().statusCode(200).extract().asString();
+        assertTrue(picked.contains("value=\"big\" checked"), picked);
+        assertTrue(picked.contains("<option value=\"large\" selected>"), picked);
+        // The API's short form pre-selects too, free text included.
+        String typed = carol.given().get("/hub/spawn/carol?profile=big&size--unlisted-choice=96G").then().statusCode(200)
+                .extract().asString();
+        assertTrue(typed.contains("<option value=\"unlisted_choice\" selected>"), typed);
+        assertTrue(typed.contains("value=\"96G\""), typed);
+    }
+
+    @Test
+    void aFormPostWithoutItsXsrfTokenIsRefused() {
+        Session dave = signIn("dave");
+        dave.given().formParams(Map.of("profile", "small")).post("/hub/spawn/dave").then().statusCode(403)
+                .contentType(containsString("text/html")).body(containsString("XSRF"));
+        dave.given().formParams(Map.of("profile", "small", "_xsrf", "not-the-cookie")).post("/hub/spawn/dave")
+                .then().statusCode(403);
+        Api.admin().get("/hub/api/users/dave").then().statusCode(200).body("servers", equalTo(Map.of()));
+    }
+
+    @Test
+    void aRefusedChoiceComesBackOnTheFormAndAGoodOneStarts() {
+        Session erin = signIn("erin");
+        Response refused = erin.given().formParams(Map.of("_xsrf", erin.xsrf(), "profile", "big",
+                "profile-option-big--size", "unlisted_choice", "profile-option-big--size--unlisted-choice", "lots"))
+                .post("/hub/spawn/erin");
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertTrue(refused.asString().contains("A size like 32G."), refused.asString());
+        assertTrue(refused.asString().contains("value=\"lots\""), "the typed value is kept");
+
+        erin.given().formParams(Map.of("_xsrf", erin.xsrf(), "profile", "big", "profile-option-big--size", "large"))
+                .post("/hub/spawn/erin").then().statusCode(303)
+                .header("Location", org.hamcrest.Matchers.anyOf(endsWith("/hub/spawn-pending/erin"), endsWith("/user/erin/")));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        Map<String, Object> options = Map.of();
+        while (System.nanoTime() < deadline) {
+            options = Api.admin().get("/hub/api/users/erin").then().extract().path("servers.''.user_options");
+            if (options != null && !options.isEmpty()) {
+                break;
+            }
+        }
+        assertEquals(Map.of("profile", "big", "size", "large"), options);
+        // The pending page (or the server, once up) follows; others may not watch it.
+        int pending = erin.given().get("/hub/spawn-pending/erin").statusCode();
+        assertTrue(pending == 200 || pending == 303, "spawn-pending answered " + pending);
+        signIn("frank").given().get("/hub/spawn-pending/erin").then().statusCode(404);
+        Api.admin().delete("/hub/api/users/erin/server");
+    }
+
+    @Test
+    void errorPagesAreHtmlForBrowsersAndJsonForTheApi() {
+        given().accept("text/html").queryParam("url", "/user/x/lab").get("/hub/error/503")
+                .then().statusCode(503).contentType(containsString("text/html"))
+                .body(containsString("not running, or it is still starting")).body(containsString("/hub/home"));
+        given().accept("text/html").get("/hub/no-such-page").then().statusCode(404).contentType(containsString("text/html"));
+        given().accept("text/html").get("/hub/api/no-such-thing").then().statusCode(404)
+                .contentType(containsString("json")).body("status", equalTo(404));
+        given().accept("text/html").get("/hub/error/<b>").then().statusCode(404).body(not(containsString("<b>")));
+    }
+
+    @Test
+    void theLocalSpawnerReportsNoCapacity() {
+        Api.as(Api.userWithToken("gina")).get("/hub/api/profiles/capacity").then().statusCode(200).body(equalTo("{}"));
+    }
+}
