@@ -105,9 +105,11 @@ public class IdleCuller {
         long t0 = System.nanoTime();
         List<Candidate> servers = load();
         Duration warning = config.warning();
-
+        long loaded = System.nanoTime();
         servers = withProxyActivity(servers, now, warning);
+        long proxied = System.nanoTime();
         servers = withJupyterStatus(servers, now, warning);
+        long asked = System.nanoTime();
 
         List<Candidate> due = new ArrayList<>();
         Map<String, Long> idleByProfile = new TreeMap<>();
@@ -134,6 +136,7 @@ public class IdleCuller {
         status.retain(servers.stream().map(c -> c.id() + "@" + c.facts().started()).collect(java.util.stream.Collectors.toSet()));
         withoutStatus.retainAll(servers.stream().map(c -> c.id() + "@" + c.facts().started()).toList());
 
+        long judged = System.nanoTime();
         int culled = cull(due, now, warning);
         if (config.users()) {
             cullUsers(now);
@@ -142,7 +145,9 @@ public class IdleCuller {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.cullerPass(took);
         lastPass = new PassReport(now, took.toMillis(), servers.size(), culled);
-        LOG.debugf("culler pass: %d servers checked, %d culled in %d ms", servers.size(), culled, took.toMillis());
+        LOG.debugf("culler pass: %d servers checked, %d culled in %d ms (load %d, proxy %d, status %d, judge %d, stops %d)",
+                servers.size(), culled, took.toMillis(), (loaded - t0) / 1_000_000, (proxied - loaded) / 1_000_000,
+                (asked - proxied) / 1_000_000, (judged - asked) / 1_000_000, (System.nanoTime() - judged) / 1_000_000);
         return lastPass;
     }
 
@@ -237,6 +242,9 @@ public class IdleCuller {
             ServerEntity.<ServerEntity>list("id in ?1", asked.keySet()).forEach(s -> urls.put(s.id, s.url));
             return urls;
         });
+        Map<Long, Instant> runs = new HashMap<>();
+        asked.values().forEach(c -> runs.put(c.id(), c.facts().started()));
+        status.prepare(runs);
         Map<Long, Instant> answers = new ConcurrentHashMap<>();
         Multi.createFrom().iterable(asked.values()).filter(c -> targets.get(c.id()) != null)
                 .onItem().transformToUni(c -> status.lastActivity(c.id(), c.facts().started(), c.facts().user(),

@@ -67,14 +67,36 @@ public class JupyterStatus {
                 });
     }
 
+    /** Issues the missing tokens of these runs (server id to start) in one transaction. */
+    void prepare(Map<Long, Instant> runs) {
+        Map<Long, Instant> missing = new java.util.HashMap<>();
+        runs.forEach((id, started) -> {
+            if (!secrets.containsKey(id + "@" + started)) {
+                missing.put(id, started);
+            }
+        });
+        if (missing.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (ServerEntity server : ServerEntity.<ServerEntity>list("id in ?1", missing.keySet())) {
+                secrets.put(server.id + "@" + missing.get(server.id), issue(server));
+            }
+        });
+    }
+
+    private String issue(ServerEntity server) {
+        return tokens.issue(server.user, TokenEntity.Kind.server, List.of("access:servers!server"),
+                "Culler reading " + Urls.serverPrefix(server.user.name, server.name) + "api/status", null, server, null).secret();
+    }
+
     private String secret(long serverId, Instant started) {
         return secrets.computeIfAbsent(serverId + "@" + started, k -> QuarkusTransaction.requiringNew().call(() -> {
             ServerEntity server = ServerEntity.findById(serverId);
             if (server == null) {
                 throw new IllegalStateException("server " + serverId + " is gone");
             }
-            return tokens.issue(server.user, TokenEntity.Kind.server, List.of("access:servers!server"),
-                    "Culler reading " + Urls.serverPrefix(server.user.name, server.name) + "api/status", null, server, null).secret();
+            return issue(server);
         }));
     }
 
