@@ -64,6 +64,8 @@ public class IdleCuller {
     /** Runs (server id and start) whose /api/status gave no activity: not asked again. */
     private final Set<String> withoutStatus = ConcurrentHashMap.newKeySet();
     private volatile PassReport lastPass;
+    /** When the next scheduled pass is due (System.nanoTime); the first comes one period after start. */
+    private volatile long nextPass;
 
     IdleCuller(CullerConfig config, ServerPolicies policies, SpawnCoordinator spawns, ProxyClient proxy,
             JupyterStatus status, CullNotices notices, Leadership leadership, HubMetrics metrics, Clock clock) {
@@ -76,6 +78,7 @@ public class IdleCuller {
         this.leadership = leadership;
         this.metrics = metrics;
         this.clock = clock;
+        this.nextPass = System.nanoTime() + config.every().toNanos();
     }
 
     public PassReport lastPass() {
@@ -86,9 +89,17 @@ public class IdleCuller {
         return leadership.isLeader();
     }
 
-    @Scheduled(every = "${ganymede.culler.every}", delayed = "${ganymede.culler.every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * A one-second tick that runs a pass once {@code every} has gone by: {@code every} is a
+     * Duration setting (a plain number is seconds, as in z2jh), which {@code @Scheduled} cannot read.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        long now = System.nanoTime();
+        if (now - nextPass < 0) {
+            return;
+        }
+        nextPass = now + config.every().toNanos();
         try {
             pass();
         } catch (RuntimeException e) {
