@@ -39,7 +39,8 @@ class CullerSingleUserTest {
                 "GANYMEDE_CULLER_WARNING", "10s",
                 "JUPYTERHUB_ACTIVITY_INTERVAL", "2",
                 "GANYMEDE_SPAWNER_LOCAL_ENV_KEEP", "PATH,LANG,JUPYTERHUB_ACTIVITY_INTERVAL"))) {
-            hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(30));
+            // A loaded machine can take long to start the hub.
+            hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(120));
             assertEquals(201, call(hub, "POST", "/users/tab", null).statusCode());
             int started = call(hub, "POST", "/users/tab/server", "{}").statusCode();
             assertTrue(started == 201 || started == 202, "start answered " + started);

@@ -5,6 +5,7 @@ import io.ganymede.hub.metrics.HubMetrics;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.profiles.AppKind;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.spawn.SpawnCoordinator;
@@ -144,8 +145,10 @@ public class IdleCuller {
             }
         }
         notices.retain(runningByUser);
-        status.retain(servers.stream().map(c -> c.id() + "@" + c.facts().started()).collect(java.util.stream.Collectors.toSet()));
-        withoutStatus.retainAll(servers.stream().map(c -> c.id() + "@" + c.facts().started()).toList());
+        Set<String> runs = new HashSet<>();
+        servers.forEach(c -> runs.add(c.id() + "@" + c.facts().started()));
+        status.retain(runs);
+        withoutStatus.retainAll(runs);
 
         long judged = System.nanoTime();
         int culled = cull(due, now, warning);
@@ -239,7 +242,7 @@ public class IdleCuller {
         Map<Long, Candidate> asked = new HashMap<>();
         for (Candidate c : servers) {
             ServerFacts f = c.facts();
-            if (f.app() == io.ganymede.hub.profiles.AppKind.JUPYTERLAB && f.started() != null
+            if (f.app() == AppKind.JUPYTERLAB && f.started() != null
                     && !withoutStatus.contains(c.id() + "@" + f.started())
                     && IdleRule.idleByOwnReports(f, c.policy().limits(), now, warning)) {
                 asked.put(c.id(), c);

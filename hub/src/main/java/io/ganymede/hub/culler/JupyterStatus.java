@@ -14,9 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -69,7 +71,7 @@ public class JupyterStatus {
 
     /** Issues the missing tokens of these runs (server id to start) in one transaction. */
     void prepare(Map<Long, Instant> runs) {
-        Map<Long, Instant> missing = new java.util.HashMap<>();
+        Map<Long, Instant> missing = new HashMap<>();
         runs.forEach((id, started) -> {
             if (!secrets.containsKey(id + "@" + started)) {
                 missing.put(id, started);
@@ -101,7 +103,7 @@ public class JupyterStatus {
     }
 
     /** Forgets tokens of runs that ended (the tokens themselves went with the server). */
-    void retain(java.util.Set<String> running) {
+    void retain(Set<String> running) {
         secrets.keySet().retainAll(running);
     }
 }
