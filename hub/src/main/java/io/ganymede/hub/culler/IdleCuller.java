@@ -5,6 +5,7 @@ import io.ganymede.hub.metrics.HubMetrics;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.profiles.AppKind;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.spawn.SpawnCoordinator;
@@ -64,6 +65,8 @@ public class IdleCuller {
     /** Runs (server id and start) whose /api/status gave no activity: not asked again. */
     private final Set<String> withoutStatus = ConcurrentHashMap.newKeySet();
     private volatile PassReport lastPass;
+    /** When the next scheduled pass is due (System.nanoTime); the first comes one period after start. */
+    private volatile long nextPass;
 
     IdleCuller(CullerConfig config, ServerPolicies policies, SpawnCoordinator spawns, ProxyClient proxy,
             JupyterStatus status, CullNotices notices, Leadership leadership, HubMetrics metrics, Clock clock) {
@@ -76,6 +79,7 @@ public class IdleCuller {
         this.leadership = leadership;
         this.metrics = metrics;
         this.clock = clock;
+        this.nextPass = System.nanoTime() + config.every().toNanos();
     }
 
     public PassReport lastPass() {
@@ -86,9 +90,17 @@ public class IdleCuller {
         return leadership.isLeader();
     }
 
-    @Scheduled(every = "${ganymede.culler.every}", delayed = "${ganymede.culler.every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * A one-second tick that runs a pass once {@code every} has gone by: {@code every} is a
+     * Duration setting (a plain number is seconds, as in z2jh), which {@code @Scheduled} cannot read.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        long now = System.nanoTime();
+        if (now - nextPass < 0) {
+            return;
+        }
+        nextPass = now + config.every().toNanos();
         try {
             pass();
         } catch (RuntimeException e) {
@@ -105,9 +117,11 @@ public class IdleCuller {
         long t0 = System.nanoTime();
         List<Candidate> servers = load();
         Duration warning = config.warning();
-
+        long loaded = System.nanoTime();
         servers = withProxyActivity(servers, now, warning);
+        long proxied = System.nanoTime();
         servers = withJupyterStatus(servers, now, warning);
+        long asked = System.nanoTime();
 
         List<Candidate> due = new ArrayList<>();
         Map<String, Long> idleByProfile = new TreeMap<>();
@@ -131,9 +145,12 @@ public class IdleCuller {
             }
         }
         notices.retain(runningByUser);
-        status.retain(servers.stream().map(c -> c.id() + "@" + c.facts().started()).collect(java.util.stream.Collectors.toSet()));
-        withoutStatus.retainAll(servers.stream().map(c -> c.id() + "@" + c.facts().started()).toList());
+        Set<String> runs = new HashSet<>();
+        servers.forEach(c -> runs.add(c.id() + "@" + c.facts().started()));
+        status.retain(runs);
+        withoutStatus.retainAll(runs);
 
+        long judged = System.nanoTime();
         int culled = cull(due, now, warning);
         if (config.users()) {
             cullUsers(now);
@@ -142,7 +159,9 @@ public class IdleCuller {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.cullerPass(took);
         lastPass = new PassReport(now, took.toMillis(), servers.size(), culled);
-        LOG.debugf("culler pass: %d servers checked, %d culled in %d ms", servers.size(), culled, took.toMillis());
+        LOG.debugf("culler pass: %d servers checked, %d culled in %d ms (load %d, proxy %d, status %d, judge %d, stops %d)",
+                servers.size(), culled, took.toMillis(), (loaded - t0) / 1_000_000, (proxied - loaded) / 1_000_000,
+                (asked - proxied) / 1_000_000, (judged - asked) / 1_000_000, (System.nanoTime() - judged) / 1_000_000);
         return lastPass;
     }
 
@@ -223,7 +242,7 @@ public class IdleCuller {
         Map<Long, Candidate> asked = new HashMap<>();
         for (Candidate c : servers) {
             ServerFacts f = c.facts();
-            if (f.app() == io.ganymede.hub.profiles.AppKind.JUPYTERLAB && f.started() != null
+            if (f.app() == AppKind.JUPYTERLAB && f.started() != null
                     && !withoutStatus.contains(c.id() + "@" + f.started())
                     && IdleRule.idleByOwnReports(f, c.policy().limits(), now, warning)) {
                 asked.put(c.id(), c);
@@ -237,6 +256,9 @@ public class IdleCuller {
             ServerEntity.<ServerEntity>list("id in ?1", asked.keySet()).forEach(s -> urls.put(s.id, s.url));
             return urls;
         });
+        Map<Long, Instant> runs = new HashMap<>();
+        asked.values().forEach(c -> runs.put(c.id(), c.facts().started()));
+        status.prepare(runs);
         Map<Long, Instant> answers = new ConcurrentHashMap<>();
         Multi.createFrom().iterable(asked.values()).filter(c -> targets.get(c.id()) != null)
                 .onItem().transformToUni(c -> status.lastActivity(c.id(), c.facts().started(), c.facts().user(),

@@ -37,9 +37,9 @@ public final class IdleRule {
     }
 
     /**
-     * The activity that counts. A Jupyter server that has reported its own activity during this
-     * run (its activity posts, Jupyter's {@code /api/status}, or a "keep alive") is judged by
-     * those reports alone: they follow kernels, terminals and API calls, while the proxy also
+     * The activity that counts. A Jupyter server that has reported its own activity since it
+     * started (its activity posts or Jupyter's {@code /api/status}; a "keep alive" then adds to
+     * them) is judged by those reports alone: they follow kernels, terminals and API calls, while the proxy also
      * counts every WebSocket frame of an open but unused tab. Other servers (RStudio,
      * code-server, or a Jupyter server that never reported) are judged by the newest activity
      * from any source, proxy traffic included.
@@ -50,13 +50,14 @@ public final class IdleRule {
         return latest(counted, server.started());
     }
 
-    /** The server's reported activity, if it reported during this run. */
+    /** The server's reported activity (cleared at each start, so it is of this run), not before the start. */
     static Instant ownReport(ServerFacts server) {
         Instant reported = server.reportedActivity();
-        if (reported == null || (server.started() != null && reported.isBefore(server.started()))) {
+        if (reported == null) {
             return null;
         }
-        return reported;
+        // A server's clock starts before the hub records the start: its first report may be older.
+        return server.started() != null && reported.isBefore(server.started()) ? server.started() : reported;
     }
 
     private static Verdict decide(Instant activity, Instant started, Limits limits, Instant now, Duration warning) {

@@ -14,9 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -67,19 +69,41 @@ public class JupyterStatus {
                 });
     }
 
+    /** Issues the missing tokens of these runs (server id to start) in one transaction. */
+    void prepare(Map<Long, Instant> runs) {
+        Map<Long, Instant> missing = new HashMap<>();
+        runs.forEach((id, started) -> {
+            if (!secrets.containsKey(id + "@" + started)) {
+                missing.put(id, started);
+            }
+        });
+        if (missing.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (ServerEntity server : ServerEntity.<ServerEntity>list("id in ?1", missing.keySet())) {
+                secrets.put(server.id + "@" + missing.get(server.id), issue(server));
+            }
+        });
+    }
+
+    private String issue(ServerEntity server) {
+        return tokens.issue(server.user, TokenEntity.Kind.server, List.of("access:servers!server"),
+                "Culler reading " + Urls.serverPrefix(server.user.name, server.name) + "api/status", null, server, null).secret();
+    }
+
     private String secret(long serverId, Instant started) {
         return secrets.computeIfAbsent(serverId + "@" + started, k -> QuarkusTransaction.requiringNew().call(() -> {
             ServerEntity server = ServerEntity.findById(serverId);
             if (server == null) {
                 throw new IllegalStateException("server " + serverId + " is gone");
             }
-            return tokens.issue(server.user, TokenEntity.Kind.server, List.of("access:servers!server"),
-                    "Culler reading " + Urls.serverPrefix(server.user.name, server.name) + "api/status", null, server, null).secret();
+            return issue(server);
         }));
     }
 
     /** Forgets tokens of runs that ended (the tokens themselves went with the server). */
-    void retain(java.util.Set<String> running) {
+    void retain(Set<String> running) {
         secrets.keySet().retainAll(running);
     }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param started when the current run began
  * @param lastActivity the newest activity from any source, proxy traffic included
  * @param reportedActivity the newest activity the server reported itself (activity API, keep-alive,
- *     Jupyter's {@code /api/status}); null if it never did during this run
+ *     Jupyter's {@code /api/status}); null if it has not reported since it started (cleared at each start)
  */
 public record ServerFacts(
         String user,

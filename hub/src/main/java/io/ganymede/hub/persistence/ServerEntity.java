@@ -39,7 +39,7 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(name = "last_activity")
     public Instant lastActivity;
 
-    /** Activity the server reported itself (activity API, Jupyter's /api/status), without proxy traffic. */
+    /** Activity the server reported itself this run (activity API, /api/status), without proxy traffic; cleared at each start. */
     @Column(name = "reported_activity")
     public Instant reportedActivity;
 
@@ -73,7 +73,7 @@ public class ServerEntity extends PanacheEntityBase {
      * culler ignore the traffic of a server that does not report.
      */
     public void keepAlive(Instant when) {
-        if (reportedActivity != null && started != null && !reportedActivity.isBefore(started)) {
+        if (reportedActivity != null) {
             report(when);
         } else {
             touch(when);

@@ -36,17 +36,25 @@ public class ScheduledStarts {
     private final SpawnCoordinator spawns;
     private final Leadership leadership;
     private final Clock clock;
+    /** When the next look is due (System.nanoTime). */
+    private volatile long nextCheck;
 
     ScheduledStarts(SchedulesConfig config, SpawnCoordinator spawns, Leadership leadership, Clock clock) {
         this.config = config;
         this.spawns = spawns;
         this.leadership = leadership;
         this.clock = clock;
+        this.nextCheck = System.nanoTime() + config.checkInterval().toNanos();
     }
 
-    @Scheduled(every = "${ganymede.schedules.check-interval}", delayed = "${ganymede.schedules.check-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** A one-second tick that looks once {@code check-interval} (a Duration setting) has gone by. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        long now = System.nanoTime();
+        if (now - nextCheck < 0) {
+            return;
+        }
+        nextCheck = now + config.checkInterval().toNanos();
         try {
             tick();
         } catch (RuntimeException e) {

@@ -269,6 +269,8 @@ public class SpawnCoordinator {
             server.url = result.url();
             server.started = clock.instant();
             server.lastActivity = server.started;
+            // Reports of an earlier run must not make the culler trust this one's (see culler package).
+            server.reportedActivity = null;
             server.spawnerState = JsonColumns.write(result.state());
             server.routeData = JsonColumns.write(result.routeData());
         }));

@@ -70,7 +70,7 @@ class IdleRuleTest {
                 new Row("Jupyter with kernel reports: an open tab's proxy traffic does not count", lab, null, true, "", false, false, none, HUB, 300, 1, 70, IDLE, 10, true),
                 new Row("Jupyter reports recent kernel activity", lab, null, true, "", false, false, none, HUB, 300, 80, 5, K, -55, false),
                 new Row("Jupyter that never reported: judged by proxy traffic", lab, null, true, "", false, false, none, HUB, 300, 5, null, K, -55, false),
-                new Row("report from a previous run is ignored", lab, null, true, "", false, false, none, HUB, 30, 2, 400, K, -58, false),
+                new Row("a first report older than the start counts as the start", lab, null, true, "", false, false, none, HUB, 30, 2, 400, K, -30, false),
                 new Row("RStudio: the newest of proxy and reports", rs, null, true, "", false, false, none, HUB, 300, 80, 5, K, -55, false),
                 new Row("RStudio: proxy traffic counts", rs, null, true, "", false, false, none, HUB, 300, 5, 80, K, -55, false),
                 new Row("keep-alive report postpones a Jupyter server", lab, null, true, "", false, false, none, HUB, 300, 300, 0, K, -60, false),
