@@ -19,13 +19,11 @@ public class CallerFilter {
     public static final String XSRF_COOKIE = "_xsrf";
 
     private final Identities identities;
-    private final Accounts accounts;
     private final CurrentCaller current;
     private final AuthConfig config;
 
-    CallerFilter(Identities identities, Accounts accounts, CurrentCaller current, AuthConfig config) {
+    CallerFilter(Identities identities, CurrentCaller current, AuthConfig config) {
         this.identities = identities;
-        this.accounts = accounts;
         this.current = current;
         this.config = config;
     }
@@ -36,7 +34,7 @@ public class CallerFilter {
         if (caller.isEmpty() && config.mode() == AuthConfig.Mode.IAP) {
             Identity verified = routing.get(IapGate.IDENTITY);
             if (verified != null) {
-                caller = Optional.of(identities.signedIn(accounts.signIn(verified)));
+                caller = Optional.of(identities.signedIn(verified));
             }
         } else if (caller.isEmpty()) {
             Cookie login = request.getCookies().get(LOGIN_COOKIE);

@@ -25,8 +25,10 @@ public class Identities {
     private final TokenService tokens;
     private final HubConfig config;
     private final RoleCatalog roles;
+    private final Accounts accounts;
 
-    Identities(TokenService tokens, HubConfig config, RoleCatalog roles) {
+    Identities(TokenService tokens, HubConfig config, RoleCatalog roles, Accounts accounts) {
+        this.accounts = accounts;
         this.tokens = tokens;
         this.config = config;
         this.roles = roles;
@@ -72,7 +74,9 @@ public class Identities {
      * A user signed in by something the browser sends on its own (IAP's assertion): they hold
      * their roles' scopes, and changes need the XSRF token as with the login cookie.
      */
-    public Caller signedIn(UserEntity user) {
+    @Transactional
+    public Caller signedIn(Identity identity) {
+        UserEntity user = accounts.signIn(identity);
         return new Caller(user.name, false, user.admin, user.groupNames(), ownerPermissions(user), null, true);
     }
 
