@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +23,8 @@ import org.jboss.logging.Logger;
 public class Accounts {
 
     private static final Logger LOG = Logger.getLogger(Accounts.class);
+
+    private static final Duration ACTIVITY_RESOLUTION = Duration.ofMinutes(1);
 
     private final AuthConfig config;
     private final Clock clock;
@@ -66,7 +70,11 @@ public class Accounts {
         if (config.manageGroups() && identity.source() == Identity.Source.OIDC) {
             syncGroups(user, identity.groups());
         }
-        user.touch(clock.instant());
+        // IAP signs in every request: record activity at most once a minute, not a write per request.
+        Instant now = clock.instant();
+        if (user.lastActivity == null || user.lastActivity.isBefore(now.minus(ACTIVITY_RESOLUTION))) {
+            user.touch(now);
+        }
         return user;
     }
 

@@ -34,7 +34,7 @@ public class CallerFilter {
         if (caller.isEmpty() && config.mode() == AuthConfig.Mode.IAP) {
             Identity verified = routing.get(IapGate.IDENTITY);
             if (verified != null) {
-                caller = Optional.of(identities.signedIn(verified));
+                caller = Optional.of(signedIn(verified));
             }
         } else if (caller.isEmpty()) {
             Cookie login = request.getCookies().get(LOGIN_COOKIE);
@@ -43,6 +43,15 @@ public class CallerFilter {
             }
         }
         caller.ifPresent(current::set);
+    }
+
+    /** A user's first requests may race to create them; the loser finds the winner's row on a retry. */
+    private Caller signedIn(Identity verified) {
+        try {
+            return identities.signedIn(verified);
+        } catch (RuntimeException firstTry) {
+            return identities.signedIn(verified);
+        }
     }
 
     private static Optional<String> bearer(ContainerRequestContext request) {
