@@ -2,6 +2,7 @@ package io.ganymede.hub.auth;
 
 import io.ganymede.hub.api.ApiException;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
@@ -10,10 +11,10 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 /**
  * XSRF protection for every change a browser could be tricked into making, checked in one place.
  *
- * <p>Refused without the token: an unsafe method to a hub page (every form, signed in or not,
- * such as the login form), and an unsafe API call authenticated by something the browser sends
- * on its own (the login cookie, IAP's assertion). Token-authenticated API calls need none: a
- * cross-site page cannot add an {@code Authorization} header. The token is the {@code _xsrf}
+ * <p>Refused without the token: an unsafe method authenticated by something the browser sends on
+ * its own (the login cookie, IAP's assertion), and one to a hub page by nobody yet (the login
+ * form). Token-authenticated calls need none, as in JupyterHub: a cross-site page cannot add an
+ * {@code Authorization} header. The token is the {@code _xsrf}
  * cookie's value, sent back in the {@code X-XSRFToken} header, an {@code _xsrf} query parameter
  * or an {@code _xsrf} form field (double submit, as JupyterHub and Tornado accept it).
  */
@@ -40,7 +41,9 @@ public class XsrfFilter {
         if (path.equals(OAUTH_TOKEN_PATH) || !path.startsWith("/hub")) {
             return;
         }
-        if (api && current.get().map(c -> !c.viaCookie()).orElse(true)) {
+        Optional<Caller> caller = current.get();
+        // A token cannot be sent by a cross-site page; an anonymous API call is the scope check's.
+        if (caller.map(c -> !c.viaCookie()).orElse(api)) {
             return;
         }
         String cookie = request.getCookies().containsKey(CallerFilter.XSRF_COOKIE)
