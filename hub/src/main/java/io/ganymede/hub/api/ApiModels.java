@@ -28,8 +28,11 @@ public class ApiModels {
 
     private final SpawnCoordinator spawns;
 
-    ApiModels(SpawnCoordinator spawns) {
+    private final io.ganymede.hub.scopes.RoleCatalog roleCatalog;
+
+    ApiModels(SpawnCoordinator spawns, io.ganymede.hub.scopes.RoleCatalog roleCatalog) {
         this.spawns = spawns;
+        this.roleCatalog = roleCatalog;
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
@@ -80,8 +83,9 @@ public class ApiModels {
         return model;
     }
 
-    public static List<String> roles(UserEntity user) {
-        return user.admin ? List.of(Roles.ADMIN, Roles.USER) : List.of(Roles.USER);
+    /** The user's role names, custom roles from configuration included. */
+    public List<String> roles(UserEntity user) {
+        return roleCatalog.rolesOf(user.name, user.admin, user.groupNames());
     }
 
     public Map<String, Object> server(ServerEntity server, Permissions permissions) {

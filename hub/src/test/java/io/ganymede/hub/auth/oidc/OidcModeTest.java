@@ -156,6 +156,7 @@ class OidcModeTest {
         String auditor = signIn("erin@example.com", "auditors");
         String stranger = signIn("frank@example.com");
         given().cookie(CallerFilter.LOGIN_COOKIE, carl).get("/hub/api/users/dana@example.com").then().statusCode(200);
+        admin().get("/hub/api/users/carl@example.com").then().body("roles", contains("user", "dana-watchers"));
         given().cookie(CallerFilter.LOGIN_COOKIE, auditor).get("/hub/api/users/dana@example.com").then().statusCode(200);
         given().cookie(CallerFilter.LOGIN_COOKIE, stranger).get("/hub/api/users/dana@example.com").then().statusCode(404);
         assertEquals(302, authorize(carl, "dana@example.com"), "the role grants access:servers");
