@@ -8,6 +8,7 @@ import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.SpawnCoordinator;
@@ -31,9 +32,12 @@ public class ApiModels {
     private final SpawnCoordinator spawns;
     private final CullForecast culler;
 
-    ApiModels(SpawnCoordinator spawns, CullForecast culler) {
+    private final RoleCatalog roleCatalog;
+
+    ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog) {
         this.spawns = spawns;
         this.culler = culler;
+        this.roleCatalog = roleCatalog;
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
@@ -84,8 +88,9 @@ public class ApiModels {
         return model;
     }
 
-    public static List<String> roles(UserEntity user) {
-        return user.admin ? List.of(Roles.ADMIN, Roles.USER) : List.of(Roles.USER);
+    /** The user's role names, custom roles from configuration included. */
+    public List<String> roles(UserEntity user) {
+        return roleCatalog.rolesOf(user.name, user.admin, user.groupNames());
     }
 
     public Map<String, Object> server(ServerEntity server, Permissions permissions) {

@@ -7,6 +7,7 @@ import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.TokenService;
@@ -33,7 +34,12 @@ public class TokensResource {
     private final CurrentCaller caller;
     private final TokenService tokens;
 
-    TokensResource(CurrentCaller caller, TokenService tokens) {
+    private final Identities identities;
+    private final RoleCatalog roles;
+
+    TokensResource(CurrentCaller caller, TokenService tokens, Identities identities, RoleCatalog roles) {
+        this.identities = identities;
+        this.roles = roles;
         this.caller = caller;
         this.tokens = tokens;
     }
@@ -79,23 +85,23 @@ public class TokensResource {
     }
 
     /** No roles or scopes: the {@code token} role, i.e. everything the owner may do. */
-    private static List<String> requestedScopes(List<String> roles, List<String> scopes) {
+    private List<String> requestedScopes(List<String> roles, List<String> scopes) {
         if (roles == null && scopes == null) {
             return Roles.scopes(Roles.TOKEN);
         }
         List<String> raw = new ArrayList<>();
         for (String role : roles == null ? List.<String>of() : roles) {
-            if (!Roles.exists(role)) {
+            if (!this.roles.exists(role)) {
                 throw ApiException.badRequest("Role " + role + " does not exist");
             }
-            raw.addAll(Roles.scopes(role));
+            raw.addAll(this.roles.scopes(role));
         }
         raw.addAll(scopes == null ? List.of() : scopes);
         return raw;
     }
 
     /** A token may not carry scopes its owner does not hold (JupyterHub refuses rather than trims). */
-    private static void checkHeldByOwner(List<String> raw, UserEntity user) {
+    private void checkHeldByOwner(List<String> raw, UserEntity user) {
         Permissions requested;
         try {
             requested = Permissions.expand(raw, user.name, null);
@@ -105,7 +111,7 @@ public class TokensResource {
         if (raw.contains("inherit")) {
             return;
         }
-        Permissions owner = Identities.ownerPermissions(user);
+        Permissions owner = identities.ownerPermissions(user);
         Set<String> missing = new java.util.TreeSet<>(requested.asStrings());
         missing.removeAll(requested.intersect(owner, Identities::groupsOf).asStrings());
         if (!missing.isEmpty()) {

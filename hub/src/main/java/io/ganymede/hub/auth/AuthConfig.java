@@ -28,6 +28,23 @@ public interface AuthConfig {
     /** Users who are admins: made admins when they sign in. */
     Optional<List<String>> adminUsers();
 
+    /** Groups (OIDC groups claim) whose members are admins; membership decides at each sign-in. */
+    Optional<Set<String>> adminGroups();
+
+    /**
+     * Let admins reach every user's server ({@code access:servers} in the admin role), as
+     * JupyterHub's {@code admin_access}; off by default, as in JupyterHub 2 and later.
+     */
+    @WithDefault("false")
+    boolean adminAccess();
+
+    /** Make a user's groups exactly those the OIDC groups claim lists, at each sign-in (JupyterHub's manage_groups). */
+    @WithDefault("false")
+    boolean manageGroups();
+
+    /** Custom roles, as JupyterHub's {@code load_roles}: scopes granted to listed users and groups. */
+    Optional<List<RoleSpec>> roles();
+
     /** Mark the login cookie Secure; on whenever the hub is reached over HTTPS. */
     @WithDefault("false")
     boolean secureCookies();
@@ -51,6 +68,20 @@ public interface AuthConfig {
     default AccessPolicy accessPolicy() {
         return new AccessPolicy(
                 allowedDomains().orElse(Set.of()), allowedUsers().orElse(Set.of()), allowedGroups().orElse(Set.of()));
+    }
+
+    /** One custom role: a name, its scopes, and who holds it. */
+    interface RoleSpec {
+        String name();
+
+        /** Scopes with filters, as in JupyterHub ({@code read:users!group=ds}, {@code access:servers!user=bob}). */
+        List<String> scopes();
+
+        /** Users who hold the role. */
+        Optional<List<String>> users();
+
+        /** Groups whose members hold the role. */
+        Optional<List<String>> groups();
     }
 
     interface Iap {

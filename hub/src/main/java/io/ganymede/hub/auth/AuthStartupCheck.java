@@ -1,6 +1,9 @@
 package io.ganymede.hub.auth;
 
+import io.ganymede.hub.scopes.RoleCatalog;
+import io.ganymede.hub.scopes.Roles;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Dev mode lets anyone sign in as anyone, so it may only listen on loopback, both on the hub's
  * own port and on the embedded proxy's public port, unless {@code ganymede.auth.dev.allow-non-loopback}
- * says otherwise. IAP and OIDC modes need the settings that identify this deployment.
+ * says otherwise. IAP and OIDC modes need the settings that identify this deployment. Custom roles
+ * must name known scopes.
  */
 public class AuthStartupCheck {
 
@@ -22,8 +26,14 @@ public class AuthStartupCheck {
             AuthConfig auth,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String httpHost,
             @ConfigProperty(name = "ganymede.proxy.embedded", defaultValue = "true") boolean proxyEmbedded,
-            @ConfigProperty(name = "ganymede.proxy.public-ip", defaultValue = "127.0.0.1") String proxyPublicIp) {
+            @ConfigProperty(name = "ganymede.proxy.public-ip", defaultValue = "127.0.0.1") String proxyPublicIp,
+            Instance<RoleCatalog> roles) {
         List<String> problems = new ArrayList<>();
+        try {
+            roles.get().exists(Roles.USER); // builds the catalog, which checks every custom role
+        } catch (IllegalArgumentException e) {
+            problems.add("ganymede.auth.roles: " + e.getMessage());
+        }
         bindingProblem(auth.mode(), auth.dev().allowNonLoopback(), httpHost, proxyEmbedded, proxyPublicIp)
                 .ifPresent(problems::add);
         problems.addAll(missingSettings(auth.mode(), auth.iap().audiences().orElse(Set.of()),

@@ -4,6 +4,7 @@ import io.ganymede.hub.config.HubConfig;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Permissions;
+import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
@@ -23,10 +24,14 @@ public class Identities {
 
     private final TokenService tokens;
     private final HubConfig config;
+    private final RoleCatalog roles;
+    private final Accounts accounts;
 
-    Identities(TokenService tokens, HubConfig config) {
+    Identities(TokenService tokens, HubConfig config, RoleCatalog roles, Accounts accounts) {
+        this.accounts = accounts;
         this.tokens = tokens;
         this.config = config;
+        this.roles = roles;
     }
 
     @Transactional
@@ -44,7 +49,7 @@ public class Identities {
     }
 
     private Caller adminService() {
-        Permissions permissions = Permissions.expand(Roles.scopes(Roles.ADMIN), null, null);
+        Permissions permissions = Permissions.expand(roles.scopes(Roles.ADMIN), null, null);
         return new Caller(ADMIN_SERVICE, true, true, Set.of(), permissions, null, false);
     }
 
@@ -65,13 +70,19 @@ public class Identities {
         return new Caller(user.name, false, user.admin, user.groupNames(), permissions, token.id, viaCookie);
     }
 
-    /** What a user holds through their roles: {@code user}, and {@code admin} for admins. */
-    public static Permissions ownerPermissions(UserEntity user) {
-        List<String> raw = new ArrayList<>(Roles.scopes(Roles.USER));
-        if (user.admin) {
-            raw.addAll(Roles.scopes(Roles.ADMIN));
-        }
-        return Permissions.expand(raw, user.name, null);
+    /**
+     * A user signed in by something the browser sends on its own (IAP's assertion): they hold
+     * their roles' scopes, and changes need the XSRF token as with the login cookie.
+     */
+    @Transactional
+    public Caller signedIn(Identity identity) {
+        UserEntity user = accounts.signIn(identity);
+        return new Caller(user.name, false, user.admin, user.groupNames(), ownerPermissions(user), null, true);
+    }
+
+    /** What a user holds through their roles: {@code user}, {@code admin} for admins, and custom roles. */
+    public Permissions ownerPermissions(UserEntity user) {
+        return roles.ownerPermissions(user);
     }
 
     /** Every token may identify its owner, as JupyterHub's identify scopes. */

@@ -6,7 +6,8 @@ import io.ganymede.hub.tokens.TokenService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.NewCookie;
-import java.time.Clock;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,50 +21,72 @@ public class Sessions {
     static final Duration LIFETIME = Duration.ofDays(14);
 
     private final TokenService tokens;
-    private final Clock clock;
     private final AuthConfig config;
+    private final Accounts accounts;
 
-    Sessions(TokenService tokens, Clock clock, AuthConfig config) {
+    Sessions(TokenService tokens, AuthConfig config, Accounts accounts) {
         this.tokens = tokens;
-        this.clock = clock;
         this.config = config;
+        this.accounts = accounts;
     }
 
-    /** Signs a user in, creating them if new; returns the login cookie. */
-    @Transactional
+    /** Signs a user in by name (the development login), creating them if new; returns the login cookie. */
     public NewCookie signIn(String name) {
-        UserEntity user = UserEntity.findByName(name).orElseGet(() -> {
-            UserEntity created = new UserEntity();
-            created.name = name;
-            created.created = clock.instant();
-            created.admin = config.adminUsers().orElse(List.of()).contains(name);
-            created.persist();
-            return created;
-        });
-        user.touch(clock.instant());
+        return signIn(new Identity(name, null, null, Identity.Source.DEV), config.secureCookies());
+    }
+
+    /**
+     * Signs a verified identity in, creating the user if new; returns the login cookie.
+     *
+     * @param secure mark the cookie Secure (see {@link #secure})
+     */
+    @Transactional
+    public NewCookie signIn(Identity identity, boolean secure) {
+        UserEntity user = accounts.signIn(identity);
         String secret = tokens.issue(user, TokenEntity.Kind.session, List.of("inherit"), "login session",
                 LIFETIME, null, null).secret();
-        return cookie(secret, (int) LIFETIME.toSeconds());
+        return cookie(secret, (int) LIFETIME.toSeconds(), secure);
     }
 
     /** Ends the session behind this cookie and revokes what the user's servers were given. */
-    @Transactional
     public NewCookie signOut(String secret) {
+        return signOut(secret, config.secureCookies());
+    }
+
+    /** As {@link #signOut(String)}, the cleared cookie marked Secure when the login cookie was. */
+    @Transactional
+    public NewCookie signOut(String secret, boolean secure) {
         if (secret != null) {
             tokens.find(secret).filter(t -> t.kind == TokenEntity.Kind.session).ifPresent(session -> {
                 tokens.revokeOAuth(session.user);
                 session.delete();
             });
         }
-        return cookie("", 0);
+        return cookie("", 0, secure);
     }
 
-    private NewCookie cookie(String value, int maxAge) {
+    /** Revokes the OAuth tokens of a user's servers (logout where the hub keeps no session, as with IAP). */
+    @Transactional
+    public void revokeServerAccess(String name) {
+        UserEntity.findByName(name).ifPresent(tokens::revokeOAuth);
+    }
+
+    /**
+     * Whether cookies must be Secure: configured so, or the request came over HTTPS, directly or as
+     * the proxy in front says in {@code X-Forwarded-Proto} (as JupyterHub, which trusts that header).
+     */
+    public boolean secure(HttpHeaders headers, UriInfo uri) {
+        String forwarded = headers.getHeaderString("X-Forwarded-Proto");
+        String first = forwarded == null ? "" : forwarded.split(",")[0].strip();
+        return config.secureCookies() || first.equalsIgnoreCase("https") || "https".equals(uri.getRequestUri().getScheme());
+    }
+
+    private NewCookie cookie(String value, int maxAge, boolean secure) {
         return new NewCookie.Builder(CallerFilter.LOGIN_COOKIE)
                 .value(value)
                 .path("/hub/")
                 .httpOnly(true)
-                .secure(config.secureCookies())
+                .secure(secure)
                 .sameSite(NewCookie.SameSite.LAX)
                 .maxAge(maxAge)
                 .build();

@@ -28,7 +28,12 @@ public final class Xsrf {
 
     public static boolean valid(HttpHeaders headers, String submitted) {
         Cookie cookie = headers.getCookies().get(CallerFilter.XSRF_COOKIE);
-        return cookie != null && submitted != null && !submitted.isEmpty() && MessageDigest.isEqual(
-                cookie.getValue().getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
+        return matches(cookie == null ? null : cookie.getValue(), submitted);
+    }
+
+    /** Whether a submitted token equals the cookie's, in constant time; neither may be empty. */
+    static boolean matches(String cookie, String submitted) {
+        return cookie != null && !cookie.isEmpty() && submitted != null && MessageDigest.isEqual(
+                cookie.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,10 @@
 /**
- * Sign-in: who a request or a login belongs to. The hub core owns users, sessions, cookies and
- * tokens; this package only turns what the browser or IAP presents into a verified
- * {@link io.ganymede.hub.auth.Identity}, or refuses.
+ * Sign-in: who a request or a login belongs to. What the browser or IAP presents becomes a
+ * verified {@link io.ganymede.hub.auth.Identity}, or is refused; {@link io.ganymede.hub.auth.Accounts}
+ * turns it into a user (admin flag, groups); {@link io.ganymede.hub.auth.CallerFilter} resolves
+ * every request's {@link io.ganymede.hub.auth.Caller} (token, IAP identity or login cookie);
+ * {@link io.ganymede.hub.auth.XsrfFilter} guards every form and every cookie- or IAP-authenticated
+ * change; {@link io.ganymede.hub.auth.Sessions} owns the login cookie and logout.
  *
  * <h2>User names</h2>
  * A user's JupyterHub name is their full email address, lower-cased ({@code Alice@Example.com}
@@ -14,8 +17,10 @@
  * <h2>Modes ({@code ganymede.auth.mode})</h2>
  * <ul>
  *   <li>{@code iap}: every request carries Google Cloud IAP's signed {@code x-goog-iap-jwt-assertion};
- *       a request filter calls {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#authenticate}
- *       (except for {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#isExempt} paths).
+ *       {@link io.ganymede.hub.auth.iap.IapGate}, a route handler in front of every hub route, calls
+ *       {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#authenticate} (except for
+ *       {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#isExempt} paths and requests that
+ *       carry an API token, which work in every mode).
  *   <li>{@code oidc}: the hub's {@code /hub/login}, {@code /hub/oauth_callback} and
  *       {@code /hub/logout} use {@link io.ganymede.hub.auth.oidc.OidcCodeFlow}.
  *   <li>{@code dev}: any name is accepted; {@link io.ganymede.hub.auth.AuthStartupCheck} refuses to

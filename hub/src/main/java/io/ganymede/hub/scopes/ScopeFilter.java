@@ -14,6 +14,10 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * The one place where API authorization happens. Every method under {@code /hub/api} must say
  * {@link NeedsScope} or {@link Public}; one that says neither is refused, so nothing can forget.
+ *
+ * <p>As JupyterHub's {@code needs_scope}: no caller is a 403; the scopes are tried in order, and the
+ * first one held decides: held for everything, or for this resource, admits; held only for other
+ * resources is a 404 (the resource may as well not exist); none held is a 403.
  */
 public class ScopeFilter {
 
@@ -42,10 +46,15 @@ public class ScopeFilter {
         }
         Target target = target(request.getUriInfo().getPathParameters(), needs.server());
         for (String scope : needs.value()) {
-            boolean granted = target == null ? caller.permissions().holds(scope) : caller.permissions().allows(scope, target);
-            if (granted) {
+            if (!caller.permissions().holds(scope)) {
+                continue;
+            }
+            if (target == null || caller.permissions().allows(scope, target)) {
                 return;
             }
+            // As JupyterHub: a scope held for other resources hides this one, so a user cannot
+            // tell another user's resources from missing ones.
+            throw new ApiException(404, "No access to resources or resources not found");
         }
         throw new ApiException(403, "Action is not authorized with current scopes; requires any of "
                 + java.util.Arrays.toString(needs.value()));

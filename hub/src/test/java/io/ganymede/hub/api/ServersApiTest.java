@@ -76,7 +76,7 @@ class ServersApiTest {
         as(serverToken).delete("/hub/api/users/dora/server").then().statusCode(403);
         as(serverToken).get("/hub/api/users").then().statusCode(403);
         admin().post("/hub/api/users/eve");
-        as(serverToken).body(Map.of("last_activity", "2035-05-05T05:05:05Z")).post("/hub/api/users/eve/activity").then().statusCode(403);
+        as(serverToken).body(Map.of("last_activity", "2035-05-05T05:05:05Z")).post("/hub/api/users/eve/activity").then().statusCode(404);
 
         as(token).delete("/hub/api/users/dora/server").then().statusCode(204);
         assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false), "process gone");
@@ -102,7 +102,7 @@ class ServersApiTest {
     void startingForSomeoneElseNeedsTheScope() {
         String token = userWithToken("gina");
         admin().post("/hub/api/users/hank");
-        as(token).post("/hub/api/users/hank/server").then().statusCode(403);
+        as(token).post("/hub/api/users/hank/server").then().statusCode(404);
         admin().post("/hub/api/users/no-such-user-xyz/server").then().statusCode(404);
         Response bad = as(token).body("{\"profile\": ").post("/hub/api/users/gina/server");
         assertEquals(400, bad.statusCode());

@@ -58,8 +58,8 @@ class UsersApiTest {
         String token = userWithToken("yolanda");
         admin().post("/hub/api/users/zed");
         as(token).get("/hub/api/users/yolanda").then().statusCode(200).body("name", equalTo("yolanda"));
-        as(token).get("/hub/api/users/zed").then().statusCode(403).body("status", equalTo(403));
-        as(token).get("/hub/api/users/nobody-at-all").then().statusCode(403);
+        as(token).get("/hub/api/users/zed").then().statusCode(404).body("status", equalTo(404));
+        as(token).get("/hub/api/users/nobody-at-all").then().statusCode(404);
         as(token).get("/hub/api/users").then().statusCode(403);
         as(token).body(Map.of("admin", true)).patch("/hub/api/users/yolanda").then().statusCode(403);
         as(token).delete("/hub/api/users/zed").then().statusCode(403);
