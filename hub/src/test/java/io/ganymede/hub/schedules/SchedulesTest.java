@@ -67,9 +67,9 @@ class SchedulesTest {
         as(token).get("/hub/api/users/sam/schedules/nope").then().statusCode(404);
 
         String other = userWithToken("tia");
-        as(other).get("/hub/api/users/sam/schedules").then().statusCode(403);
-        as(other).body(Map.of("cron", "45 8 * * *", "time_zone", "UTC")).post("/hub/api/users/sam/schedules").then().statusCode(403);
-        as(other).delete("/hub/api/users/sam/schedules/" + id).then().statusCode(403);
+        as(other).get("/hub/api/users/sam/schedules").then().statusCode(404);
+        as(other).body(Map.of("cron", "45 8 * * *", "time_zone", "UTC")).post("/hub/api/users/sam/schedules").then().statusCode(404);
+        as(other).delete("/hub/api/users/sam/schedules/" + id).then().statusCode(404);
         admin().get("/hub/api/users/sam/schedules/" + id).then().statusCode(200);
 
         as(token).delete("/hub/api/users/sam/schedules/" + id).then().statusCode(204);

@@ -100,7 +100,7 @@ class WebPagesTest {
     void aFormPostWithoutItsXsrfTokenIsRefused() {
         Session dave = signIn("dave");
         dave.given().formParams(Map.of("profile", "small")).post("/hub/spawn/dave").then().statusCode(403)
-                .contentType(containsString("text/html")).body(containsString("XSRF"));
+                .contentType(containsString("text/html")).body(containsString("_xsrf"));
         dave.given().formParams(Map.of("profile", "small", "_xsrf", "not-the-cookie")).post("/hub/spawn/dave")
                 .then().statusCode(403);
         Api.admin().get("/hub/api/users/dave").then().statusCode(200).body("servers", equalTo(Map.of()));
