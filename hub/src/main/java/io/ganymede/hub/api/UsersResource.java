@@ -50,8 +50,8 @@ public class UsersResource {
     @GET
     @NeedsScope("list:users")
     @Transactional
-    public Object list(@QueryParam("state") String state, @QueryParam("offset") Integer offset,
-            @QueryParam("limit") Integer limit, @QueryParam("name_filter") String nameFilter,
+    public Object list(@QueryParam("state") String state, @QueryParam("offset") String offset,
+            @QueryParam("limit") String limit, @QueryParam("name_filter") String nameFilter,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         Pages pages = Pages.of(offset, limit, headers);
         Permissions permissions = caller.require().permissions();
@@ -167,6 +167,12 @@ public class UsersResource {
     public Map<String, Object> update(@PathParam("name") String name, String body) {
         Map<String, Object> request = JsonBody.object(body);
         UserEntity user = JsonBody.user(name);
+        // As JupyterHub's _check_user_model: an unknown key is a mistake, not something to ignore.
+        for (String key : request.keySet()) {
+            if (!List.of("name", "admin").contains(key)) {
+                throw ApiException.badRequest("Invalid JSON keys: " + request.keySet() + "; a user can be given a new name or admin");
+            }
+        }
         Object newName = request.get("name");
         if (newName != null) {
             if (!(newName instanceof String text)) {
@@ -194,8 +200,12 @@ public class UsersResource {
     @Path("{name}")
     @NeedsScope("delete:users")
     public Response delete(@PathParam("name") String name) {
+        io.ganymede.hub.auth.Caller requester = caller.require();
         List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             UserEntity user = JsonBody.user(name);
+            if (!requester.service() && requester.name().equals(user.name)) {
+                throw ApiException.badRequest("Cannot delete yourself!");
+            }
             for (ServerEntity server : user.servers) {
                 String pending = spawns.pending(user.name, server.name);
                 if (pending != null) {
@@ -218,7 +228,10 @@ public class UsersResource {
     public Response activity(@PathParam("name") String name, String body) {
         Map<String, Object> request = JsonBody.object(body);
         UserEntity user = JsonBody.user(name);
-        if (request.containsKey("last_activity")) {
+        if (request.get("last_activity") == null && request.get("servers") == null) {
+            throw ApiException.badRequest("body must contain at least one of `last_activity` or `servers`");
+        }
+        if (request.get("last_activity") != null) {
             user.touch(JsonBody.time(request.get("last_activity"), "last_activity"));
         }
         Object servers = request.get("servers");

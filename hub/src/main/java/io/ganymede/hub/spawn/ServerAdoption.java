@@ -31,12 +31,15 @@ public class ServerAdoption {
     private final SpawnCoordinator coordinator;
     private final ProxySync sync;
     private final SpawnConfig config;
+    private final HubShutdown shutdown;
 
-    ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config) {
+    ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
+            HubShutdown shutdown) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
         this.config = config;
+        this.shutdown = shutdown;
     }
 
     /** Once the hub listens: servers and routes refer to its address. */
@@ -67,7 +70,7 @@ public class ServerAdoption {
     }
 
     void cleanUp(@Observes ShutdownEvent event) {
-        if (!config.cleanupOnShutdown()) {
+        if (!shutdown.stopServers()) {
             return;
         }
         for (ServerHandle handle : recorded()) {
