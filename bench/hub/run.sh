@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Hub API benchmark, side by side with Debian's JupyterHub 3.0 on this machine, loopback only,
-# bounded in time (a few minutes): both hubs hold the same USERS users (bench-00000 ...), created
-# through their own REST API with an admin service token; wrk then measures
+# bounded in time (a few minutes): both hubs hold the same USERS users (bench-00000 ...). Ganymede
+# gets them all through its REST API (bulk POST /hub/api/users with an admin token); JupyterHub gets
+# the first 1,000 through its API too, and the rest as the same rows written into its sqlite
+# database while it is stopped (its API takes minutes for 10,000). wrk then measures
 #   list:     GET /hub/api/users pages of 200 (pagination media type, every page in turn)
 #   get:      GET /hub/api/users/<name>
 #   activity: POST /hub/api/users/<name>/activity with ever newer times
@@ -69,26 +71,39 @@ PY
       -f "$work/jupyterhub/jupyterhub_config.py" >>"$work/jupyterhub/hub.log" 2>&1 ) &
   j_pid=$!; pids+=("$j_pid")
 }
-seed() { # $1 = base URL of the hub API
-  local batch i names
-  for batch in $(seq 0 $(( (USERS - 1) / 1000 ))); do
-    names=$(seq $((batch * 1000)) $(( batch * 1000 + 999 < USERS - 1 ? batch * 1000 + 999 : USERS - 1 )) \
-      | awk '{printf "%s\"bench-%05d\"", (NR>1?",":""), $1}')
+create_users() { # $1 = base URL of the hub API, $2 first index, $3 last index
+  local batch last names code
+  for batch in $(seq "$2" 1000 "$3"); do
+    last=$(( batch + 999 < $3 ? batch + 999 : $3 ))
+    names=$(seq "$batch" "$last" | awk '{printf "%s\"bench-%05d\"", (NR>1?",":""), $1}')
     code=$(curl -s -o "$work/seed.out" -w '%{http_code}' -X POST -H "Authorization: token $BENCH_TOKEN" \
       -H 'Content-Type: application/json' -d "{\"usernames\": [$names]}" "$1/users")
     [ "$code" = 201 ] || { echo "seeding $1 failed: $code $(head -c 300 "$work/seed.out")" >&2; exit 1; }
   done
+}
+check_users() { # $1 = base URL of the hub API
+  local total
   total=$(curl -s -H "Authorization: token $BENCH_TOKEN" -H 'Accept: application/jupyterhub-pagination+json' \
     "$1/users?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_pagination"]["total"])')
   [ "$total" = "$USERS" ] || { echo "$1 holds $total users, not $USERS" >&2; exit 1; }
+}
+# The rows JupyterHub's API writes for a new user (as the first batch shows): name, created,
+# a random cookie_id, and the "user" role.
+seed_jupyterhub_db() { # $1 first index
+  [ "$1" -lt "$USERS" ] || return 0
+  seq "$1" $((USERS - 1)) | awk -v now="$(date -u '+%Y-%m-%d %H:%M:%S.000000')" '
+    BEGIN { print "BEGIN;" }
+    { printf "INSERT INTO users (name, admin, created, cookie_id) VALUES (\x27bench-%05d\x27, 0, \x27%s\x27, lower(hex(randomblob(16))));\n", $1, now }
+    END { print "INSERT INTO user_role_map (user_id, role_id) SELECT u.id, r.id FROM users u, roles r WHERE r.name = \x27user\x27 AND u.id NOT IN (SELECT user_id FROM user_role_map);"; print "COMMIT;" }' \
+    | sqlite3 "$work/jupyterhub/jupyterhub.sqlite"
 }
 # One wrk case against one hub: warm-up, then the measured run; records requests/s, latencies,
 # errors and the hub's CPU microseconds per request.
 measure() { # $1 hub name, $2 pid, $3 port, $4 case
   local url="http://127.0.0.1:$3" out="$work/$1-$4.txt"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$here/$4.lua" "$url" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 30s -s "$here/$4.lua" "$url" >/dev/null
   local before; before=$(cpu_ticks "$2")
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$here/$4.lua" "$url" >"$out"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s --latency -s "$here/$4.lua" "$url" >"$out"
   local after; after=$(cpu_ticks "$2")
   local requests rps p50 p99 errors
   requests=$(awk '/requests in/ {print $1}' "$out")
@@ -106,18 +121,24 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/mac
 echo "starting both hubs, seeding $USERS users in each" >&2
 t0=$(now_ms); start_ganymede; g_first=$(await_up "http://127.0.0.1:$G_HUB/hub/api/" "$t0")
 t0=$(now_ms); start_jupyterhub; j_first=$(await_up "http://127.0.0.1:$J_HUB/hub/api/" "$t0")
-t0=$(now_ms); seed "http://127.0.0.1:$G_HUB/hub/api"; g_seed=$(( $(now_ms) - t0 ))
-t0=$(now_ms); seed "http://127.0.0.1:$J_HUB/hub/api"; j_seed=$(( $(now_ms) - t0 ))
-echo "  seeded in ${g_seed} ms (Ganymede), ${j_seed} ms (JupyterHub)" >&2
+t0=$(now_ms); create_users "http://127.0.0.1:$G_HUB/hub/api" 0 $((USERS - 1)); check_users "http://127.0.0.1:$G_HUB/hub/api"
+g_seed=$(( $(now_ms) - t0 ))
+api_batch=$(( USERS < 1000 ? USERS : 1000 ))
+t0=$(now_ms); create_users "http://127.0.0.1:$J_HUB/hub/api" 0 $((api_batch - 1)); j_seed=$(( $(now_ms) - t0 ))
+stop_tree "$j_pid"; while kill -0 "$j_pid" 2>/dev/null; do sleep 0.1; done
+seed_jupyterhub_db "$api_batch"
+start_jupyterhub; await_up "http://127.0.0.1:$J_HUB/hub/api/" "$(now_ms)" >/dev/null; check_users "http://127.0.0.1:$J_HUB/hub/api"
+echo "  seeded: Ganymede $USERS users through its API in ${g_seed} ms; JupyterHub $api_batch through its API in ${j_seed} ms" >&2
 
 # Cold starts of Ganymede on the seeded database (the first start above also created the schema).
-starts=()
+starts=(); start_cpu=()
 for _ in $(seq 1 "$STARTS"); do
   stop_tree "$g_pid"; while kill -0 "$g_pid" 2>/dev/null; do sleep 0.1; done
   sleep 1
   t0=$(now_ms); start_ganymede; starts+=("$(await_up "http://127.0.0.1:$G_HUB/hub/api/" "$t0")")
+  start_cpu+=("$(( $(cpu_ticks "$g_pid") * 1000 / hz ))")
 done
-echo "  Ganymede cold starts (ms): ${starts[*]} (first, empty database: $g_first); JupyterHub first start: $j_first" >&2
+echo "  Ganymede cold starts (ms): ${starts[*]}, CPU ms used by then: ${start_cpu[*]} (first, empty database: $g_first); JupyterHub first start: $j_first" >&2
 
 : >"$work/rows"
 for case in list get activity; do
@@ -139,6 +160,7 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/mach
   done
   echo
   echo "Ganymede cold start, process start to GET /hub/api/ answering, $USERS users in the database (ms): ${starts[*]}"
+  echo "CPU time (user + system) the hub process had used when it first answered (ms): ${start_cpu[*]}"
   echo "(first start on an empty database, migrations included: $g_first ms; JupyterHub 3.0 first start: $j_first ms)"
-  echo "Seeding $USERS users through the API in batches of 1,000: Ganymede $g_seed ms, JupyterHub $j_seed ms"
+  echo "Creating users through the API in batches of 1,000: Ganymede $USERS in $g_seed ms, JupyterHub $api_batch in $j_seed ms"
 } | tee "$work/results.md"

@@ -44,7 +44,7 @@ class HubRestartTest {
             assertEquals(201, token.statusCode(), token.body());
             userToken = JSON.readTree(token.body()).get("token").asText();
             assertEquals(200, call(first, "POST", "/hub/api/users/sam/activity", ADMIN,
-                    "{\"last_activity\": \"2031-01-02T03:04:05.678Z\"}").statusCode());
+                    "{\"last_activity\": \"2025-01-02T03:04:05.678Z\"}").statusCode());
             HttpResponse<String> start = call(first, "POST", "/hub/api/users/rita/server", userToken, "{}");
             assertEquals(201, start.statusCode(), start.body() + first.logText());
             pid = Long.parseLong(json(call(first, "GET", "/hub/api/users/rita", ADMIN, null)).at("/servers//state/pid").asText());
@@ -59,7 +59,7 @@ class HubRestartTest {
             assertEquals("/user/rita/", rita.get("server").asText(), rita.toString());
             assertTrue(rita.at("/servers//ready").asBoolean(), rita.toString());
             JsonNode sam = json(call(second, "GET", "/hub/api/users/sam", ADMIN, null));
-            assertEquals("2031-01-02T03:04:05.678Z", sam.get("last_activity").asText());
+            assertEquals("2025-01-02T03:04:05.678Z", sam.get("last_activity").asText());
             JsonNode tokens = json(call(second, "GET", "/hub/api/users/rita/tokens", ADMIN, null));
             assertEquals("kept", tokens.get("api_tokens").get(0).get("note").asText());
 

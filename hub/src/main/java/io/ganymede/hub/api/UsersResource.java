@@ -232,7 +232,7 @@ public class UsersResource {
             throw ApiException.badRequest("body must contain at least one of `last_activity` or `servers`");
         }
         if (request.get("last_activity") != null) {
-            user.touch(JsonBody.time(request.get("last_activity"), "last_activity"));
+            user.touch(reported(request.get("last_activity"), "last_activity"));
         }
         Object servers = request.get("servers");
         if (servers != null) {
@@ -246,11 +246,20 @@ public class UsersResource {
                 if (!(entry.getValue() instanceof Map<?, ?> activity) || !activity.containsKey("last_activity")) {
                     throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
                 }
-                Instant when = JsonBody.time(activity.get("last_activity"), "servers." + serverName + ".last_activity");
+                Instant when = reported(activity.get("last_activity"), "servers." + serverName + ".last_activity");
                 server.touch(when);
                 user.touch(when);
             }
         }
         return Response.ok().build();
+    }
+
+    /** A reported time; as JupyterHub, one more than an hour ahead is a broken clock, not activity. */
+    private Instant reported(Object value, String what) {
+        Instant when = JsonBody.time(value, what);
+        if (when.isAfter(clock.instant().plus(java.time.Duration.ofHours(1)))) {
+            throw ApiException.badRequest("Rejecting activity from more than an hour in the future: " + ApiModels.iso(when));
+        }
+        return when;
     }
 }

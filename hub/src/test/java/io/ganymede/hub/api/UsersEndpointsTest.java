@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -182,31 +184,40 @@ class UsersEndpointsTest {
     void activityReports() {
         String token = userWithToken("act-user");
         as(token).post("/hub/api/users/act-user/servers/lab").then().statusCode(201);
+        // Times after the server's start (its first activity) and within JupyterHub's hour ahead.
+        Instant base = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        String t1 = base.plusMillis(123).toString();
         try {
-            admin().body(Map.of("servers", Map.of("lab", Map.of("last_activity", "2032-03-03T03:03:03.123Z"))))
+            admin().body(Map.of("servers", Map.of("lab", Map.of("last_activity", t1))))
                     .post("/hub/api/users/act-user/activity").then().statusCode(200);
             admin().get("/hub/api/users/act-user").then()
-                    .body("last_activity", equalTo("2032-03-03T03:03:03.123Z"))
-                    .body("servers.lab.last_activity", equalTo("2032-03-03T03:03:03.123Z"));
+                    .body("last_activity", equalTo(t1))
+                    .body("servers.lab.last_activity", equalTo(t1));
             // Older times are ignored; a time without a zone is UTC; an offset is converted.
-            admin().body(Map.of("last_activity", "2031-01-01T00:00:00",
-                    "servers", Map.of("lab", Map.of("last_activity", "2032-03-03T05:03:02+02:00"))))
+            admin().body(Map.of("last_activity", "2025-01-01T00:00:00",
+                    "servers", Map.of("lab", Map.of("last_activity", zoned(base.minusSeconds(1))))))
                     .post("/hub/api/users/act-user/activity").then().statusCode(200);
             admin().get("/hub/api/users/act-user").then()
-                    .body("last_activity", equalTo("2032-03-03T03:03:03.123Z"))
-                    .body("servers.lab.last_activity", equalTo("2032-03-03T03:03:03.123Z"));
-            admin().body(Map.of("last_activity", "2032-03-03T03:03:05",
-                    "servers", Map.of("lab", Map.of("last_activity", "2032-03-03T05:03:04+02:00"))))
+                    .body("last_activity", equalTo(t1))
+                    .body("servers.lab.last_activity", equalTo(t1));
+            String naive = base.plusSeconds(2).toString().replace("Z", "");
+            admin().body(Map.of("last_activity", naive,
+                    "servers", Map.of("lab", Map.of("last_activity", zoned(base.plusSeconds(1))))))
                     .post("/hub/api/users/act-user/activity").then().statusCode(200);
             admin().get("/hub/api/users/act-user").then()
-                    .body("last_activity", equalTo("2032-03-03T03:03:05Z"))
-                    .body("servers.lab.last_activity", equalTo("2032-03-03T03:03:04Z"));
+                    .body("last_activity", equalTo(base.plusSeconds(2).toString()))
+                    .body("servers.lab.last_activity", equalTo(base.plusSeconds(1).toString()));
             // Nothing is written when any part is wrong.
-            admin().body(Map.of("last_activity", "2040-01-01T00:00:00Z", "servers", Map.of("nope", Map.of("last_activity", "2040-01-01T00:00:00Z"))))
+            admin().body(Map.of("last_activity", base.plusSeconds(30).toString(),
+                    "servers", Map.of("nope", Map.of("last_activity", base.plusSeconds(30).toString()))))
                     .post("/hub/api/users/act-user/activity").then().statusCode(400);
-            admin().get("/hub/api/users/act-user").then().body("last_activity", equalTo("2032-03-03T03:03:05Z"));
+            admin().get("/hub/api/users/act-user").then().body("last_activity", equalTo(base.plusSeconds(2).toString()));
+            // More than an hour ahead is a broken clock (JupyterHub's rule).
+            admin().body(Map.of("last_activity", Instant.now().plusSeconds(7200).toString()))
+                    .post("/hub/api/users/act-user/activity").then().statusCode(400)
+                    .body("message", startsWith("Rejecting activity from more than an hour in the future"));
             for (Object bad : List.<Object>of(Map.of(), Map.of("last_activity", 5), Map.of("last_activity", "soon"),
-                    Map.of("servers", List.of("lab")), Map.of("servers", Map.of("lab", "2032-01-01T00:00:00Z")),
+                    Map.of("servers", List.of("lab")), Map.of("servers", Map.of("lab", "2025-01-01T00:00:00Z")),
                     Map.of("servers", Map.of("lab", Map.of())))) {
                 admin().body(bad).post("/hub/api/users/act-user/activity").then().statusCode(400).body("status", equalTo(400));
             }
@@ -214,5 +225,10 @@ class UsersEndpointsTest {
         } finally {
             as(token).delete("/hub/api/users/act-user/servers/lab").then().statusCode(204);
         }
+    }
+
+    /** The instant at UTC+02:00, e.g. 2026-12-01T23:00:00+02:00. */
+    private static String zoned(Instant instant) {
+        return instant.atOffset(java.time.ZoneOffset.ofHours(2)).toString();
     }
 }
