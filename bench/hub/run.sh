@@ -12,15 +12,16 @@
 # Prints a Markdown table, also saved in bench/.work/hub-run/results.md.
 #
 # Needs: mvn -B package -DskipTests (hub/target/quarkus-app); Debian packages jupyterhub and wrk.
-# Knobs: USERS (default 10000), DURATION (s per wrk run, default 10), WARMUP (s, default 5),
-#        CONNECTIONS (default 20), STARTS (cold starts measured, default 3).
+# Knobs: USERS (default 10000), DURATION (s per wrk run, default 10), WARMUP (s, default 15),
+#        CONNECTIONS (default 4), STARTS (cold starts measured, default 3),
+#        SEQ_PAGES / SEQ_REQUESTS (one-at-a-time requests per case, default 5 / 100).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/hub"
 work="$root/bench/.work/hub-run"
 jar="$root/hub/target/quarkus-app/quarkus-run.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
-USERS="${USERS:-10000}"; DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-5}"; CONNECTIONS="${CONNECTIONS:-20}"
+USERS="${USERS:-10000}"; DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-15}"; CONNECTIONS="${CONNECTIONS:-4}"
 STARTS="${STARTS:-3}"
 G_HUB=18281 G_PUBLIC=18200 G_API=18201 J_HUB=18381 J_PUBLIC=18300 J_API=18301
 export BENCH_TOKEN="bench-admin-token-$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')"
@@ -115,6 +116,30 @@ measure() { # $1 hub name, $2 pid, $3 port, $4 case
   echo "  $1 $4: $rps req/s, p50 $p50, p99 $p99, non-2xx $errors, $cpu_us µs CPU/request" >&2
 }
 
+# The same three requests one at a time with curl (no queueing, so a slow single-threaded hub
+# still completes them): wall and hub CPU milliseconds per request. On a shared machine the CPU
+# time is the steadier measure, since a busy neighbour changes how much CPU a hub gets, not what a
+# request costs.
+sequential() { # $1 hub name, $2 pid, $3 port, $4 case, $5 requests
+  local url="http://127.0.0.1:$3/hub/api" i before after t0 wall
+  before=$(cpu_ticks "$2"); t0=$(now_ms)
+  for i in $(seq 0 $(($5 - 1))); do
+    case "$4" in
+      list) curl -sf -o /dev/null -H "Authorization: token $BENCH_TOKEN" -H 'Accept: application/jupyterhub-pagination+json' \
+              "$url/users?offset=$(( (i * 200) % USERS ))&limit=200" ;;
+      get) curl -sf -o /dev/null -H "Authorization: token $BENCH_TOKEN" "$url/users/$(printf 'bench-%05d' $(( (i * 37) % USERS )))" ;;
+      activity) curl -sf -o /dev/null -X POST -H "Authorization: token $BENCH_TOKEN" -H 'Content-Type: application/json' \
+              -d "{\"last_activity\": \"$(date -u -d "@$(( $(date +%s) - 1800 + i ))" '+%Y-%m-%dT%H:%M:%S').000Z\"}" \
+              "$url/users/$(printf 'bench-%05d' $(( (i * 37) % USERS )))/activity" ;;
+    esac || { echo "$1 $4 request $i failed" >&2; exit 1; }
+  done
+  after=$(cpu_ticks "$2"); wall=$(( $(now_ms) - t0 ))
+  local cpu_ms; cpu_ms=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$5" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+  local wall_ms; wall_ms=$(awk -v w="$wall" -v n="$5" 'BEGIN { printf "%.1f", w / n }')
+  echo "$1 $4 $wall_ms $cpu_ms" >>"$work/seq"
+  echo "  $1 $4 one at a time: $wall_ms ms wall, $cpu_ms ms hub CPU per request ($5 requests)" >&2
+}
+
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); $(date -u '+%Y-%m-%d %H:%M UTC')" | tee "$work/machine"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/machine"
 
@@ -145,6 +170,13 @@ for case in list get activity; do
   measure ganymede "$g_pid" "$G_HUB" "$case"
   measure jupyterhub "$j_pid" "$J_HUB" "$case"
 done
+# Ganymede's JIT is warm by now; JupyterHub needs no warm-up.
+: >"$work/seq"
+for case in list get activity; do
+  n=$([ "$case" = list ] && echo "${SEQ_PAGES:-5}" || echo "${SEQ_REQUESTS:-100}")
+  sequential ganymede "$g_pid" "$G_HUB" "$case" "$n"
+  sequential jupyterhub "$j_pid" "$J_HUB" "$case" "$n"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/machine"
 
 {
@@ -157,6 +189,16 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/mach
     read -r _ _ jrps jp50 jp99 jerr jcpu < <(grep "^jupyterhub $case " "$work/rows")
     ratio=$(awk -v a="$grps" -v b="$jrps" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }')
     echo "| $case | $grps | $jrps | $ratio | $gp50 / $gp99 | $jp50 / $jp99 | $gcpu / $jcpu | $gerr / $jerr |"
+  done
+  echo
+  echo "One request at a time (curl), after the runs above: wall and hub CPU milliseconds per request"
+  echo
+  echo "| case | Ganymede wall / CPU ms | JupyterHub 3.0 wall / CPU ms | CPU ratio |"
+  echo "|---|---:|---:|---:|"
+  for case in list get activity; do
+    read -r _ _ gw gc < <(grep "^ganymede $case " "$work/seq")
+    read -r _ _ jw jc < <(grep "^jupyterhub $case " "$work/seq")
+    echo "| $case | $gw / $gc | $jw / $jc | $(awk -v a="$gc" -v b="$jc" 'BEGIN { if (a > 0) printf "%.1f×", b / a; else print "n/a" }') |"
   done
   echo
   echo "Ganymede cold start, process start to GET /hub/api/ answering, $USERS users in the database (ms): ${starts[*]}"

@@ -117,10 +117,16 @@ public class UsersResource {
         }
         boolean admin = Boolean.TRUE.equals(JsonBody.bool(request, "admin"));
         List<String> normalized = names.stream().map(UserNames::normalize).distinct().toList();
+        // One query for the names taken, not one per name: each query would flush (and
+        // dirty-check) every user created so far in this transaction.
+        java.util.Set<String> existing = new java.util.HashSet<>(UserEntity.getEntityManager()
+                .createQuery("select u.name from UserEntity u where u.name in :names", String.class)
+                .setParameter("names", normalized).getResultList());
+        Permissions permissions = caller.require().permissions();
         List<Map<String, Object>> created = new ArrayList<>();
         for (String name : normalized) {
-            if (UserEntity.findByName(name).isEmpty()) {
-                created.add(models.user(newUser(name, admin), caller.require().permissions()));
+            if (!existing.contains(name)) {
+                created.add(models.user(newUser(name, admin), permissions));
             }
         }
         if (created.isEmpty()) {

@@ -76,6 +76,22 @@ class ServerLifecycleApiTest {
     }
 
     @Test
+    void stoppingAPendingStartCancelsIt() throws Exception {
+        String token = userWithToken("cancel-user");
+        as(token).post("/hub/api/users/cancel-user/servers/slow").then().statusCode(202);
+        int status = as(token).delete("/hub/api/users/cancel-user/servers/slow").then().extract().statusCode();
+        assertTrue(status == 204 || status == 202, "status " + status);
+        // Past the moment the stand-in would have answered: the cancelled start never becomes ready.
+        Thread.sleep(8000);
+        as(token).get("/hub/api/users/cancel-user").then().statusCode(200).body("servers", equalTo(Map.of()))
+                .body("pending", equalTo(null));
+        admin().get("/hub/api/proxy").then().body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("/user/cancel-user/slow")));
+        // And it can be started again afterwards.
+        as(token).post("/hub/api/users/cancel-user/server").then().statusCode(201);
+        as(token).delete("/hub/api/users/cancel-user/server").then().statusCode(204);
+    }
+
+    @Test
     void progressOfServersThatNeverStarted() {
         String token = userWithToken("never-user");
         as(token).get("/hub/api/users/never-user/server/progress").then().statusCode(404)
