@@ -1,6 +1,7 @@
 package io.ganymede.hub.api;
 
 import static io.ganymede.hub.Api.as;
+import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -26,18 +27,18 @@ class NamedServerLimitTest {
     void theThirdNamedServerIsRefusedUntilOneIsRemoved() {
         String token = userWithToken("limited");
         String base = "/hub/api/users/limited/servers/";
-        as(token).post(base + "one").then().statusCode(201);
-        as(token).post(base + "two").then().statusCode(201);
+        startServer(token, "limited", "one");
+        startServer(token, "limited", "two");
         as(token).post(base + "three").then().statusCode(400).body("message", equalTo(
                 "User limited already has the maximum of 2 named servers.  One must be deleted before a new server can be created"));
         // The default server is not a named one.
-        as(token).post("/hub/api/users/limited/server").then().statusCode(201);
+        startServer(token, "limited", "");
         // Stopped but kept: still counts; restarting an existing one is allowed.
         as(token).delete(base + "two").then().statusCode(204);
         as(token).post(base + "three").then().statusCode(400);
-        as(token).post(base + "two").then().statusCode(201);
+        startServer(token, "limited", "two");
         as(token).body(Map.of("remove", true)).delete(base + "two").then().statusCode(204);
-        as(token).post(base + "three").then().statusCode(201);
+        startServer(token, "limited", "three");
         as(token).delete(base + "one").then().statusCode(204);
         as(token).delete(base + "three").then().statusCode(204);
         as(token).delete("/hub/api/users/limited/server").then().statusCode(204);

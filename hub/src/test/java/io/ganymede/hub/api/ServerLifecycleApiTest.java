@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
+import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -71,7 +72,7 @@ class ServerLifecycleApiTest {
         assertTrue(String.valueOf(last.get("message")).startsWith("Spawn failed"), stream);
         // It can be tried again (and fails again), and the default server is unaffected.
         as(token).post("/hub/api/users/broken-user/servers/broken").then().statusCode(500);
-        as(token).post("/hub/api/users/broken-user/server").then().statusCode(201);
+        startServer(token, "broken-user", "");
         as(token).delete("/hub/api/users/broken-user/server").then().statusCode(204);
     }
 
@@ -87,7 +88,7 @@ class ServerLifecycleApiTest {
                 .body("pending", equalTo(null));
         admin().get("/hub/api/proxy").then().body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("/user/cancel-user/slow")));
         // And it can be started again afterwards.
-        as(token).post("/hub/api/users/cancel-user/server").then().statusCode(201);
+        startServer(token, "cancel-user", "");
         as(token).delete("/hub/api/users/cancel-user/server").then().statusCode(204);
     }
 

@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
+import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -30,7 +31,7 @@ class UsersEndpointsTest {
     void stateFiltersSplitUsersByTheirServers() {
         String token = userWithToken("st-ready");
         admin().post("/hub/api/users/st-idle").then().statusCode(201);
-        as(token).post("/hub/api/users/st-ready/server").then().statusCode(201);
+        startServer(token, "st-ready", "");
         try {
             admin().queryParam("name_filter", "st-").queryParam("state", "ready").get("/hub/api/users").then()
                     .statusCode(200).body("name", contains("st-ready"))
@@ -134,7 +135,7 @@ class UsersEndpointsTest {
     @Test
     void renamingARunningUserIsRefused() {
         String token = userWithToken("rename-running");
-        as(token).post("/hub/api/users/rename-running/server").then().statusCode(201);
+        startServer(token, "rename-running", "");
         try {
             admin().body(Map.of("name", "renamed-running")).patch("/hub/api/users/rename-running").then().statusCode(400)
                     .body("message", containsString("while a server runs"));
@@ -146,8 +147,8 @@ class UsersEndpointsTest {
     @Test
     void deletingAUserStopsTheirServers() throws Exception {
         String token = userWithToken("del-running");
-        as(token).post("/hub/api/users/del-running/server").then().statusCode(201);
-        as(token).post("/hub/api/users/del-running/servers/second").then().statusCode(201);
+        startServer(token, "del-running", "");
+        startServer(token, "del-running", "second");
         String pid = admin().get("/hub/api/users/del-running").then().extract().path("servers.''.state.pid");
         String pid2 = admin().get("/hub/api/users/del-running").then().extract().path("servers.second.state.pid");
         admin().delete("/hub/api/users/del-running").then().statusCode(204);
@@ -183,7 +184,7 @@ class UsersEndpointsTest {
     @Test
     void activityReports() {
         String token = userWithToken("act-user");
-        as(token).post("/hub/api/users/act-user/servers/lab").then().statusCode(201);
+        startServer(token, "act-user", "lab");
         // Times after the server's start (its first activity) and within JupyterHub's hour ahead.
         Instant base = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
         String t1 = base.plusMillis(123).toString();

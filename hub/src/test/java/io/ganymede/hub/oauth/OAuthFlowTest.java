@@ -2,6 +2,7 @@ package io.ganymede.hub.oauth;
 
 import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
+import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,7 +36,7 @@ class OAuthFlowTest {
     @Test
     void theSingleUserLoginFlow() throws Exception {
         String userToken = userWithToken("oa-user");
-        as(userToken).post("/hub/api/users/oa-user/server").then().statusCode(201);
+        startServer(userToken, "oa-user", "");
         String serverToken = serverToken("oa-user");
         String client = "jupyterhub-user-oa-user";
         String callback = "/user/oa-user/oauth_callback";
@@ -89,7 +90,7 @@ class OAuthFlowTest {
     void authorizationRefusals() throws Exception {
         String owner = userWithToken("oa-owner");
         String other = userWithToken("oa-other");
-        as(owner).post("/hub/api/users/oa-owner/server").then().statusCode(201);
+        startServer(owner, "oa-owner", "");
         String client = "jupyterhub-user-oa-owner";
         String callback = "/user/oa-owner/oauth_callback";
         try {
