@@ -22,20 +22,32 @@ final class HubProcess implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getProperty("ganymede.root", "../..")).toAbsolutePath().normalize();
 
-    final int publicPort = freePort();
-    final int apiPort = freePort();
-    final int hubPort = freePort();
+    final int publicPort;
+    final int apiPort;
+    final int hubPort;
     final Path workDir;
     final Path log;
     private final Process process;
 
     HubProcess(Map<String, String> extraEnv) throws IOException {
+        this(Files.createTempDirectory("ganymede-e2e"), freePort(), freePort(), freePort(), extraEnv);
+    }
+
+    /** The hub started again after {@code previous} ended: same folder (database), same ports. */
+    HubProcess(HubProcess previous, Map<String, String> extraEnv) throws IOException {
+        this(previous.workDir, previous.publicPort, previous.apiPort, previous.hubPort, extraEnv);
+    }
+
+    private HubProcess(Path workDir, int publicPort, int apiPort, int hubPort, Map<String, String> extraEnv) throws IOException {
+        this.workDir = workDir;
+        this.publicPort = publicPort;
+        this.apiPort = apiPort;
+        this.hubPort = hubPort;
         Path jar = ROOT.resolve("hub/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("hub not built: " + jar);
         }
-        workDir = Files.createTempDirectory("ganymede-e2e");
-        log = workDir.resolve("hub.log");
+        log = workDir.resolve("hub-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())

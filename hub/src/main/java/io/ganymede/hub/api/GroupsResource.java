@@ -39,7 +39,7 @@ public class GroupsResource {
     @GET
     @NeedsScope("list:groups")
     @Transactional
-    public Object list(@QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit,
+    public Object list(@QueryParam("offset") String offset, @QueryParam("limit") String limit,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         Pages pages = Pages.of(offset, limit, headers);
         Permissions permissions = caller.require().permissions();

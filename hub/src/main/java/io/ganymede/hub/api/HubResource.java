@@ -5,8 +5,8 @@ import io.ganymede.hub.config.HubConfig;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.scopes.NeedsScope;
+import io.ganymede.hub.spawn.HubShutdown;
 import io.ganymede.hub.spawn.SpawnConfig;
-import io.quarkus.runtime.Quarkus;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.transaction.Transactional;
@@ -31,8 +31,11 @@ public class HubResource {
     private final SpawnConfig spawn;
     private final ProxyClient proxy;
     private final ProxySync sync;
+    private final HubShutdown shutdown;
 
-    HubResource(CurrentCaller caller, ApiModels models, HubConfig config, SpawnConfig spawn, ProxyClient proxy, ProxySync sync) {
+    HubResource(CurrentCaller caller, ApiModels models, HubConfig config, SpawnConfig spawn, ProxyClient proxy, ProxySync sync,
+            HubShutdown shutdown) {
+        this.shutdown = shutdown;
         this.caller = caller;
         this.models = models;
         this.config = config;
@@ -80,8 +83,12 @@ public class HubResource {
     @POST
     @Path("shutdown")
     @NeedsScope("shutdown")
-    public Response shutdown() {
-        Quarkus.asyncExit();
+    public Response shutdown(String body) {
+        Map<String, Object> request = JsonBody.object(body);
+        if (request.get("proxy") != null) {
+            JsonBody.bool(request, "proxy"); // accepted for JupyterHub's clients; the embedded proxy always ends with the hub
+        }
+        shutdown.request(JsonBody.bool(request, "servers"));
         return Response.status(202).entity(Map.of("message", "Shutting down Hub")).build();
     }
 }

@@ -9,24 +9,33 @@ import java.util.Map;
 /**
  * JupyterHub's list pagination: {@code offset}/{@code limit} parameters, and with
  * {@code Accept: application/jupyterhub-pagination+json} a body of {@code items} and
- * {@code _pagination}. Without that header the items alone are returned, still limited.
+ * {@code _pagination}. Without that header the items alone are returned, still limited. As
+ * JupyterHub's {@code get_api_pagination}: signs are dropped, the limit is kept within 1..200,
+ * and the default page is 100 with the header and 200 without (fewer clients miss users).
  */
 public record Pages(int offset, int limit, boolean wrapped) {
 
     public static final String MEDIA_TYPE = "application/jupyterhub-pagination+json";
-    static final int DEFAULT_LIMIT = 200;
+    static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 200;
 
-    public static Pages of(Integer offset, Integer limit, HttpHeaders headers) {
-        if (offset != null && offset < 0) {
-            throw ApiException.badRequest("offset must be non-negative, not " + offset);
-        }
-        if (limit != null && limit < 0) {
-            throw ApiException.badRequest("limit must be non-negative, not " + limit);
-        }
-        int effective = limit == null || limit == 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT);
+    /** Parameters as strings: a non-number must be JupyterHub's 400, not JAX-RS's 404. */
+    public static Pages of(String offset, String limit, HttpHeaders headers) {
         String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
-        return new Pages(offset == null ? 0 : offset, effective, accept != null && accept.contains(MEDIA_TYPE));
+        boolean wrapped = accept != null && accept.contains(MEDIA_TYPE);
+        int first = offset == null ? 0 : number(offset);
+        int size = limit == null ? (wrapped ? DEFAULT_LIMIT : MAX_LIMIT) : number(limit);
+        return new Pages(first, Math.max(1, Math.min(size, MAX_LIMIT)), wrapped);
+    }
+
+    private static int number(String value) {
+        try {
+            long parsed = Math.abs(Long.parseLong(value.strip()));
+            // Capped so that offset + limit never overflows an int.
+            return parsed < 0 || parsed > Integer.MAX_VALUE - MAX_LIMIT ? Integer.MAX_VALUE - MAX_LIMIT : (int) parsed;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid argument type, offset and limit must be integers");
+        }
     }
 
     public Object body(List<?> items, long total, UriInfo uri) {

@@ -73,6 +73,9 @@ public class TokensResource {
         if (expiresIn != null && ((Number) expiresIn).longValue() <= 0) {
             throw ApiException.badRequest("token expires_in must be positive, not " + expiresIn);
         }
+        if (request.get("note") != null && !(request.get("note") instanceof String)) {
+            throw ApiException.badRequest("token note must be null or a string, not " + request.get("note"));
+        }
         List<String> raw = requestedScopes(roles, scopes);
         checkHeldByOwner(raw, user);
         String note = request.get("note") instanceof String text && !text.isBlank() ? text : "Requested via api"

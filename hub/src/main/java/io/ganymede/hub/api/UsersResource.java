@@ -51,8 +51,8 @@ public class UsersResource {
     @GET
     @NeedsScope("list:users")
     @Transactional
-    public Object list(@QueryParam("state") String state, @QueryParam("offset") Integer offset,
-            @QueryParam("limit") Integer limit, @QueryParam("name_filter") String nameFilter,
+    public Object list(@QueryParam("state") String state, @QueryParam("offset") String offset,
+            @QueryParam("limit") String limit, @QueryParam("name_filter") String nameFilter,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         Pages pages = Pages.of(offset, limit, headers);
         Permissions permissions = caller.require().permissions();
@@ -118,10 +118,16 @@ public class UsersResource {
         }
         boolean admin = Boolean.TRUE.equals(JsonBody.bool(request, "admin"));
         List<String> normalized = names.stream().map(UserNames::normalize).distinct().toList();
+        // One query for the names taken, not one per name: each query would flush (and
+        // dirty-check) every user created so far in this transaction.
+        java.util.Set<String> existing = new java.util.HashSet<>(UserEntity.getEntityManager()
+                .createQuery("select u.name from UserEntity u where u.name in :names", String.class)
+                .setParameter("names", normalized).getResultList());
+        Permissions permissions = caller.require().permissions();
         List<Map<String, Object>> created = new ArrayList<>();
         for (String name : normalized) {
-            if (UserEntity.findByName(name).isEmpty()) {
-                created.add(models.user(newUser(name, admin), caller.require().permissions()));
+            if (!existing.contains(name)) {
+                created.add(models.user(newUser(name, admin), permissions));
             }
         }
         if (created.isEmpty()) {
@@ -168,6 +174,12 @@ public class UsersResource {
     public Map<String, Object> update(@PathParam("name") String name, String body) {
         Map<String, Object> request = JsonBody.object(body);
         UserEntity user = JsonBody.user(name);
+        // As JupyterHub's _check_user_model: an unknown key is a mistake, not something to ignore.
+        for (String key : request.keySet()) {
+            if (!List.of("name", "admin").contains(key)) {
+                throw ApiException.badRequest("Invalid JSON keys: " + request.keySet() + "; a user can be given a new name or admin");
+            }
+        }
         Object newName = request.get("name");
         if (newName != null) {
             if (!(newName instanceof String text)) {
@@ -195,8 +207,12 @@ public class UsersResource {
     @Path("{name}")
     @NeedsScope("delete:users")
     public Response delete(@PathParam("name") String name) {
+        io.ganymede.hub.auth.Caller requester = caller.require();
         List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             UserEntity user = JsonBody.user(name);
+            if (!requester.service() && requester.name().equals(user.name)) {
+                throw ApiException.badRequest("Cannot delete yourself!");
+            }
             for (ServerEntity server : user.servers) {
                 String pending = spawns.pending(user.name, server.name);
                 if (pending != null) {
@@ -221,8 +237,11 @@ public class UsersResource {
         UserEntity user = JsonBody.user(name);
         Long tokenId = caller.require().tokenId();
         TokenEntity token = tokenId == null ? null : TokenEntity.findById(tokenId);
-        if (request.containsKey("last_activity")) {
-            user.touch(JsonBody.time(request.get("last_activity"), "last_activity"));
+        if (request.get("last_activity") == null && request.get("servers") == null) {
+            throw ApiException.badRequest("body must contain at least one of `last_activity` or `servers`");
+        }
+        if (request.get("last_activity") != null) {
+            user.touch(reported(request.get("last_activity"), "last_activity"));
         }
         Object servers = request.get("servers");
         if (servers != null) {
@@ -236,7 +255,7 @@ public class UsersResource {
                 if (!(entry.getValue() instanceof Map<?, ?> activity) || !activity.containsKey("last_activity")) {
                     throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
                 }
-                Instant when = JsonBody.time(activity.get("last_activity"), "servers." + serverName + ".last_activity");
+                Instant when = reported(activity.get("last_activity"), "servers." + serverName + ".last_activity");
                 // The culler tells a server's own reports from other activity (see io.ganymede.hub.culler).
                 boolean own = token != null && token.kind == TokenEntity.Kind.server
                         && token.server != null && server.id.equals(token.server.id);
@@ -249,5 +268,14 @@ public class UsersResource {
             }
         }
         return Response.ok().build();
+    }
+
+    /** A reported time; as JupyterHub, one more than an hour ahead is a broken clock, not activity. */
+    private Instant reported(Object value, String what) {
+        Instant when = JsonBody.time(value, what);
+        if (when.isAfter(clock.instant().plus(java.time.Duration.ofHours(1)))) {
+            throw ApiException.badRequest("Rejecting activity from more than an hour in the future: " + ApiModels.iso(when));
+        }
+        return when;
     }
 }

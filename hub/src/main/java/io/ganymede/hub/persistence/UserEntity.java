@@ -38,7 +38,9 @@ public class UserEntity extends PanacheEntityBase {
     @Column(name = "last_activity")
     public Instant lastActivity;
 
+    // Batched: a page of 200 users loads its groups and its servers in one query each, not 200.
     @ManyToMany
+    @org.hibernate.annotations.BatchSize(size = 200)
     @JoinTable(name = "group_members",
             joinColumns = @JoinColumn(name = "user_id"),
             inverseJoinColumns = @JoinColumn(name = "group_id"))
@@ -46,6 +48,7 @@ public class UserEntity extends PanacheEntityBase {
     public Set<GroupEntity> groups = new LinkedHashSet<>();
 
     @OneToMany(mappedBy = "user")
+    @org.hibernate.annotations.BatchSize(size = 200)
     @OrderBy("name")
     public List<ServerEntity> servers = new ArrayList<>();
 

@@ -49,17 +49,19 @@ public class ServerAdoption {
     private final ProxySync sync;
     private final SpawnConfig config;
     private final HubLeadership leadership;
+    private final HubShutdown shutdown;
     private final Clock clock;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean listening;
 
     ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
-            HubLeadership leadership, Clock clock) {
+            HubLeadership leadership, HubShutdown shutdown, Clock clock) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
         this.config = config;
         this.leadership = leadership;
+        this.shutdown = shutdown;
         this.clock = clock;
     }
 
@@ -170,7 +172,7 @@ public class ServerAdoption {
     }
 
     void cleanUp(@Observes ShutdownEvent event) {
-        if (!config.cleanupOnShutdown()) {
+        if (!shutdown.stopServers()) {
             return;
         }
         if (leadership.elected()) {

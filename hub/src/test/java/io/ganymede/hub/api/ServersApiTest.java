@@ -69,14 +69,14 @@ class ServersApiTest {
         assertTrue(env.get("JUPYTERHUB_ACTIVITY_URL").endsWith("/hub/api/users/dora/activity"));
         assertEquals("[\"access:servers!server=dora/\", \"access:servers!user=dora\"]", env.get("JUPYTERHUB_OAUTH_ACCESS_SCOPES"));
 
-        as(serverToken).body(Map.of("last_activity", "2035-05-05T05:05:05Z",
-                "servers", Map.of("", Map.of("last_activity", "2035-05-05T05:05:05Z"))))
+        String soon = java.time.Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        as(serverToken).body(Map.of("last_activity", soon, "servers", Map.of("", Map.of("last_activity", soon))))
                 .post("/hub/api/users/dora/activity").then().statusCode(200);
-        admin().get("/hub/api/users/dora").then().body("servers.''.last_activity", equalTo("2035-05-05T05:05:05Z"));
+        admin().get("/hub/api/users/dora").then().body("servers.''.last_activity", equalTo(soon));
         as(serverToken).delete("/hub/api/users/dora/server").then().statusCode(403);
         as(serverToken).get("/hub/api/users").then().statusCode(403);
         admin().post("/hub/api/users/eve");
-        as(serverToken).body(Map.of("last_activity", "2035-05-05T05:05:05Z")).post("/hub/api/users/eve/activity").then().statusCode(404);
+        as(serverToken).body(Map.of("last_activity", soon)).post("/hub/api/users/eve/activity").then().statusCode(404);
 
         as(token).delete("/hub/api/users/dora/server").then().statusCode(204);
         assertFalse(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false), "process gone");

@@ -1,0 +1,295 @@
+package io.ganymede.hub.persistence;
+
+import static io.ganymede.hub.Api.admin;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.ganymede.hub.api.Pages;
+import io.ganymede.hub.spawn.ServerCredentials;
+import io.ganymede.hub.tokens.TokenService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The migrations, the entities and the queries the hub runs, checked on one database kind. Run as
+ * {@code H2RepositoryTest} (the embedded default) and {@code PostgresRepositoryTest} (a real
+ * PostgreSQL 16 server), so both stay in step. Names are unique per test: the app (and its
+ * database) is shared by every test class of the same profile.
+ */
+abstract class RepositoryContract {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Flyway flyway;
+
+    @Inject
+    TokenService tokens;
+
+    @Inject
+    ServerCredentials credentials;
+
+    /** The JDBC product name the database must report, proving which kind the hub was built for. */
+    abstract String expectedProduct();
+
+    @Test
+    void theDatabaseIsTheExpectedKind() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            assertEquals(expectedProduct(), connection.getMetaData().getDatabaseProductName());
+        }
+    }
+
+    @Test
+    void everyMigrationIsApplied() {
+        MigrationInfo[] applied = flyway.info().applied();
+        assertTrue(applied.length >= 1);
+        assertEquals("1", applied[0].getVersion().getVersion());
+        for (MigrationInfo migration : applied) {
+            assertEquals(MigrationState.SUCCESS, migration.getState(), migration.getScript());
+        }
+        assertEquals(0, flyway.info().pending().length);
+    }
+
+    @Test
+    void namesAreUnique() {
+        String name = unique("dup");
+        QuarkusTransaction.requiringNew().run(() -> user(name));
+        assertUniqueViolation(() -> QuarkusTransaction.requiringNew().run(() -> user(name)));
+        GroupEntity group = QuarkusTransaction.requiringNew().call(() -> group(unique("grp")));
+        assertUniqueViolation(() -> QuarkusTransaction.requiringNew().run(() -> group(group.name)));
+        QuarkusTransaction.requiringNew().run(() -> server(UserEntity.findByName(name).orElseThrow(), "gpu"));
+        assertUniqueViolation(() -> QuarkusTransaction.requiringNew().run(
+                () -> server(UserEntity.findByName(name).orElseThrow(), "gpu")));
+    }
+
+    @Test
+    void timesKeepTheirInstantAndJsonColumnsTheirContent() {
+        String name = unique("times");
+        Instant when = Instant.parse("2031-02-03T04:05:06.789Z");
+        String options = JsonColumns.write(Map.of("profile", "gpu-t4", "note", "x".repeat(5000), "n", 3));
+        QuarkusTransaction.requiringNew().run(() -> {
+            UserEntity user = user(name);
+            user.lastActivity = when;
+            ServerEntity server = server(user, "");
+            server.userOptions = options;
+            server.started = when.plus(1, ChronoUnit.MICROS);
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            UserEntity user = UserEntity.findByName(name).orElseThrow();
+            assertEquals(when, user.lastActivity);
+            ServerEntity server = user.server("").orElseThrow();
+            assertEquals(when.plus(1, ChronoUnit.MICROS), server.started);
+            assertEquals(JsonColumns.object(options), JsonColumns.object(server.userOptions));
+        });
+    }
+
+    @Test
+    void deletingAUserRemovesTheirServersTokensCodesAndMemberships() {
+        String name = unique("gone");
+        String groupName = unique("team");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            GroupEntity group = group(groupName);
+            user.groups.add(group);
+            ServerEntity server = server(user, "");
+            credentials.issue(server);
+            TokenEntity api = tokens.issue(user, TokenEntity.Kind.api, List.of("read:users!user"), "n", null, null, null).token();
+            OAuthCodeEntity code = new OAuthCodeEntity();
+            code.client = OAuthClientEntity.findByIdentifier("jupyterhub-user-" + name).orElseThrow();
+            code.user = user;
+            code.codeHash = unique("code");
+            code.redirectUri = "/user/" + name + "/oauth_callback";
+            code.expiresAt = Instant.now().plusSeconds(60);
+            code.persist();
+            return new long[] {user.id, server.id, api.id, code.id, group.id};
+        });
+        assertEquals(1, count("group_members", "user_id", ids[0]));
+        assertEquals(2, count("api_tokens", "user_id", ids[0]));
+
+        QuarkusTransaction.requiringNew().run(() -> UserEntity.findByName(name).orElseThrow().delete());
+
+        assertEquals(0, count("servers", "user_id", ids[0]));
+        assertEquals(0, count("api_tokens", "user_id", ids[0]));
+        assertEquals(0, count("oauth_codes", "user_id", ids[0]));
+        assertEquals(0, count("oauth_clients", "server_id", ids[1]));
+        assertEquals(0, count("group_members", "user_id", ids[0]));
+        QuarkusTransaction.requiringNew().run(() -> {
+            GroupEntity group = GroupEntity.findByName(groupName).orElseThrow();
+            assertTrue(group.users.isEmpty());
+        });
+    }
+
+    @Test
+    void deletingAGroupKeepsItsMembers() {
+        String name = unique("member");
+        String groupName = unique("club");
+        QuarkusTransaction.requiringNew().run(() -> user(name).groups.add(group(groupName)));
+        QuarkusTransaction.requiringNew().run(() -> GroupEntity.findByName(groupName).orElseThrow().delete());
+        QuarkusTransaction.requiringNew().run(() -> assertTrue(UserEntity.findByName(name).orElseThrow().groups.isEmpty()));
+    }
+
+    @Test
+    void aServersCredentialsDieWithItAndNothingElse() {
+        String name = unique("creds");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            ServerEntity server = server(user, "lab");
+            credentials.issue(server);
+            TokenEntity oauth = tokens.issue(user, TokenEntity.Kind.oauth, List.of("access:servers!server=" + name + "/lab"),
+                    null, null, null, "jupyterhub-user-" + name + "-lab").token();
+            TokenEntity api = tokens.issue(user, TokenEntity.Kind.api, List.of("read:users!user"), "keep", null, null, null).token();
+            return new long[] {user.id, server.id, oauth.id, api.id};
+        });
+        assertEquals(3, count("api_tokens", "user_id", ids[0]));
+        assertEquals(1, count("oauth_clients", "server_id", ids[1]));
+
+        QuarkusTransaction.requiringNew().run(() -> credentials.revoke(ServerEntity.findById(ids[1])));
+
+        assertEquals(0, count("oauth_clients", "server_id", ids[1]));
+        assertEquals(1, count("api_tokens", "user_id", ids[0]));
+        assertEquals(1, count("api_tokens", "id", ids[3]));
+
+        // A server row going away takes its own token with it (ON DELETE CASCADE).
+        QuarkusTransaction.requiringNew().run(() -> credentials.issue(ServerEntity.findById(ids[1])));
+        QuarkusTransaction.requiringNew().run(() -> ServerEntity.deleteById(ids[1]));
+        assertEquals(0, count("api_tokens", "server_id", ids[1]));
+        assertEquals(1, count("api_tokens", "user_id", ids[0]));
+    }
+
+    @Test
+    void tokensAreFoundByTheirSecretListedAndExpire() {
+        String name = unique("tok");
+        String[] secrets = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            String live = tokens.issue(user, TokenEntity.Kind.api, List.of("read:users!user"), "live", Duration.ofHours(1), null, null).secret();
+            String session = tokens.issue(user, TokenEntity.Kind.session, List.of("inherit"), null, null, null, null).secret();
+            String dead = tokens.issue(user, TokenEntity.Kind.api, List.of("read:users!user"), "dead", Duration.ofNanos(1), null, null).secret();
+            return new String[] {live, session, dead};
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            TokenEntity live = tokens.find(secrets[0]).orElseThrow();
+            assertEquals("live", live.note);
+            assertNotNull(live.lastActivity);
+            assertTrue(tokens.find(secrets[0].substring(0, 20) + "x".repeat(23)).isEmpty());
+            assertEquals(TokenEntity.Kind.session, tokens.find(secrets[1]).orElseThrow().kind);
+            assertTrue(tokens.find(secrets[2]).isEmpty(), "expired");
+            List<TokenEntity> listed = tokens.listed(UserEntity.findByName(name).orElseThrow());
+            assertEquals(List.of("live"), listed.stream().map(t -> t.note).toList());
+        });
+        // An expired token found is deleted for good.
+        assertEquals(2, QuarkusTransaction.requiringNew().call(
+                () -> TokenEntity.count("user.name", name)));
+    }
+
+    @Test
+    void theQueriesTheApiRunsPageAndFilter() {
+        String prefix = unique("pg");
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 7; i++) {
+                UserEntity user = user(prefix + "-" + i);
+                if (i % 3 == 0) {
+                    server(user, "").url = "http://127.0.0.1:1" + i;
+                }
+            }
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            List<UserEntity> page = UserEntity.<UserEntity>find("name like ?1", Sort.by("id"), prefix + "-%")
+                    .page(Page.of(0, 3)).range(2, 4).list();
+            assertEquals(List.of(prefix + "-2", prefix + "-3", prefix + "-4"), page.stream().map(u -> u.name).toList());
+            List<String> ready = UserEntity.<UserEntity>find(
+                    "select distinct u from UserEntity u join u.servers s where s.url is not null and u.name like ?1 order by u.id",
+                    prefix + "-%").stream().map(u -> u.name).toList();
+            assertEquals(List.of(prefix + "-0", prefix + "-3", prefix + "-6"), ready);
+            assertTrue(ServerEntity.find("user.name = ?1 and name = ?2", prefix + "-3", "").firstResultOptional().isPresent());
+            assertFalse(ServerEntity.find("user.name = ?1 and name = ?2", prefix + "-4", "").firstResultOptional().isPresent());
+            assertTrue(ServerEntity.count("url is not null") >= 3);
+        });
+
+        // The same through the API: pagination media type, state filters, a rename, a delete.
+        admin().header("Accept", Pages.MEDIA_TYPE).queryParam("name_filter", prefix).queryParam("offset", 2)
+                .queryParam("limit", 3).get("/hub/api/users").then().statusCode(200)
+                .body("items.name", contains(prefix + "-2", prefix + "-3", prefix + "-4"))
+                .body("_pagination.total", equalTo(7))
+                .body("_pagination.next.offset", equalTo(5));
+        admin().queryParam("name_filter", prefix).queryParam("state", "inactive").get("/hub/api/users").then()
+                .statusCode(200).body("name", contains(prefix + "-1", prefix + "-2", prefix + "-4", prefix + "-5"));
+        admin().body(Map.of("name", prefix + "-renamed")).patch("/hub/api/users/" + prefix + "-1").then().statusCode(200);
+        admin().delete("/hub/api/users/" + prefix + "-2").then().statusCode(204);
+        admin().queryParam("name_filter", prefix).get("/hub/api/users").then().statusCode(200)
+                .body("name", contains(prefix + "-0", prefix + "-renamed", prefix + "-3", prefix + "-4", prefix + "-5", prefix + "-6"));
+        // Nothing listens at those addresses: leave no "running" server for other tests or shutdown.
+        QuarkusTransaction.requiringNew().run(() -> ServerEntity.update(
+                "url = null where user.id in (select u.id from UserEntity u where u.name like ?1)", prefix + "-%"));
+    }
+
+    private static UserEntity user(String name) {
+        UserEntity user = new UserEntity();
+        user.name = name;
+        user.created = Instant.now();
+        user.persist();
+        return user;
+    }
+
+    private static GroupEntity group(String name) {
+        GroupEntity group = new GroupEntity();
+        group.name = name;
+        group.persist();
+        return group;
+    }
+
+    private static ServerEntity server(UserEntity user, String name) {
+        ServerEntity server = new ServerEntity();
+        server.user = user;
+        server.name = name;
+        server.persist();
+        user.servers.add(server);
+        return server;
+    }
+
+    private long count(String table, String column, long id) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE " + column + " = " + id)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A unique-key violation is SQL state 23505 on both H2 and PostgreSQL. */
+    private static void assertUniqueViolation(Runnable write) {
+        Throwable thrown = assertThrows(Exception.class, write::run);
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return;
+            }
+        }
+        throw new AssertionError("not a unique violation", thrown);
+    }
+
+    private static String unique(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
