@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Forwards WebSocket upgrades as a tunnel: the handshake goes to the target unchanged (so
- * subprotocols and extensions are negotiated end to end), then the two sockets are spliced and
- * frames pass through as bytes, with back-pressure, never decoded.
+ * subprotocols and extensions are negotiated end to end), then the two sockets are spliced by a
+ * {@link Relay} in each direction and frames pass through as bytes, with back-pressure, never decoded.
  */
 final class WebSocketForwarder {
 
@@ -58,13 +58,13 @@ final class WebSocketForwarder {
                 } else if (answer.result().statusCode() != 101) {
                     http.relay(request, out, route, answer);
                 } else {
-                    splice(request, route, answer.result());
+                    splice(request, out, route, answer.result());
                 }
             });
         });
     }
 
-    private void splice(HttpServerRequest request, Route route, HttpClientResponse answer) {
+    private void splice(HttpServerRequest request, HttpClientRequest out, Route route, HttpClientResponse answer) {
         NetSocket target = answer.netSocket();
         // Hold what the target sends right after the handshake until the client side is ready.
         target.pause();
@@ -87,8 +87,11 @@ final class WebSocketForwarder {
             target.closeHandler(closed -> client.close());
             client.exceptionHandler(broken -> client.close());
             target.exceptionHandler(broken -> target.close());
-            Pump.start(client, target, route, metrics.bytesFromClients(), end -> target.close());
-            Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
+            if (!Relay.splice(request.connection(), client, out.connection(), target, route,
+                    metrics.bytesFromClients(), metrics.bytesFromTargets())) {
+                Pump.start(client, target, route, metrics.bytesFromClients(), end -> target.close());
+                Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
+            }
         });
     }
 }
