@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.Http1xClientConnection;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.TimeoutException;
@@ -65,7 +66,7 @@ final class WebSocketForwarder {
     }
 
     private void splice(HttpServerRequest request, HttpClientRequest out, Route route, HttpClientResponse answer) {
-        NetSocket target = answer.netSocket();
+        NetSocket target = targetSocket(out, answer);
         // Hold what the target sends right after the handshake until the client side is ready.
         target.pause();
         HttpServerResponse response = request.response();
@@ -93,5 +94,18 @@ final class WebSocketForwarder {
                 Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
             }
         });
+    }
+
+    /**
+     * The target's side of the tunnel as a plain socket taken out of the connection pool, so an
+     * open WebSocket holds no pool slot (Vert.x's own {@code netSocket()} of a 101 answer keeps the
+     * connection leased for the tunnel's whole life). Bytes the target sent right behind its 101
+     * reach the new socket. Vert.x does this for CONNECT through the same internal call.
+     */
+    private static NetSocket targetSocket(HttpClientRequest out, HttpClientResponse answer) {
+        if (out.connection() instanceof Http1xClientConnection connection) {
+            return connection.toNetSocket();
+        }
+        return answer.netSocket();
     }
 }
