@@ -18,6 +18,11 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         // Before Vert.x loads: an embedding JVM may have turned WebSocket upgrades off globally.
         System.setProperty("vertx.disableWebsockets", "false");
+        // Per-dispatch costs that a standalone proxy does without (flags given on the command line
+        // win): Vert.x timing every handler for its blocked-thread warnings, Netty sampling buffers
+        // for leak reports.
+        defaultProperty("vertx.disableContextTimings", "true");
+        defaultProperty("io.netty.leakDetection.level", "disabled");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         CommandLine cli;
         try {
@@ -40,7 +45,7 @@ public final class Main {
         }
         int loops = options.eventLoops() > 0 ? options.eventLoops() : Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(loops).setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2));
+                .setInternalBlockingPoolSize(2).setDisableTCCL(true));
         ProxyServer server;
         try {
             server = ProxyServer.start(vertx, options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -68,6 +73,12 @@ public final class Main {
                 }
             }
         }, "ganymede-proxy-shutdown"));
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     private static void setLogLevel(String name) {

@@ -27,10 +27,11 @@ public final class ProxyServer {
     /** Keep-alive connections per target and event loop for plain HTTP. */
     private static final int POOL_SIZE_PER_TARGET = 512;
     /**
-     * A tunnelled WebSocket keeps its pool slot for its whole life, so upgrades get a client of their
-     * own whose bound is only a guard; otherwise a few hundred open kernels would starve a target.
+     * WebSocket handshakes in flight per target and event loop. An open tunnel leaves the pool once
+     * upgraded, so this bounds only handshakes. Vert.x allocates a pool's slots up front, per target
+     * and event loop: a bound in the millions cost 4 MiB of heap for each target.
      */
-    private static final int WEBSOCKETS_PER_TARGET = 1_000_000;
+    private static final int UPGRADES_PER_TARGET = 512;
 
     private final Vertx vertx;
     private final RouteTable routes;
@@ -129,7 +130,7 @@ public final class ProxyServer {
             HttpClient upgrades = vertx.httpClientBuilder()
                     // keep-alive off would send "Connection: close" and spoil the upgrade
                     .with(clientOptions(options).setKeepAlive(true))
-                    .with(new PoolOptions().setHttp1MaxSize(WEBSOCKETS_PER_TARGET))
+                    .with(new PoolOptions().setHttp1MaxSize(UPGRADES_PER_TARGET))
                     .build();
             HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                     .setHost(bindAddress(options.ip()))

@@ -1,24 +1,18 @@
 package io.ganymede.proxy.forward;
 
 import io.ganymede.proxy.routing.Route;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Which headers cross the proxy, in each direction, and what it adds or rewrites on the way. */
 final class ProxyHeaders {
-
-    /**
-     * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded; host is
-     * sent as the request's authority instead, expect is answered by the proxy itself.
-     */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
-            "te", "trailer", "transfer-encoding", "upgrade", "host", "expect");
 
     private ProxyHeaders() {
     }
@@ -26,10 +20,19 @@ final class ProxyHeaders {
     static void toTarget(HttpServerRequest request, MultiMap out, Route route, boolean upgrade, boolean xForward) {
         MultiMap in = request.headers();
         List<String> connection = connectionTokens(in.get("connection"));
-        for (Map.Entry<String, String> header : in) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(name) && !connection.contains(name)) {
-                out.add(header.getKey(), header.getValue());
+        if (in instanceof HttpHeaders entries) {
+            // Vert.x's own request headers: walk its entries as they are, no String made per name.
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = entries.iteratorCharSequence(); it.hasNext(); ) {
+                Map.Entry<CharSequence, CharSequence> header = it.next();
+                if (!hopByHop(header.getKey(), connection)) {
+                    out.add(header.getKey(), header.getValue());
+                }
+            }
+        } else {
+            for (Map.Entry<String, String> header : in) {
+                if (!hopByHop(header.getKey(), connection)) {
+                    out.add(header.getKey(), header.getValue());
+                }
             }
         }
         if (upgrade) {
@@ -92,10 +95,10 @@ final class ProxyHeaders {
     static void toClient(MultiMap in, MultiMap out, Route route, HttpServerRequest request, boolean upgrade) {
         List<String> connection = connectionTokens(in.get("connection"));
         for (Map.Entry<String, String> header : in) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            boolean hop = NOT_FORWARDED.contains(name) || connection.contains(name);
-            if (!hop || (upgrade && (name.equals("connection") || name.equals("upgrade")))) {
-                out.add(header.getKey(), header.getValue());
+            String name = header.getKey();
+            if (!hopByHop(name, connection)
+                    || (upgrade && (name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("upgrade")))) {
+                out.add(name, header.getValue());
             }
         }
         if (route.stripPrefix()) {
@@ -108,17 +111,51 @@ final class ProxyHeaders {
         }
     }
 
-    /** Header names listed in Connection are hop-by-hop too (RFC 9110 7.6.1), lower-cased. */
+    /**
+     * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded, nor are
+     * the headers the Connection header names; host is sent as the request's authority instead,
+     * expect is answered by the proxy itself. Compared in place, case-insensitively, as this runs
+     * for every header of every request.
+     */
+    static boolean hopByHop(CharSequence name, List<String> connectionTokens) {
+        boolean fixed = switch (name.length()) {
+            case 2 -> AsciiString.contentEqualsIgnoreCase(name, "te");
+            case 4 -> AsciiString.contentEqualsIgnoreCase(name, "host");
+            case 6 -> AsciiString.contentEqualsIgnoreCase(name, "expect");
+            case 7 -> AsciiString.contentEqualsIgnoreCase(name, "upgrade")
+                    || AsciiString.contentEqualsIgnoreCase(name, "trailer");
+            case 10 -> AsciiString.contentEqualsIgnoreCase(name, "connection")
+                    || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
+            case 16 -> AsciiString.contentEqualsIgnoreCase(name, "proxy-connection");
+            case 17 -> AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
+            default -> false;
+        };
+        if (fixed) {
+            return true;
+        }
+        for (int i = 0; i < connectionTokens.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(name, connectionTokens.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The header names listed in Connection; the usual "keep-alive", "close" or "Upgrade" name
+     * nothing beyond the fixed hop-by-hop set, so they cost no list.
+     */
     private static List<String> connectionTokens(String connection) {
         if (connection == null || connection.isEmpty()) {
             return List.of();
         }
         if (connection.indexOf(',') < 0) {
-            return List.of(connection.trim().toLowerCase(Locale.ROOT));
+            String token = connection.trim();
+            return token.equalsIgnoreCase("close") || hopByHop(token, List.of()) ? List.of() : List.of(token);
         }
         List<String> tokens = new ArrayList<>(4);
         for (String token : connection.split(",")) {
-            tokens.add(token.trim().toLowerCase(Locale.ROOT));
+            tokens.add(token.trim());
         }
         return tokens;
     }

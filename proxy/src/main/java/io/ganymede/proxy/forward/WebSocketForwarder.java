@@ -9,14 +9,15 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.Http1xClientConnection;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Forwards WebSocket upgrades as a tunnel: the handshake goes to the target unchanged (so
- * subprotocols and extensions are negotiated end to end), then the two sockets are spliced and
- * frames pass through as bytes, with back-pressure, never decoded.
+ * subprotocols and extensions are negotiated end to end), then the two sockets are spliced by a
+ * {@link Relay} in each direction and frames pass through as bytes, with back-pressure, never decoded.
  */
 final class WebSocketForwarder {
 
@@ -58,14 +59,14 @@ final class WebSocketForwarder {
                 } else if (answer.result().statusCode() != 101) {
                     http.relay(request, out, route, answer);
                 } else {
-                    splice(request, route, answer.result());
+                    splice(request, out, route, answer.result());
                 }
             });
         });
     }
 
-    private void splice(HttpServerRequest request, Route route, HttpClientResponse answer) {
-        NetSocket target = answer.netSocket();
+    private void splice(HttpServerRequest request, HttpClientRequest out, Route route, HttpClientResponse answer) {
+        NetSocket target = targetSocket(out, answer);
         // Hold what the target sends right after the handshake until the client side is ready.
         target.pause();
         HttpServerResponse response = request.response();
@@ -87,8 +88,24 @@ final class WebSocketForwarder {
             target.closeHandler(closed -> client.close());
             client.exceptionHandler(broken -> client.close());
             target.exceptionHandler(broken -> target.close());
-            Pump.start(client, target, route, metrics.bytesFromClients(), end -> target.close());
-            Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
+            if (!Relay.splice(request.connection(), client, out.connection(), target, route,
+                    metrics.bytesFromClients(), metrics.bytesFromTargets())) {
+                Pump.start(client, target, route, metrics.bytesFromClients(), end -> target.close());
+                Pump.start(target, client, route, metrics.bytesFromTargets(), end -> client.close());
+            }
         });
+    }
+
+    /**
+     * The target's side of the tunnel as a plain socket taken out of the connection pool, so an
+     * open WebSocket holds no pool slot (Vert.x's own {@code netSocket()} of a 101 answer keeps the
+     * connection leased for the tunnel's whole life). Bytes the target sent right behind its 101
+     * reach the new socket. Vert.x does this for CONNECT through the same internal call.
+     */
+    private static NetSocket targetSocket(HttpClientRequest out, HttpClientResponse answer) {
+        if (out.connection() instanceof Http1xClientConnection connection) {
+            return connection.toNetSocket();
+        }
+        return answer.netSocket();
     }
 }

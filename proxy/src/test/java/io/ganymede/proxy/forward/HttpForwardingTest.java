@@ -75,6 +75,38 @@ class HttpForwardingTest {
     }
 
     @Test
+    void hopByHopRequestHeadersStayAtTheProxyWhateverTheirCase() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            int port = fx.backend(HttpForwardingTest::echo);
+            fx.addRoute("/", "{\"target\": \"http://127.0.0.1:" + port + "\"}");
+            String answer;
+            try (Socket socket = new Socket("127.0.0.1", fx.proxy.publicPort())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("GET /h HTTP/1.1\r\nHost: example.org\r\nconnection: keep-alive, x-secret\r\n"
+                        + "X-SECRET: 1\r\nKEEP-ALIVE: timeout=5\r\nte: trailers\r\nProxy-Connection: keep-alive\r\n"
+                        + "X-Hostname: kept\r\nX-Te: kept\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                java.io.InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                }
+                answer = head.toString();
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(answer);
+                assertTrue(length.find(), answer);
+                answer += new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            JsonNode h = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("headers");
+            for (String dropped : new String[] {"x-secret", "keep-alive", "te", "proxy-connection"}) {
+                assertNull(h.get(dropped), dropped + " must not reach the target: " + h);
+            }
+            assertEquals("kept", h.get("x-hostname").asText());
+            assertEquals("kept", h.get("x-te").asText());
+            assertEquals("example.org", h.get("host").asText());
+        }
+    }
+
+    @Test
     void noXForwardLeavesForwardedHeadersAlone() throws Exception {
         try (ProxyFixture fx = new ProxyFixture(ProxyOptions.defaults().withXForward(false))) {
             int port = fx.backend(HttpForwardingTest::echo);

@@ -166,4 +166,61 @@ class WebSocketForwardingTest {
             assertTrue(String.valueOf(failure).contains("403"), String.valueOf(failure));
         }
     }
+
+    @Test
+    void aSlowTargetGetsEveryByteInOrderWithoutTheProxyBufferingIt() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            int frames = 1024;
+            int size = 64 * 1024;
+            java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger sentWhileStalled = new java.util.concurrent.atomic.AtomicInteger();
+            HttpServer server = ProxyFixture.await(fx.vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                    .webSocketHandler(ws -> {
+                        // Reads nothing for a while, so the tunnel must hold the client back.
+                        ws.pause();
+                        fx.vertx.setTimer(700, t -> {
+                            sentWhileStalled.set(sent.get());
+                            ws.resume();
+                        });
+                        int[] next = {0};
+                        ws.binaryMessageHandler(frame -> {
+                            for (int i = 0; i < frame.length(); i++) {
+                                if (frame.getByte(i) != (byte) (next[0] + i / 4096)) {
+                                    result.complete("frame " + next[0] + " corrupt at " + i);
+                                    return;
+                                }
+                            }
+                            if (++next[0] == frames) {
+                                result.complete("ok " + frame.length());
+                            }
+                        });
+                    })
+                    .listen());
+            fx.addRoute("/user/slow", "{\"target\": \"http://127.0.0.1:" + server.actualPort() + "\"}");
+            WebSocket ws = ProxyFixture.await(fx.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+                    .setHost("127.0.0.1").setPort(fx.proxy.publicPort()).setURI("/user/slow/ws")));
+            fx.vertx.runOnContext(v -> {
+                Runnable[] send = new Runnable[1];
+                send[0] = () -> {
+                    while (sent.get() < frames && !ws.writeQueueFull()) {
+                        io.vertx.core.buffer.Buffer frame = io.vertx.core.buffer.Buffer.buffer(size);
+                        for (int i = 0; i < size; i++) {
+                            frame.appendByte((byte) (sent.get() + i / 4096));
+                        }
+                        ws.writeBinaryMessage(frame);
+                        sent.incrementAndGet();
+                    }
+                    if (sent.get() < frames) {
+                        ws.drainHandler(d -> send[0].run());
+                    }
+                };
+                send[0].run();
+            });
+            assertEquals("ok " + size, result.get(60, TimeUnit.SECONDS));
+            // Socket buffers take a few MiB; a proxy reading on regardless would have taken all 64.
+            assertTrue(sentWhileStalled.get() < frames / 2, "client was never held back: " + sentWhileStalled.get());
+            ws.close();
+        }
+    }
 }
