@@ -29,6 +29,8 @@ public class HubLeadership implements Leadership {
 
     private final Leadership delegate;
     private final LeaseElection election;
+    private final MeterRegistry registry;
+    private final Gauge gauge;
 
     HubLeadership(LeaderConfig config, @ConfigProperty(name = "ganymede.spawner.kind") String spawnerKind,
             @ConfigProperty(name = "ganymede.kubernetes.namespace") String spawnerNamespace,
@@ -54,7 +56,8 @@ public class HubLeadership implements Leadership {
             election = null;
             delegate = new SoleReplica();
         }
-        Gauge.builder("ganymede.hub.leader", this, l -> l.isLeader() ? 1 : 0)
+        this.registry = registry;
+        gauge = Gauge.builder("ganymede.hub.leader", () -> isLeader() ? 1 : 0)
                 .description("1 on the hub replica that runs singleton duties (culler, reconciliation, route repair)")
                 .register(registry);
     }
@@ -81,6 +84,9 @@ public class HubLeadership implements Leadership {
 
     @PreDestroy
     void release() {
+        // Micrometer keeps the first gauge of a name: a hub restarted in the same JVM (tests) must
+        // find none left by this instance.
+        registry.remove(gauge);
         if (election != null) {
             election.close();
         }

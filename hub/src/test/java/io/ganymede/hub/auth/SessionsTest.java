@@ -54,7 +54,8 @@ class SessionsTest {
     @Test
     void theDevelopmentFormSaysItIsInsecure() {
         given().get("/hub/login").then().statusCode(200)
-                .body(containsString("Development login: any name is accepted and no password is asked"));
+                .body(containsString("Insecure development login."))
+                .body(containsString("Any name is accepted and no password is asked"));
     }
 
     @Test
