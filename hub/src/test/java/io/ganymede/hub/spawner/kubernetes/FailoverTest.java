@@ -51,6 +51,8 @@ class FailoverTest {
         // Another replica leads: this one serves, is ready, and says it does not lead.
         assertTrue(FailoverResource.other.isLeader());
         assertTrue(!leadership.isLeader());
+        // The hub learns who holds the Lease at its election loop's first read, moments after start.
+        awaitHolder("hub-other", Duration.ofSeconds(20));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("leadership"))
                 .body("checks.find { it.name == 'leadership' }.data.leader", org.hamcrest.Matchers.equalTo(false))
@@ -133,6 +135,20 @@ class FailoverTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'leadership' }.data.leader", org.hamcrest.Matchers.equalTo(true));
         given().get("/q/metrics").then().statusCode(200).body(containsString("ganymede_hub_leader 1.0"));
+    }
+
+    private static void awaitHolder(String holder, Duration within) {
+        Instant deadline = Instant.now().plus(within);
+        while (!holder.equals(given().get("/q/health/ready").then().extract()
+                .path("checks.find { it.name == 'leadership' }.data.holder"))) {
+            assertTrue(Instant.now().isBefore(deadline), "the hub never saw " + holder + " holding the Lease");
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     private static void seed(String user, String url, Instant pendingSince) {
