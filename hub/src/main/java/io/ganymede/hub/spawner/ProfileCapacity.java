@@ -56,10 +56,9 @@ public class ProfileCapacity {
             return lines;
         }
         try {
-            Capacity c = capacity.get();
-            Map<String, Integer> free = c.freeGpus();
+            Capacity.Room room = capacity.get().room(profiles);
             for (ResolvedProfile p : profiles) {
-                lines.put(p.slug(), line(p.gpuType(), Math.max(1, p.gpuCount()), free, c.fits(p)));
+                lines.put(p.slug(), line(p.gpuType(), Math.max(1, p.gpuCount()), room.freeGpus(), room.fits().get(p.slug())));
             }
         } catch (RuntimeException e) {
             LOG.warnf("capacity unknown: %s", e.getMessage());

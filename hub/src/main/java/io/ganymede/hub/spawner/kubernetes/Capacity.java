@@ -88,6 +88,24 @@ public class Capacity {
         return fits(model(), profile);
     }
 
+    /** Free GPUs per type and whether each profile (by slug) fits, read from one snapshot of the caches. */
+    public record Room(Map<String, Integer> freeGpus, Map<String, Boolean> fits) {}
+
+    /**
+     * {@link #freeGpus()} and {@link #fits} for many profiles at once, building the model once.
+     * Blocks until the caches are filled on first use: call from a worker thread.
+     */
+    public Room room(List<ResolvedProfile> profiles) {
+        Map<String, Boolean> fits = new LinkedHashMap<>();
+        if (!enabled()) {
+            profiles.forEach(p -> fits.put(p.slug(), true));
+            return new Room(Map.of(), fits);
+        }
+        CapacityModel model = model();
+        profiles.forEach(p -> fits.put(p.slug(), fits(model, p)));
+        return new Room(model.freeGpus(), fits);
+    }
+
     private boolean fits(CapacityModel model, ResolvedProfile profile) {
         ServerSpec spec = ServerSpec.from(profile.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         Map<String, String> selector = new LinkedHashMap<>(spec.nodeSelector());
