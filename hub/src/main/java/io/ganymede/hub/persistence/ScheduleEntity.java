@@ -11,7 +11,10 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A recurring server start: a 5-field Unix cron expression in an IANA time zone. */
+/**
+ * A recurring server start: a 5-field Unix cron expression in an IANA time zone. Owned by one user
+ * (their server starts) or by one group (every member's server starts); never both.
+ */
 @Entity
 @Table(name = "schedules")
 public class ScheduleEntity extends PanacheEntityBase {
@@ -20,9 +23,15 @@ public class ScheduleEntity extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @ManyToOne(optional = false)
+    /** The owner when the schedule is a user's own; null for a group's. */
+    @ManyToOne
     @JoinColumn(name = "user_id")
     public UserEntity user;
+
+    /** The owner when the schedule is a group's; null for a user's own. */
+    @ManyToOne
+    @JoinColumn(name = "group_id")
+    public GroupEntity userGroup;
 
     @Column(name = "server_name", nullable = false)
     public String serverName = "";
@@ -40,7 +49,7 @@ public class ScheduleEntity extends PanacheEntityBase {
     @Column(name = "next_run")
     public Instant nextRun;
 
-    /** When it last started (or found running) the server. */
+    /** When it last ran: started its servers, or found them running. */
     @Column(name = "last_run")
     public Instant lastRun;
 

@@ -151,6 +151,27 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void aScheduleHasExactlyOneOwnerAndGoesWithIt() {
+        String name = unique("owner");
+        String groupName = unique("crew");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            GroupEntity group = group(groupName);
+            return new long[] {user.id, group.id, schedule(user, null).id, schedule(null, group).id};
+        });
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() -> schedule(
+                UserEntity.findByName(name).orElseThrow(), GroupEntity.findByName(groupName).orElseThrow())));
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() -> schedule(null, null)));
+        assertEquals(1, count("schedules", "group_id", ids[1]));
+
+        QuarkusTransaction.requiringNew().run(() -> GroupEntity.findByName(groupName).orElseThrow().delete());
+        assertEquals(0, count("schedules", "id", ids[3]));
+        assertEquals(1, count("schedules", "id", ids[2]));
+        QuarkusTransaction.requiringNew().run(() -> UserEntity.findByName(name).orElseThrow().delete());
+        assertEquals(0, count("schedules", "id", ids[2]));
+    }
+
+    @Test
     void aServersCredentialsDieWithItAndNothingElse() {
         String name = unique("creds");
         long[] ids = QuarkusTransaction.requiringNew().call(() -> {
@@ -268,6 +289,17 @@ abstract class RepositoryContract {
         return server;
     }
 
+    private static ScheduleEntity schedule(UserEntity user, GroupEntity group) {
+        ScheduleEntity schedule = new ScheduleEntity();
+        schedule.user = user;
+        schedule.userGroup = group;
+        schedule.cron = "45 8 * * MON-FRI";
+        schedule.timeZone = "Asia/Tokyo";
+        schedule.created = Instant.now();
+        schedule.persist();
+        return schedule;
+    }
+
     private long count(String table, String column, long id) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
                 var rows = statement.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE " + column + " = " + id)) {
@@ -280,13 +312,22 @@ abstract class RepositoryContract {
 
     /** A unique-key violation is SQL state 23505 on both H2 and PostgreSQL. */
     private static void assertUniqueViolation(Runnable write) {
+        assertSqlState(write, "23505");
+    }
+
+    /** A check constraint's violation: SQL state 23514 on PostgreSQL (the standard's), 23513 on H2. */
+    private static void assertCheckViolation(Runnable write) {
+        assertSqlState(write, "23513", "23514");
+    }
+
+    private static void assertSqlState(Runnable write, String... states) {
         Throwable thrown = assertThrows(Exception.class, write::run);
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && List.of(states).contains(sql.getSQLState())) {
                 return;
             }
         }
-        throw new AssertionError("not a unique violation", thrown);
+        throw new AssertionError("not SQL state " + String.join(" or ", states), thrown);
     }
 
     private static String unique(String base) {
