@@ -40,6 +40,9 @@ public class SpawnCoordinator {
     static final Duration SPAWNER_REASON_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
+    /** Guards {@link #reserved}: starts past the limit check and not yet pending. */
+    private final Object slots = new Object();
+    private int reserved;
     private final SpawnerSelector spawners;
     private final SpawnConfig config;
     private final ServerCredentials credentials;
@@ -122,30 +125,32 @@ public class SpawnCoordinator {
             if (pending != null) {
                 throw ApiException.badRequest(displayName(userName, serverName) + " is pending " + pending);
             }
-            if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() >= config.concurrentSpawnLimit()) {
-                throw new ApiException(429, "Too many users trying to start right now. Try again soon.");
-            }
-            Optional<ServerHandle> running = runningHandle(userName, serverName);
-            if (running.isPresent()) {
-                PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
-                if (poll.running()) {
-                    throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
-                }
-                markStopped(userName, serverName);
-            }
-            Map<String, Object> spec = specs.resolve(userName, options);
-            Launch launch;
+            reserveSlot();
             try {
-                launch = prepare(userName, serverName, options, spec);
-            } catch (StartingElsewhere elsewhere) {
-                return Started.PENDING;
+                Optional<ServerHandle> running = runningHandle(userName, serverName);
+                if (running.isPresent()) {
+                    PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
+                    if (poll.running()) {
+                        throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
+                    }
+                    markStopped(userName, serverName);
+                }
+                Map<String, Object> spec = specs.resolve(userName, options);
+                Launch launch;
+                try {
+                    launch = prepare(userName, serverName, options, spec);
+                } catch (StartingElsewhere elsewhere) {
+                    return Started.PENDING;
+                }
+                runtime.reset();
+                runtime.pending("spawn");
+                emit(runtime, 0, "Server requested");
+                flow = launch(launch, runtime).memoize().indefinitely();
+                Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
+                runtime.cancel = inFlight::cancel;
+            } finally {
+                releaseSlot();
             }
-            runtime.reset();
-            runtime.pending("spawn");
-            emit(runtime, 0, "Server requested");
-            flow = launch(launch, runtime).memoize().indefinitely();
-            Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
-            runtime.cancel = inFlight::cancel;
         }
         try {
             flow.await().atMost(config.slowTimeout());
@@ -154,6 +159,26 @@ public class SpawnCoordinator {
             return Started.PENDING;
         } catch (SpawnFailure failed) {
             throw new ApiException(500, failed.getMessage());
+        }
+    }
+
+    /**
+     * Takes a place under {@code concurrent-spawn-limit}, held from the check until the start is
+     * pending (and so counted in flight): many starts at once (a group's scheduled run, the
+     * morning rush) each see the others, and never pass the limit together.
+     */
+    private void reserveSlot() {
+        synchronized (slots) {
+            if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reserved >= config.concurrentSpawnLimit()) {
+                throw new ApiException(429, "Too many users trying to start right now. Try again soon.");
+            }
+            reserved++;
+        }
+    }
+
+    private void releaseSlot() {
+        synchronized (slots) {
+            reserved--;
         }
     }
 
