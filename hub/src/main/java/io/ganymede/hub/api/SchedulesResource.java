@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.schedules.Schedules;
+import io.ganymede.hub.schedules.Schedules.Owner;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /hub/api/users/{name}/schedules}: scheduled server starts (a Ganymede extension). */
+/**
+ * {@code /hub/api/users/{name}/schedules}: a user's scheduled server starts (a Ganymede extension);
+ * {@link GroupSchedulesResource} is the same for a group.
+ */
 @Path("/hub/api/users/{name}/schedules")
 @Produces(MediaType.APPLICATION_JSON)
 public class SchedulesResource {
@@ -27,27 +31,27 @@ public class SchedulesResource {
     @GET
     @NeedsScope("servers")
     public List<Map<String, Object>> list(@PathParam("name") String name) {
-        return schedules.list(name);
+        return schedules.list(Owner.user(name));
     }
 
     @POST
     @NeedsScope("servers")
     public Response create(@PathParam("name") String name, String body) {
-        return Response.status(201).entity(schedules.create(name, JsonBody.object(body))).build();
+        return Response.status(201).entity(schedules.create(Owner.user(name), JsonBody.object(body))).build();
     }
 
     @GET
     @Path("{id}")
     @NeedsScope("servers")
     public Map<String, Object> get(@PathParam("name") String name, @PathParam("id") String id) {
-        return schedules.get(name, id);
+        return schedules.get(Owner.user(name), id);
     }
 
     @DELETE
     @Path("{id}")
     @NeedsScope("servers")
     public Response delete(@PathParam("name") String name, @PathParam("id") String id) {
-        schedules.delete(name, id);
+        schedules.delete(Owner.user(name), id);
         return Response.noContent().build();
     }
 }

@@ -8,6 +8,7 @@ import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -18,19 +19,26 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the servers whose schedule is due, on the leader only. Each due schedule first moves on
+ * Starts the servers whose schedule is due, on the leader only: the owner's for a user's schedule,
+ * every member's (as the group is at that moment) for a group's. Each due schedule first moves on
  * to its next time (so a slow start or a crash never runs it twice); a run found more than
  * {@code missed-grace} late (the hub was down) is skipped, so downtime never ends in a burst of
- * starts. A server already running or starting is left as it is. The culler treats scheduled
- * servers like any other.
+ * starts. A server already running or starting is left as it is. A start refused because
+ * {@code concurrent-spawn-limit} starts are in flight asks again every {@code busy-retry} until
+ * {@code missed-grace} has gone by, so a large group's run waits its turn instead of being dropped.
+ * The culler treats scheduled servers like any other.
  */
 @ApplicationScoped
 public class ScheduledStarts {
 
     private static final Logger LOG = Logger.getLogger(ScheduledStarts.class);
 
-    /** What a tick decided for one schedule. */
-    record Due(long id, String user, String serverName, Map<String, Object> options, boolean missed) {}
+    /**
+     * What a tick decided for one schedule: whose servers to start ({@code users}: the owner, or
+     * the group's members), found due {@code at}.
+     */
+    record Due(long id, String owner, List<String> users, String serverName, Map<String, Object> options,
+            boolean missed, Instant at) {}
 
     private final SchedulesConfig config;
     private final SpawnCoordinator spawns;
@@ -71,11 +79,13 @@ public class ScheduledStarts {
         List<Due> due = claim(now);
         for (Due d : due) {
             if (d.missed()) {
-                LOG.infof("schedule %d of %s missed its run (the hub was not leading then); not replayed", d.id(), d.user());
+                LOG.infof("schedule %d of %s missed its run (the hub was not leading then); not replayed", d.id(), d.owner());
                 continue;
             }
             // A start waits up to the slow-spawn timeout; several due at once must not queue behind each other.
-            Infrastructure.getDefaultWorkerPool().execute(() -> start(d));
+            for (String user : d.users()) {
+                Infrastructure.getDefaultWorkerPool().execute(() -> start(d, user));
+            }
         }
         return due;
     }
@@ -95,28 +105,43 @@ public class ScheduledStarts {
                     LOG.warnf("schedule %d no longer parses (%s); disabled", s.id, e.getMessage());
                     s.nextRun = null;
                 }
-                due.add(new Due(s.id, s.user.name, s.serverName, JsonColumns.object(s.userOptions), missed));
+                List<String> users = s.userGroup == null ? List.of(s.user.name)
+                        : s.userGroup.users.stream().map(u -> u.name).toList();
+                due.add(new Due(s.id, Schedules.Owner.of(s).label(), users, s.serverName, JsonColumns.object(s.userOptions),
+                        missed, now));
             }
             return due;
         });
     }
 
-    private void start(Due d) {
-        String label = d.serverName().isEmpty() ? d.user() : d.user() + "/" + d.serverName();
+    private void start(Due d, String user) {
+        String label = d.serverName().isEmpty() ? user : user + "/" + d.serverName();
         boolean running = QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>find(
-                "user.name = ?1 and name = ?2", d.user(), d.serverName()).firstResultOptional()
+                "user.name = ?1 and name = ?2", user, d.serverName()).firstResultOptional()
                 .map(ServerEntity::running).orElse(false));
-        if (running || spawns.pending(d.user(), d.serverName()) != null) {
-            LOG.infof("schedule %d: %s already running or pending; nothing to start", d.id(), label);
+        if (running || spawns.pending(user, d.serverName()) != null) {
+            LOG.infof("schedule %d of %s: %s already running or pending; nothing to start", d.id(), d.owner(), label);
             return;
         }
         try {
-            LOG.infof("schedule %d: starting %s", d.id(), label);
-            spawns.start(d.user(), d.serverName(), d.options());
+            LOG.infof("schedule %d of %s: starting %s", d.id(), d.owner(), label);
+            spawns.start(user, d.serverName(), d.options());
         } catch (ApiException e) {
-            LOG.warnf("schedule %d could not start %s: %s", d.id(), label, e.getMessage());
+            if (e.status() == 429 && clock.instant().isBefore(d.at().plus(config.missedGrace()))) {
+                LOG.debugf("schedule %d of %s: too many starts in flight; %s asks again in %s", d.id(), d.owner(), label,
+                        config.busyRetry());
+                Uni.createFrom().voidItem().onItem().delayIt().by(config.busyRetry())
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
+                        .subscribe().with(ignored -> {
+                            if (leadership.isLeader()) {
+                                start(d, user);
+                            }
+                        });
+                return;
+            }
+            LOG.warnf("schedule %d of %s could not start %s: %s", d.id(), d.owner(), label, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "schedule %d failed to start %s", d.id(), label);
+            LOG.errorf(e, "schedule %d of %s failed to start %s", d.id(), d.owner(), label);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.api.JsonBody;
 import io.ganymede.hub.api.UserNames;
+import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ScheduleEntity;
 import io.ganymede.hub.persistence.UserEntity;
@@ -18,9 +19,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Creating, listing and deleting users' schedules, with every input checked before anything is stored. */
+/**
+ * Creating, listing and deleting schedules, a user's own or a group's, with every input checked
+ * before anything is stored.
+ */
 @ApplicationScoped
 public class Schedules {
+
+    /** Whose schedules: one user's own, or one group's (started for every member). */
+    public record Owner(String user, String group) {
+
+        public static Owner user(String name) {
+            return new Owner(name, null);
+        }
+
+        public static Owner group(String name) {
+            return new Owner(null, name);
+        }
+
+        static Owner of(ScheduleEntity schedule) {
+            return schedule.userGroup == null ? user(schedule.user.name) : group(schedule.userGroup.name);
+        }
+
+        /** How messages name it: {@code sam} or {@code group ds}. */
+        String label() {
+            return group == null ? user : "group " + group;
+        }
+
+        /** The entity field that refers to the owner, in queries. */
+        private String field() {
+            return group == null ? "user" : "userGroup";
+        }
+
+        /** The owner's row; 404 when there is none. */
+        private Object entity() {
+            return group == null ? JsonBody.user(user)
+                    : GroupEntity.findByName(group).orElseThrow(() -> ApiException.notFound("No such group: " + group));
+        }
+    }
 
     private final ServerSpecs specs;
     private final SpawnConfig spawnConfig;
@@ -37,10 +73,11 @@ public class Schedules {
     /**
      * A new schedule from {@code {"server_name", "cron", "time_zone", "user_options"}}.
      *
-     * @throws ApiException 400 for a bad cron, unknown zone, unknown profile or option; 403 for a profile
-     *     the user may not use; 404 for an unknown user
+     * @throws ApiException 400 for a bad cron, unknown zone, unknown profile or option (or, for a
+     *     group, a profile not every member may use); 403 for a profile the user may not use; 404
+     *     for an unknown user or group
      */
-    public Map<String, Object> create(String userName, Map<String, Object> body) {
+    public Map<String, Object> create(Owner owner, Map<String, Object> body) {
         String serverName = string(body, "server_name", "");
         if (!serverName.isEmpty()) {
             if (!spawnConfig.allowNamedServers()) {
@@ -61,57 +98,81 @@ public class Schedules {
         @SuppressWarnings("unchecked")
         Map<String, Object> options = rawOptions == null ? new LinkedHashMap<>() : (Map<String, Object>) rawOptions;
         // The same check a start makes, now rather than at 08:45 when nobody is watching.
-        specs.resolve(userName, options);
+        if (owner.group() == null) {
+            specs.resolve(owner.user(), options);
+        } else {
+            QuarkusTransaction.requiringNew().run(owner::entity);
+            specs.checkForGroup(owner.group(), options);
+        }
         Instant now = clock.instant();
         Instant next = schedule.nextAfter(now).orElseThrow(() -> ApiException.badRequest(
                 "cron expression '" + schedule.expression() + "' never fires"));
-        return QuarkusTransaction.requiringNew().call(() -> store(userName, serverName, schedule, options, next, now));
+        return QuarkusTransaction.requiringNew().call(() -> store(owner, serverName, schedule, options, next, now));
     }
 
-    private Map<String, Object> store(String userName, String serverName, CronSchedule schedule, Map<String, Object> options,
+    private Map<String, Object> store(Owner owner, String serverName, CronSchedule schedule, Map<String, Object> options,
             Instant next, Instant now) {
-        UserEntity user = JsonBody.user(userName);
-        if (ScheduleEntity.count("user", user) >= config.maxPerUser()) {
-            throw ApiException.badRequest(userName + " already has the maximum of " + config.maxPerUser() + " schedules");
+        Object entity = owner.entity();
+        int most = owner.group() == null ? config.maxPerUser() : config.maxPerGroup();
+        if (ScheduleEntity.count(owner.field(), entity) >= most) {
+            throw ApiException.badRequest(owner.label() + " already has the maximum of " + most + " schedules");
         }
-        ScheduleEntity entity = new ScheduleEntity();
-        entity.user = user;
-        entity.serverName = serverName;
-        entity.cron = schedule.expression();
-        entity.timeZone = schedule.zone().getId();
-        entity.userOptions = JsonColumns.write(options);
-        entity.nextRun = next;
-        entity.created = now;
-        entity.persist();
-        return model(entity);
+        ScheduleEntity created = new ScheduleEntity();
+        if (entity instanceof GroupEntity group) {
+            created.userGroup = group;
+        } else {
+            created.user = (UserEntity) entity;
+        }
+        created.serverName = serverName;
+        created.cron = schedule.expression();
+        created.timeZone = schedule.zone().getId();
+        created.userOptions = JsonColumns.write(options);
+        created.nextRun = next;
+        created.created = now;
+        created.persist();
+        return model(created);
     }
 
     @Transactional
-    public List<Map<String, Object>> list(String userName) {
-        UserEntity user = JsonBody.user(userName);
-        return ScheduleEntity.<ScheduleEntity>list("user = ?1 order by id", user).stream().map(Schedules::model).toList();
+    public List<Map<String, Object>> list(Owner owner) {
+        return ScheduleEntity.<ScheduleEntity>list(owner.field() + " = ?1 order by id", owner.entity()).stream()
+                .map(Schedules::model).toList();
+    }
+
+    /** The schedules of the groups a user is in, each model with its {@code group}, for their home page. */
+    @Transactional
+    public List<Map<String, Object>> ofGroupsOf(UserEntity user) {
+        if (user.groups.isEmpty()) {
+            return List.of();
+        }
+        return ScheduleEntity.<ScheduleEntity>list("userGroup in ?1 order by userGroup.name, id", user.groups).stream()
+                .map(s -> {
+                    Map<String, Object> model = model(s);
+                    model.put("group", s.userGroup.name);
+                    return model;
+                }).toList();
     }
 
     @Transactional
-    public Map<String, Object> get(String userName, String id) {
-        return model(find(userName, id));
+    public Map<String, Object> get(Owner owner, String id) {
+        return model(find(owner, id));
     }
 
     @Transactional
-    public void delete(String userName, String id) {
-        find(userName, id).delete();
+    public void delete(Owner owner, String id) {
+        find(owner, id).delete();
     }
 
-    private static ScheduleEntity find(String userName, String id) {
-        UserEntity user = JsonBody.user(userName);
+    private static ScheduleEntity find(Owner owner, String id) {
+        Object entity = owner.entity();
         long number;
         try {
             number = Long.parseLong(id);
         } catch (NumberFormatException e) {
             throw ApiException.notFound("No such schedule: " + id);
         }
-        return ScheduleEntity.<ScheduleEntity>find("id = ?1 and user = ?2", number, user).firstResultOptional()
-                .orElseThrow(() -> ApiException.notFound(userName + " has no schedule " + id));
+        return ScheduleEntity.<ScheduleEntity>find("id = ?1 and " + owner.field() + " = ?2", number, entity)
+                .firstResultOptional().orElseThrow(() -> ApiException.notFound(owner.label() + " has no schedule " + id));
     }
 
     public static Map<String, Object> model(ScheduleEntity s) {

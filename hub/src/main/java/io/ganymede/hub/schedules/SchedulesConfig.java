@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** {@code ganymede.schedules.*}: users' scheduled server starts. */
+/** {@code ganymede.schedules.*}: scheduled server starts, users' own and groups'. */
 @ConfigMapping(prefix = "ganymede.schedules")
 public interface SchedulesConfig {
 
@@ -20,7 +20,18 @@ public interface SchedulesConfig {
     @WithDefault("5m")
     Duration missedGrace();
 
-    /** Schedules a user may have. */
+    /** Schedules a user may have of their own. */
     @WithDefault("20")
     int maxPerUser();
+
+    /** Schedules a group may have (each starts every member's server). */
+    @WithDefault("20")
+    int maxPerGroup();
+
+    /**
+     * How long a scheduled start refused because {@code concurrent-spawn-limit} starts are already
+     * in flight waits before it asks again; it gives up once {@code missed-grace} has gone by.
+     */
+    @WithDefault("10s")
+    Duration busyRetry();
 }

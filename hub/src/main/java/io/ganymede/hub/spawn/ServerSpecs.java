@@ -7,6 +7,7 @@ import io.ganymede.hub.profiles.ProfileSelectionException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a user's start options ({@code {"profile": "gpu-t4", ...}}) into the server's spec: the
@@ -31,6 +32,25 @@ public class ServerSpecs {
             return profiles.resolve(options, user.groupNames(), user.admin).spec();
         } catch (ProfileSelectionException e) {
             throw new ApiException(e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * Checks options for every member of a group: as a start by a non-admin member of that group
+     * alone would resolve them. A profile limited to other groups is the request's fault here, not
+     * the caller's, so it is a 400 too.
+     */
+    public void checkForGroup(String group, Map<String, Object> options) {
+        try {
+            profiles.resolve(options, Set.of(group), false);
+        } catch (ProfileSelectionException e) {
+            if (e.status() != 403) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            Object slug = options.get("profile");
+            throw ApiException.badRequest(slug == null || String.valueOf(slug).isEmpty()
+                    ? "No profile is available to every member of group " + group
+                    : "Profile " + slug + " is not available to every member of group " + group);
         }
     }
 }

@@ -3,15 +3,12 @@ package io.ganymede.hub.schedules;
 import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
 import static io.ganymede.hub.Api.userWithToken;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ganymede.hub.culler.CullerProfile;
 import io.ganymede.hub.persistence.ScheduleEntity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Scheduled starts through the API, and the leader's tick starting what is due. */
 @QuarkusTest
-@TestProfile(CullerProfile.class)
+@TestProfile(SchedulesProfile.class)
 class SchedulesTest {
 
     @Inject
@@ -34,33 +31,10 @@ class SchedulesTest {
     @Test
     void createListGetDeleteWithClearErrors() {
         String token = userWithToken("sam");
-        Map<String, Object> created = as(token).body(Map.of("server_name", "", "cron", "45 8 * * MON-FRI",
-                        "time_zone", "Asia/Tokyo", "user_options", Map.of("profile", "patient")))
-                .post("/hub/api/users/sam/schedules").then().statusCode(201)
-                .body("id", notNullValue())
-                .body("server_name", equalTo(""))
-                .body("cron", equalTo("45 8 * * MON-FRI"))
-                .body("time_zone", equalTo("Asia/Tokyo"))
-                .body("user_options.profile", equalTo("patient"))
-                .body("last_run", nullValue())
-                .body("created", notNullValue())
-                .extract().as(Map.class);
-        Instant next = Instant.parse((String) created.get("next_run"));
-        assertEquals(45, next.atZone(java.time.ZoneId.of("Asia/Tokyo")).getMinute());
-        assertEquals(8, next.atZone(java.time.ZoneId.of("Asia/Tokyo")).getHour());
+        Map<String, Object> created = ScheduleChecks.createWeekdayMornings(as(token), "/hub/api/users/sam/schedules", "patient");
         String id = String.valueOf(created.get("id"));
 
-        as(token).body(Map.of("cron", "45 8 * *", "time_zone", "UTC")).post("/hub/api/users/sam/schedules")
-                .then().statusCode(400).body("status", equalTo(400)).body("message", containsString("5 fields"));
-        as(token).body(Map.of("cron", "99 8 * * *", "time_zone", "UTC")).post("/hub/api/users/sam/schedules")
-                .then().statusCode(400).body("message", containsString("Invalid cron expression"));
-        as(token).body(Map.of("cron", "45 8 * * *", "time_zone", "Asia/Atlantis")).post("/hub/api/users/sam/schedules")
-                .then().statusCode(400).body("message", containsString("Unknown time_zone"));
-        as(token).body(Map.of("cron", "45 8 * * *", "time_zone", "UTC", "user_options", Map.of("profile", "huge")))
-                .post("/hub/api/users/sam/schedules").then().statusCode(400).body("message", containsString("No such profile: huge"));
-        as(token).body(Map.of("cron", "45 8 * * *", "time_zone", "UTC", "user_options", "gpu"))
-                .post("/hub/api/users/sam/schedules").then().statusCode(400).body("message", containsString("user_options must be a dict"));
-        as(token).body("[1]").post("/hub/api/users/sam/schedules").then().statusCode(400);
+        ScheduleChecks.refusesBadInput(() -> as(token), "/hub/api/users/sam/schedules");
 
         as(token).get("/hub/api/users/sam/schedules").then().statusCode(200).body("$", hasSize(1)).body("[0].id", equalTo(created.get("id")));
         as(token).get("/hub/api/users/sam/schedules/" + id).then().statusCode(200).body("cron", equalTo("45 8 * * MON-FRI"));

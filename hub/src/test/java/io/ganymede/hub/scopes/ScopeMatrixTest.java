@@ -138,6 +138,15 @@ class ScopeMatrixTest {
                     403, 403, 200, 403, 403, 403, 403),
             row("PUT", "/hub/api/groups/{group_name}/properties", "/hub/api/groups/{G}/properties", "{\"a\": 1}",
                     403, 403, 200, 403, 403, 403, 403),
+            // A group's schedules: read:groups to read (the group token has it for G), admin:groups to change.
+            row("GET", "/hub/api/groups/{group_name}/schedules", "/hub/api/groups/{G}/schedules", null,
+                    403, 403, 200, 403, 403, 200, 403),
+            row("POST", "/hub/api/groups/{group_name}/schedules", "/hub/api/groups/{G}/schedules",
+                    "{\"cron\": \"45 8 * * MON-FRI\", \"time_zone\": \"Asia/Tokyo\"}", 403, 403, 201, 403, 403, 403, 403),
+            row("GET", "/hub/api/groups/{group_name}/schedules/{id}", "/hub/api/groups/{G}/schedules/no-such", null,
+                    403, 403, 404, 403, 403, 404, 403),
+            row("DELETE", "/hub/api/groups/{group_name}/schedules/{id}", "/hub/api/groups/{G}/schedules/no-such", null,
+                    403, 403, 404, 403, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",
