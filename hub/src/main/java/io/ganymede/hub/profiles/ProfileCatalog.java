@@ -110,6 +110,11 @@ public class ProfileCatalog {
         return ProfileViews.of(visibleTo(groups, admin));
     }
 
+    /** {@link #visibleTo} as {@code slug} and {@code name} only, for the schedule forms' pickers. */
+    public List<Map<String, String>> choicesFor(Set<String> groups, boolean admin) {
+        return visibleTo(groups, admin).stream().map(p -> Map.of("slug", p.slug(), "name", p.displayName())).toList();
+    }
+
     /**
      * Resolves user options ({@code {"profile": slug, "<option>": choice, "<option>--unlisted-choice":
      * text}}) against the profiles in force.

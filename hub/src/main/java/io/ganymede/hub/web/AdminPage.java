@@ -7,6 +7,8 @@ import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.ProfileCatalog;
 import io.ganymede.hub.profiles.ProfilesStatus;
+import io.ganymede.hub.schedules.Schedules;
+import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.Urls;
 import io.quarkus.panache.common.Page;
@@ -28,10 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code /hub/admin}: users (search, pages, their servers), groups, the state of profiles.yaml and
- * the culler. The page only reads; every change goes through the REST API from its script, so the
+ * {@code /hub/admin}: users (search, pages, their servers), groups (with their scheduled starts),
+ * the state of profiles.yaml and the culler. The page only reads; every change goes through the REST API from its script, so the
  * API's scope checks decide what an admin may do.
  */
 @Path("/hub/admin")
@@ -43,16 +46,26 @@ public class AdminPage {
     public record UserRow(String name, String seg, boolean admin, List<String> groups, String created,
             String lastActivity, List<ServerRows.Row> servers, boolean canOpen, boolean self) {}
 
+    /**
+     * One group: its API model, its schedules when the admin may read them, and whether they may
+     * change them ({@code admin:groups}), with the profiles every member may use for the form.
+     */
+    public record GroupRow(Map<String, Object> model, List<Map<String, Object>> schedules, boolean canSchedule,
+            List<Map<String, String>> profiles, String schedulesUrl) {}
+
     private final Template admin;
     private final HtmlPages pages;
     private final ServerRows rows;
     private final ProfileCatalog catalog;
+    private final Schedules schedules;
 
-    AdminPage(@Location("admin.html") Template admin, HtmlPages pages, ServerRows rows, ProfileCatalog catalog) {
+    AdminPage(@Location("admin.html") Template admin, HtmlPages pages, ServerRows rows, ProfileCatalog catalog,
+            Schedules schedules) {
         this.admin = admin;
         this.pages = pages;
         this.rows = rows;
         this.catalog = catalog;
+        this.schedules = schedules;
     }
 
     @GET
@@ -79,8 +92,8 @@ public class AdminPage {
                     ApiModels.iso(u.created), ApiModels.iso(u.lastActivity), rows.of(u, who.permissions(), false),
                     canOpen, u.name.equals(who.name())));
         }
-        List<Map<String, Object>> groups = GroupEntity.<GroupEntity>findAll(Sort.by("name")).list().stream()
-                .map(g -> ApiModels.group(g, who.permissions())).toList();
+        List<GroupRow> groups = GroupEntity.<GroupEntity>findAll(Sort.by("name")).list().stream()
+                .map(g -> groupRow(g, who.permissions())).toList();
         ProfilesStatus profiles = catalog.status();
         boolean refusedNow = profiles.lastRefusedAt() != null && profiles.lastRefusedAt().isAfter(profiles.lastGoodLoad());
         return pages.render(admin.data("page", "admin").data("q", q).data("users", users).data("total", total)
@@ -88,6 +101,16 @@ public class AdminPage {
                 .data("prev", start > 0 ? Math.max(0, start - PAGE_SIZE) : -1)
                 .data("next", start + PAGE_SIZE < total ? start + PAGE_SIZE : -1)
                 .data("groups", groups).data("profiles", profiles).data("refusedNow", refusedNow), headers);
+    }
+
+    private GroupRow groupRow(GroupEntity group, Permissions permissions) {
+        Target target = Target.group(group.name);
+        boolean canSchedule = permissions.allows("admin:groups", target);
+        List<Map<String, Object>> list = permissions.allows("read:groups", target)
+                ? schedules.list(Schedules.Owner.group(group.name)) : List.of();
+        return new GroupRow(ApiModels.group(group, permissions), list, canSchedule,
+                canSchedule ? catalog.choicesFor(Set.of(group.name), false) : List.of(),
+                "/hub/api/groups/" + Urls.escape(group.name) + "/schedules");
     }
 
     /** A search is a plain substring: a typed % is dropped (a typed _ matching any one character is harmless). */

@@ -3,6 +3,7 @@ package io.ganymede.hub.web;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.ProfileCatalog;
+import io.ganymede.hub.schedules.Schedules;
 import io.ganymede.hub.spawn.SpawnConfig;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
@@ -20,10 +21,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The signed-in user's home page (their servers, scheduled starts), and what the hub answers for
+ * The signed-in user's home page (their servers, their scheduled starts and their groups'), and what the hub answers for
  * {@code /user/<name>/...} when the proxy has no route for it: the server is starting or gone.
  */
 @Path("/hub")
@@ -36,9 +36,11 @@ public class HomeResource {
     private final SpawnConfig spawn;
     private final SpawnCoordinator spawns;
     private final ProfileCatalog catalog;
+    private final Schedules schedules;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
-            HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog) {
+            HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
+            Schedules schedules) {
         this.home = home;
         this.notRunning = notRunning;
         this.pages = pages;
@@ -46,6 +48,7 @@ public class HomeResource {
         this.spawn = spawn;
         this.spawns = spawns;
         this.catalog = catalog;
+        this.schedules = schedules;
     }
 
     @GET
@@ -65,11 +68,12 @@ public class HomeResource {
                     ServerRows.pendingUrl(user.name, ""), null, false));
         }
         String base = "/hub/api/users/" + Urls.escape(user.name);
-        List<Map<String, String>> profiles = catalog.visibleTo(user.groupNames(), user.admin).stream()
-                .map(p -> Map.of("slug", p.slug(), "name", p.displayName())).toList();
+        // Groups' schedules are read here, not through the API: a member may not read the group itself.
         return pages.render(home.data("page", "home").data("name", user.name).data("servers", servers)
                 .data("named", spawn.allowNamedServers()).data("activityUrl", base + "/activity")
-                .data("schedulesUrl", base + "/schedules").data("profiles", profiles), headers);
+                .data("schedulesUrl", base + "/schedules")
+                .data("profiles", catalog.choicesFor(user.groupNames(), user.admin))
+                .data("groupSchedules", schedules.ofGroupsOf(user)), headers);
     }
 
     @GET

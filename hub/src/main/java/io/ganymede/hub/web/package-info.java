@@ -11,10 +11,13 @@
  *       pre-selecting links work; the last choice remembered), and {@code spawn-pending/...}, fed by
  *       the progress event stream.
  *   <li>{@link io.ganymede.hub.web.HomeResource}: {@code home} (servers from
- *       {@link io.ganymede.hub.web.ServerRows}, idle warnings, scheduled starts) and the 503 page for
+ *       {@link io.ganymede.hub.web.ServerRows}, idle warnings, scheduled starts: their own through
+ *       the API, their groups' rendered read-only) and the 503 page for
  *       {@code /hub/user/...} when a server is starting or gone.
  *   <li>{@link io.ganymede.hub.web.TokenPage}, {@link io.ganymede.hub.web.AdminPage}: read-only
- *       renders; every change goes through the REST API from the script.
+ *       renders (the admin page's groups with their scheduled starts); every change goes through the
+ *       REST API from the script. The schedule form and cells are the user tags
+ *       {@code tags/scheduleForm.html} and {@code tags/scheduleCells.html}, shared by both pages.
  *   <li>{@link io.ganymede.hub.web.ErrorPage}: {@code error/<code>} (the proxy's error target) and
  *       the HTML form of errors met by browsers outside the API.
  * </ul>

@@ -332,19 +332,19 @@
       schedules.hidden = false;
     }).catch(function () {});
   }
-  // The schedule form sends user_options as an object built from its profile field.
-  var scheduleForm = document.getElementById("schedule-form");
-  if (scheduleForm) {
-    scheduleForm.addEventListener("submit", function (e) {
+  // Schedule forms (a user's own on home, a group's on admin) send user_options as an object built
+  // from their profile field.
+  document.querySelectorAll("form.schedule-form").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
       e.preventDefault();
       e.stopImmediatePropagation();
-      var v = formValues(scheduleForm);
+      var v = formValues(form);
       var body = { server_name: v.server_name || "", cron: v.cron, time_zone: v.time_zone || "UTC",
         user_options: v.profile ? { profile: v.profile } : {} };
-      api("POST", scheduleForm.getAttribute("data-url"), body).then(function () { location.reload(); })
-        .catch(function (err) { say(document.getElementById("schedules-status"), err.message, "bad"); });
+      api("POST", form.getAttribute("data-url"), body).then(function () { location.reload(); })
+        .catch(function (err) { say(statusFor(form), err.message, "bad"); });
     }, true);
-  }
+  });
   // Home page: a new named server goes to its own spawn page.
   var newServer = document.getElementById("new-server");
   if (newServer) {
@@ -353,6 +353,7 @@
       location.href = newServer.getAttribute("data-spawn-base") + encodeURIComponent(newServer.elements.server_name.value);
     });
   }
-  var tz = document.querySelector("input[name=time_zone]");
-  if (tz && !tz.value && window.Intl) { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; }
+  document.querySelectorAll("input[name=time_zone]").forEach(function (tz) {
+    if (!tz.value && window.Intl) { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; }
+  });
 })();

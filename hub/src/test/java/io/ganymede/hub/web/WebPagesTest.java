@@ -77,6 +77,36 @@ class WebPagesTest {
     }
 
     @Test
+    void homeListsTheGroupsSchedulesAndAdminManagesThemAllEscaped() {
+        Session hal = signIn("hal");
+        String group = "crew" + EVIL;
+        Api.admin().body(Map.of("users", java.util.List.of("hal"))).post("/hub/api/groups/{g}", group).then().statusCode(201);
+        Api.admin().body(Map.of("cron", "45 8 * * MON-FRI", "time_zone", "Asia/Tokyo", "user_options", Map.of("profile", "big")))
+                .post("/hub/api/groups/{g}/schedules", group).then().statusCode(201);
+
+        String home = hal.given().get("/hub/home").then().statusCode(200).extract().asString();
+        assertTrue(home.contains("Scheduled by your groups"), home);
+        assertTrue(home.contains("<strong>crew&lt;img src=x onerror=alert(1)&gt;</strong>"), home);
+        assertTrue(home.contains("<code>45 8 * * MON-FRI</code>"), home);
+        assertTrue(home.contains("Asia/Tokyo"), home);
+        assertTrue(home.contains("<td data-label=\"Profile\">big</td>"), home);
+        assertFalse(home.contains(EVIL), home);
+        // Someone outside the group sees no such section.
+        String other = signIn("ivy").given().get("/hub/home").then().statusCode(200).extract().asString();
+        assertFalse(other.contains("Scheduled by your groups"), other);
+
+        String admin = signIn("boss@example.com").given().get("/hub/admin").then().statusCode(200).extract().asString();
+        assertFalse(admin.contains(EVIL), admin);
+        assertTrue(admin.contains("Scheduled starts (1)"), admin);
+        String url = "/hub/api/groups/crew%3Cimg%20src=x%20onerror=alert(1)%3E/schedules";
+        assertTrue(admin.contains("data-url=\"" + url + "\""), admin);
+        assertTrue(admin.matches("(?s).*<label for=\"gsched-[0-9]+-cron\">When \\(cron\\)</label><input id=\"gsched-[0-9]+-cron\".*"), admin);
+        assertTrue(admin.matches("(?s).*data-api-method=\"DELETE\" data-api-url=\"" + java.util.regex.Pattern.quote(url) + "/[0-9]+\".*"),
+                admin);
+        Api.admin().delete("/hub/api/groups/{g}", group).then().statusCode(204);
+    }
+
+    @Test
     void theSpawnFormShowsProfilesEscapedAndPreselectsFromTheQuery() {
         Session carol = signIn("carol");
         String page = carol.given().get("/hub/spawn/carol").then().statusCode(200).extract().asString();
