@@ -309,14 +309,37 @@ class WebUiBrowserTest {
         assertEquals(3, JSON.readTree(call("GET", "/profiles/status", null).body()).path("profiles").size());
         assertEquals(null, js("return window.__xss === undefined ? null : 'ran'"));
 
+        // An admin schedules starts for a whole group from the admin page; members see it on their home page.
+        assertEquals(201, call("POST", "/groups/ml", "{\"users\": [\"alice\", \"" + ADMIN_USER + "\"]}").statusCode());
+        driver.navigate().refresh();
+        WebElement ml = wait.until(d -> d.findElement(By.cssSelector("[data-group='ml']")));
+        ml.findElement(By.cssSelector("details.group-schedules summary")).click();
+        WebElement form = ml.findElement(By.cssSelector("form.schedule-form"));
+        form.findElement(By.name("cron")).sendKeys("45 8 * * 1-5");
+        WebElement zone = form.findElement(By.name("time_zone"));
+        zone.clear(); // filled in with the browser's own zone
+        zone.sendKeys("Asia/Tokyo");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(() -> "no group schedule row; status: " + text("#groups-status"))
+                .until(d -> !d.findElements(By.cssSelector("[data-group='ml'] tr[data-group-schedule]")).isEmpty());
+        JsonNode groupSchedules = JSON.readTree(call("GET", "/groups/ml/schedules", null).body());
+        assertEquals(1, groupSchedules.size(), groupSchedules.toString());
+        assertEquals("45 8 * * 1-5", groupSchedules.get(0).path("cron").asText());
+        assertEquals("Asia/Tokyo", groupSchedules.get(0).path("time_zone").asText());
+        driver.findElement(By.cssSelector("[data-group='ml'] details.group-schedules summary")).click(); // closed by the reload
+        shot("12-admin-group-schedule");
+        driver.get(hub.publicUrl("/hub/home"));
+        String fromGroups = text("#group-schedules");
+        assertTrue(fromGroups.contains("ml") && fromGroups.contains("Asia/Tokyo") && fromGroups.contains("45 8 * * 1-5"), fromGroups);
+
         // JupyterHub-style error page, and the home page at phone width without sideways scrolling.
         driver.get(hub.publicUrl("/hub/error/404"));
         assertTrue(text("main").contains("Not Found"), text("main"));
-        shot("12-error-404");
+        shot("13-error-404");
         driver.manage().window().setSize(new Dimension(390, 844));
         driver.get(hub.publicUrl("/hub/home"));
         assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"));
-        shot("13-home-phone");
+        shot("14-home-phone");
     }
 
     private static String log() {
