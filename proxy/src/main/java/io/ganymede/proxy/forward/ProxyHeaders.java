@@ -1,87 +1,96 @@
 package io.ganymede.proxy.forward;
 
 import io.ganymede.proxy.routing.Route;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Which headers cross the proxy, in each direction, and what it adds or rewrites on the way. */
+/**
+ * Which headers cross the proxy, in each direction, and what it adds or rewrites on the way. The
+ * headers are edited in place on the message that is forwarded, never copied.
+ */
 final class ProxyHeaders {
 
     private ProxyHeaders() {
     }
 
-    static void toTarget(HttpServerRequest request, MultiMap out, Route route, boolean upgrade, boolean xForward) {
-        MultiMap in = request.headers();
-        List<String> connection = connectionTokens(in.get("connection"));
-        if (in instanceof HttpHeaders entries) {
-            // Vert.x's own request headers: walk its entries as they are, no String made per name.
-            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = entries.iteratorCharSequence(); it.hasNext(); ) {
-                Map.Entry<CharSequence, CharSequence> header = it.next();
-                if (!hopByHop(header.getKey(), connection)) {
-                    out.add(header.getKey(), header.getValue());
-                }
-            }
-        } else {
-            for (Map.Entry<String, String> header : in) {
-                if (!hopByHop(header.getKey(), connection)) {
-                    out.add(header.getKey(), header.getValue());
-                }
-            }
-        }
+    /** Readies a client's request for the target; call before its URI is rewritten. */
+    static void toTarget(HttpRequest request, Route route, boolean upgrade, String remoteAddress, boolean xForward) {
+        HttpHeaders h = request.headers();
+        String host = h.get(HttpHeaderNames.HOST);
+        String externalUrl = route.rstudio() ? externalUrl(h, request.uri()) : null;
+        String upgradeTo = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
+        dropHopByHop(request, false);
         if (upgrade) {
-            out.set("Connection", "Upgrade");
-            out.set("Upgrade", in.get("upgrade"));
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            h.set(HttpHeaderNames.UPGRADE, upgradeTo);
+        }
+        if (host == null) {
+            h.set(HttpHeaderNames.HOST, route.target().host() + ":" + route.target().port());
         }
         if (xForward) {
-            addForwarded(request, out);
+            addForwarded(h, host, remoteAddress);
         }
         for (Map.Entry<String, String> header : route.headers()) {
-            out.set(header.getKey(), header.getValue());
+            h.set(header.getKey(), header.getValue());
         }
         if (route.rstudio()) {
-            out.set("X-RStudio-Root-Path", route.path());
-            out.set("X-RStudio-Request", externalUrl(request));
+            h.set("X-RStudio-Root-Path", route.path());
+            h.set("X-RStudio-Request", externalUrl);
         }
     }
 
     /** As CHP (http-proxy's xfwd): append to For/Port/Proto chains, keep the first Host. */
-    private static void addForwarded(HttpServerRequest request, MultiMap out) {
-        String scheme = request.isSSL() ? "https" : "http";
-        HostAndPort authority = request.authority();
-        int port = authority != null && authority.port() > 0 ? authority.port() : request.isSSL() ? 443 : 80;
-        String remote = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        append(out, "X-Forwarded-For", remote);
-        append(out, "X-Forwarded-Port", Integer.toString(port));
-        append(out, "X-Forwarded-Proto", scheme);
-        if (!out.contains("X-Forwarded-Host") && authority != null) {
-            out.set("X-Forwarded-Host", authority.toString());
+    private static void addForwarded(HttpHeaders h, String host, String remoteAddress) {
+        append(h, "X-Forwarded-For", remoteAddress);
+        append(h, "X-Forwarded-Port", Integer.toString(port(host)));
+        append(h, "X-Forwarded-Proto", "http");
+        if (host != null && !h.contains("X-Forwarded-Host")) {
+            h.set("X-Forwarded-Host", host);
         }
     }
 
-    private static void append(MultiMap headers, String name, String value) {
+    /** The port of a Host header value, 80 when it names none. */
+    private static int port(String host) {
+        if (host == null) {
+            return 80;
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || host.indexOf(']', colon) >= 0) {
+            return 80;
+        }
+        try {
+            return Integer.parseInt(host, colon + 1, host.length(), 10);
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    private static void append(HttpHeaders headers, String name, String value) {
         String existing = headers.get(name);
         headers.set(name, existing == null || existing.isEmpty() ? value : existing + "," + value);
     }
 
     /** The URL the browser asked for, as seen in front of any load balancer that set X-Forwarded-*. */
-    static String externalUrl(HttpServerRequest request) {
-        String proto = first(request.getHeader("X-Forwarded-Proto"));
+    static String externalUrl(HttpHeaders h, String uri) {
+        String proto = first(h.get("X-Forwarded-Proto"));
         if (proto == null) {
-            proto = request.isSSL() ? "https" : "http";
+            proto = "http";
         }
-        String host = first(request.getHeader("X-Forwarded-Host"));
+        String host = first(h.get("X-Forwarded-Host"));
         if (host == null) {
-            HostAndPort authority = request.authority();
-            host = authority == null ? "localhost" : authority.toString();
+            host = h.get(HttpHeaderNames.HOST);
         }
-        return proto + "://" + host + request.uri();
+        return proto + "://" + (host == null ? "localhost" : host) + uri;
     }
 
     private static String first(String commaList) {
@@ -92,36 +101,62 @@ final class ProxyHeaders {
         return (comma < 0 ? commaList : commaList.substring(0, comma)).trim();
     }
 
-    static void toClient(MultiMap in, MultiMap out, Route route, HttpServerRequest request, boolean upgrade) {
-        List<String> connection = connectionTokens(in.get("connection"));
-        for (Map.Entry<String, String> header : in) {
-            String name = header.getKey();
-            if (!hopByHop(name, connection)
-                    || (upgrade && (name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("upgrade")))) {
-                out.add(name, header.getValue());
+    /** Readies a target's answer for the client, given the Host the client asked for. */
+    static void toClient(HttpResponse response, Route route, String publicHost, boolean upgrade) {
+        HttpHeaders h = response.headers();
+        if (upgrade) {
+            String upgradeTo = h.get(HttpHeaderNames.UPGRADE);
+            dropHopByHop(response, true);
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            if (upgradeTo != null) {
+                h.set(HttpHeaderNames.UPGRADE, upgradeTo);
             }
+        } else {
+            dropHopByHop(response, true);
         }
         if (route.stripPrefix()) {
-            String location = in.get("location");
+            String location = h.get(HttpHeaderNames.LOCATION);
             if (location != null) {
-                HostAndPort authority = request.authority();
-                out.set("Location", LocationRewrite.underPrefix(location, route,
-                        authority == null ? null : authority.toString()));
+                h.set(HttpHeaderNames.LOCATION, LocationRewrite.underPrefix(location, route, publicHost));
             }
         }
     }
 
     /**
-     * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded, nor are
-     * the headers the Connection header names; host is sent as the request's authority instead,
-     * expect is answered by the proxy itself. Compared in place, case-insensitively, as this runs
-     * for every header of every request.
+     * Removes the hop-by-hop headers (RFC 9110 7.6.1), which belong to one connection, and those
+     * the Connection header names; Expect is answered by the proxy itself (from the client only).
+     * Chunked framing stays declared, as Netty's codec frames the body again on the other side.
+     * Compared in place, case-insensitively, and no list is made unless something is removed, as
+     * this runs for every header of every message.
      */
+    private static void dropHopByHop(HttpMessage message, boolean fromTarget) {
+        HttpHeaders h = message.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(message);
+        List<String> connection = connectionTokens(h.get(HttpHeaderNames.CONNECTION));
+        List<CharSequence> drop = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (hopByHop(name, connection) || (!fromTarget && name.length() == 6
+                    && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
+                if (drop == null) {
+                    drop = new ArrayList<>(4);
+                }
+                drop.add(name);
+            }
+        }
+        if (drop != null) {
+            for (int i = 0; i < drop.size(); i++) {
+                h.remove(drop.get(i));
+            }
+        }
+        if (chunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+    }
+
     static boolean hopByHop(CharSequence name, List<String> connectionTokens) {
         boolean fixed = switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, "te");
-            case 4 -> AsciiString.contentEqualsIgnoreCase(name, "host");
-            case 6 -> AsciiString.contentEqualsIgnoreCase(name, "expect");
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, "upgrade")
                     || AsciiString.contentEqualsIgnoreCase(name, "trailer");
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, "connection")
