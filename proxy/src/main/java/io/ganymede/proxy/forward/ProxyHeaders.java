@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -49,44 +48,57 @@ final class ProxyHeaders {
         }
     }
 
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString PORT_80 = AsciiString.cached("80");
+
     /** As CHP (http-proxy's xfwd): append to For/Port/Proto chains, keep the first Host. */
     private static void addForwarded(HttpHeaders h, String host, String remoteAddress) {
-        append(h, "X-Forwarded-For", remoteAddress);
-        append(h, "X-Forwarded-Port", Integer.toString(port(host)));
-        append(h, "X-Forwarded-Proto", "http");
-        if (host != null && !h.contains("X-Forwarded-Host")) {
-            h.set("X-Forwarded-Host", host);
+        append(h, X_FORWARDED_FOR, remoteAddress);
+        append(h, X_FORWARDED_PORT, port(host));
+        append(h, X_FORWARDED_PROTO, HTTP);
+        if (host != null && !h.contains(X_FORWARDED_HOST)) {
+            h.add(X_FORWARDED_HOST, host);
         }
     }
 
-    /** The port of a Host header value, 80 when it names none. */
-    private static int port(String host) {
+    /** The port of a Host header value as written there, 80 when it names none. */
+    private static CharSequence port(String host) {
         if (host == null) {
-            return 80;
+            return PORT_80;
         }
         int colon = host.lastIndexOf(':');
-        if (colon < 0 || host.indexOf(']', colon) >= 0) {
-            return 80;
+        if (colon < 0 || colon == host.length() - 1 || host.indexOf(']', colon) >= 0) {
+            return PORT_80;
         }
-        try {
-            return Integer.parseInt(host, colon + 1, host.length(), 10);
-        } catch (NumberFormatException e) {
-            return 80;
+        for (int i = colon + 1; i < host.length(); i++) {
+            if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+                return PORT_80;
+            }
         }
+        return host.substring(colon + 1);
     }
 
-    private static void append(HttpHeaders headers, String name, String value) {
+    /** Appends to a comma-separated chain; the usual case, no chain yet, is a plain add. */
+    private static void append(HttpHeaders headers, AsciiString name, CharSequence value) {
         String existing = headers.get(name);
-        headers.set(name, existing == null || existing.isEmpty() ? value : existing + "," + value);
+        if (existing == null) {
+            headers.add(name, value);
+        } else {
+            headers.set(name, existing.isEmpty() ? value : existing + "," + value);
+        }
     }
 
     /** The URL the browser asked for, as seen in front of any load balancer that set X-Forwarded-*. */
     static String externalUrl(HttpHeaders h, String uri) {
-        String proto = first(h.get("X-Forwarded-Proto"));
+        String proto = first(h.get(X_FORWARDED_PROTO));
         if (proto == null) {
             proto = "http";
         }
-        String host = first(h.get("X-Forwarded-Host"));
+        String host = first(h.get(X_FORWARDED_HOST));
         if (host == null) {
             host = h.get(HttpHeaderNames.HOST);
         }
@@ -101,57 +113,82 @@ final class ProxyHeaders {
         return (comma < 0 ? commaList : commaList.substring(0, comma)).trim();
     }
 
-    /** Readies a target's answer for the client, given the Host the client asked for. */
-    static void toClient(HttpResponse response, Route route, String publicHost, boolean upgrade) {
+    /**
+     * Readies a target's answer for the client of {@code request}; returns the answer's framing
+     * bits as {@link #dropHopByHop} does.
+     */
+    static int toClient(HttpResponse response, Route route, HttpRequest request, boolean upgrade) {
         HttpHeaders h = response.headers();
+        String upgradeTo = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
+        int framing = dropHopByHop(response, true);
         if (upgrade) {
-            String upgradeTo = h.get(HttpHeaderNames.UPGRADE);
-            dropHopByHop(response, true);
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             if (upgradeTo != null) {
                 h.set(HttpHeaderNames.UPGRADE, upgradeTo);
             }
-        } else {
-            dropHopByHop(response, true);
         }
         if (route.stripPrefix()) {
             String location = h.get(HttpHeaderNames.LOCATION);
             if (location != null) {
-                h.set(HttpHeaderNames.LOCATION, LocationRewrite.underPrefix(location, route, publicHost));
+                h.set(HttpHeaderNames.LOCATION, LocationRewrite.underPrefix(location, route,
+                        request.headers().get(HttpHeaderNames.HOST)));
             }
         }
+        return framing;
     }
+
+    /** What {@link #dropHopByHop} saw of the message's framing. */
+    static final int CHUNKED = 1;
+    static final int LENGTH = 2;
 
     /**
      * Removes the hop-by-hop headers (RFC 9110 7.6.1), which belong to one connection, and those
      * the Connection header names; Expect is answered by the proxy itself (from the client only).
      * Chunked framing stays declared, as Netty's codec frames the body again on the other side.
      * Compared in place, case-insensitively, and no list is made unless something is removed, as
-     * this runs for every header of every message.
+     * this runs for every header of every message. Returns {@link #CHUNKED} and {@link #LENGTH}
+     * bits for how the body is framed, so that nobody looks those headers up again.
      */
-    private static void dropHopByHop(HttpMessage message, boolean fromTarget) {
+    static int dropHopByHop(HttpMessage message, boolean fromTarget) {
         HttpHeaders h = message.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(message);
         List<String> connection = connectionTokens(h.get(HttpHeaderNames.CONNECTION));
         List<CharSequence> drop = null;
+        int framing = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (hopByHop(name, connection) || (!fromTarget && name.length() == 6
-                    && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
-                if (drop == null) {
-                    drop = new ArrayList<>(4);
-                }
-                drop.add(name);
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            int length = name.length();
+            if (length == 14 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
+                framing |= LENGTH;
+                continue;
             }
+            if (length == 17 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+                CharSequence value = header.getValue();
+                if (AsciiString.contentEqualsIgnoreCase(value, HttpHeaderValues.CHUNKED)) {
+                    framing |= CHUNKED;
+                    continue; // kept as it is
+                }
+                if (AsciiString.containsIgnoreCase(value, HttpHeaderValues.CHUNKED)) {
+                    framing |= CHUNKED;
+                }
+            } else if (!hopByHop(name, connection)
+                    && (fromTarget || length != 6 || !AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
+                continue;
+            }
+            if (drop == null) {
+                drop = new ArrayList<>(4);
+            }
+            drop.add(name);
         }
         if (drop != null) {
             for (int i = 0; i < drop.size(); i++) {
                 h.remove(drop.get(i));
             }
+            if ((framing & CHUNKED) != 0) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
         }
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
+        return framing;
     }
 
     static boolean hopByHop(CharSequence name, List<String> connectionTokens) {
@@ -162,7 +199,6 @@ final class ProxyHeaders {
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, "connection")
                     || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
             case 16 -> AsciiString.contentEqualsIgnoreCase(name, "proxy-connection");
-            case 17 -> AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
             default -> false;
         };
         if (fixed) {

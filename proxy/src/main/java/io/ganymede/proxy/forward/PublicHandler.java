@@ -306,10 +306,11 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         route.touch();
         int status = response.status().code();
         metrics.response(status);
-        ProxyHeaders.toClient(response, route, request.headers().get(HttpHeaderNames.HOST), false);
+        int framing = ProxyHeaders.toClient(response, route, request, false);
         boolean noBody = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
-        if (!noBody && !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)) {
-            HttpUtil.setTransferEncodingChunked(response, true);
+        if (!noBody && framing == 0) {
+            // delimited by the target closing: chunked for the client, whose connection stays open
+            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.write(response, ctx.voidPromise());
@@ -344,7 +345,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         target = null;
         metrics.response(101);
         route.touch();
-        ProxyHeaders.toClient(switched, route, request.headers().get(HttpHeaderNames.HOST), true);
+        ProxyHeaders.toClient(switched, route, request, true);
         switched.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.writeAndFlush(switched, ctx.voidPromise());
         metrics.webSocketOpened();
