@@ -152,6 +152,7 @@ final class ProxyHeaders {
     static int dropHopByHop(HttpMessage message, boolean fromTarget) {
         HttpHeaders h = message.headers();
         List<String> connection = connectionTokens(h.get(HttpHeaderNames.CONNECTION));
+        CharSequence dropFirst = null;
         List<CharSequence> drop = null;
         int framing = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
@@ -175,13 +176,18 @@ final class ProxyHeaders {
                     && (fromTarget || length != 6 || !AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
                 continue;
             }
-            if (drop == null) {
-                drop = new ArrayList<>(4);
+            if (dropFirst == null) {
+                dropFirst = name; // usually the only one: Connection
+            } else {
+                if (drop == null) {
+                    drop = new ArrayList<>(4);
+                }
+                drop.add(name);
             }
-            drop.add(name);
         }
-        if (drop != null) {
-            for (int i = 0; i < drop.size(); i++) {
+        if (dropFirst != null) {
+            h.remove(dropFirst);
+            for (int i = 0; drop != null && i < drop.size(); i++) {
                 h.remove(drop.get(i));
             }
             if ((framing & CHUNKED) != 0) {

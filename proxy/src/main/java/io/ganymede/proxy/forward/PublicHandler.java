@@ -5,6 +5,7 @@ import io.ganymede.proxy.metrics.ProxyMetrics.ErrorKind;
 import io.ganymede.proxy.routing.Route;
 import io.ganymede.proxy.routing.RoutePath;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -48,6 +49,8 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     /** Drops the rest of a request body that was answered before it was read. */
     private boolean discarding;
+    /** The client asked for the connection to end after this answer; nothing more is read. */
+    private boolean closing;
 
     // The exchange in progress: busy from the request head until the answer's end is written.
     private boolean busy;
@@ -55,6 +58,8 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
     private String originalUri;
     private Route route;
     private boolean upgrade;
+    private boolean keepAlive;
+    private boolean http10;
     /** The target connection, once there is one; null while it is being opened. */
     private TargetConnection target;
     private boolean reused;
@@ -93,6 +98,10 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles one message from the client, or returns false, touching nothing, if it has to wait. */
     private boolean process(Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return true;
+        }
         if (msg instanceof HttpRequest head) {
             if (busy) {
                 return false;
@@ -183,13 +192,14 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         requestEnded = false;
         bodySent = false;
         responseStarted = false;
+        keepAlive = HttpUtil.isKeepAlive(head);
+        http10 = head.protocolVersion() == HttpVersion.HTTP_1_0;
         if (head.decoderResult().isFailure()) {
+            keepAlive = false;
             Throwable cause = head.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongFrameException
                     ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
-            FullHttpResponse refused = plain(status, status.reasonPhrase() + "\n");
-            refused.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            answer(refused);
+            answer(plain(status, status.reasonPhrase() + "\n"));
             return;
         }
         String uri = originalUri;
@@ -312,9 +322,30 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             // delimited by the target closing: chunked for the client, whose connection stays open
             response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        persistence(response);
         ctx.write(response, ctx.voidPromise());
         unflushedToClient = true;
+    }
+
+    /** The client connection's fate, as HTTP/1.1 keep-alive rules and the client's request say. */
+    private void persistence(HttpResponse response) {
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    /** Writes the end of an answer; the connection closes behind it if the client asked so. */
+    private void writeLast(Object last) {
+        unflushedToClient = false;
+        if (keepAlive) {
+            ctx.writeAndFlush(last, ctx.voidPromise());
+        } else {
+            closing = true;
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     void responseContent(HttpContent content, boolean last) {
@@ -323,15 +354,17 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             route.touch();
             metrics.bytesFromTargets().add(length);
         }
-        ctx.write(content, ctx.voidPromise());
-        unflushedToClient = true;
         if (last) {
             TargetConnection done = target;
             target = null;
             done.end(requestEnded);
-            flushToClient();
+            writeLast(content);
             endExchange();
-        } else if (!ctx.channel().isWritable()) {
+            return;
+        }
+        ctx.write(content, ctx.voidPromise());
+        unflushedToClient = true;
+        if (!ctx.channel().isWritable()) {
             target.pauseReading();
             flushToClient();
             if (target != null && ctx.channel().isWritable()) {
@@ -363,7 +396,8 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             target.abort();
             target = null;
         }
-        ctx.writeAndFlush(response, ctx.voidPromise());
+        persistence(response);
+        writeLast(response);
         endExchange();
     }
 

@@ -13,7 +13,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.AddressResolverGroup;
@@ -36,7 +35,6 @@ import javax.net.ssl.SSLException;
 public final class PublicServer {
 
     static final String CODEC = "codec";
-    static final String KEEP_ALIVE = "keep-alive";
     static final String PROXY = "proxy";
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
@@ -79,7 +77,6 @@ public final class PublicServer {
                         server.open.add(ch);
                         ch.pipeline()
                                 .addLast(CODEC, new HttpServerCodec(decoderConfig()))
-                                .addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler())
                                 .addLast(PROXY, new PublicHandler(server, server.pool(ch.eventLoop())));
                     }
                 });

@@ -53,7 +53,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
         c.addAfter(PublicServer.CODEC, NAME, up);
         t.addAfter(PublicServer.CODEC, NAME, down);
         c.remove(PublicServer.PROXY);
-        c.remove(PublicServer.KEEP_ALIVE);
         t.remove(PublicServer.PROXY);
         c.remove(PublicServer.CODEC);
         t.remove(PublicServer.CODEC);
