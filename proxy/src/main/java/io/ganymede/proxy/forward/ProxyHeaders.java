@@ -22,13 +22,16 @@ final class ProxyHeaders {
     private ProxyHeaders() {
     }
 
-    /** Readies a client's request for the target; call before its URI is rewritten. */
-    static void toTarget(HttpRequest request, Route route, boolean upgrade, String remoteAddress, boolean xForward) {
+    /**
+     * Readies a client's request for the target; call before its URI is rewritten. Returns the
+     * request's framing bits as {@link #dropHopByHop} does.
+     */
+    static int toTarget(HttpRequest request, Route route, boolean upgrade, String remoteAddress, boolean xForward) {
         HttpHeaders h = request.headers();
         String host = h.get(HttpHeaderNames.HOST);
         String externalUrl = route.rstudio() ? externalUrl(h, request.uri()) : null;
         String upgradeTo = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
-        dropHopByHop(request, false);
+        int framing = dropHopByHop(request, false);
         if (upgrade) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             h.set(HttpHeaderNames.UPGRADE, upgradeTo);
@@ -46,6 +49,7 @@ final class ProxyHeaders {
             h.set("X-RStudio-Root-Path", route.path());
             h.set("X-RStudio-Request", externalUrl);
         }
+        return framing;
     }
 
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");

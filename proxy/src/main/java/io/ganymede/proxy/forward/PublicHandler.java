@@ -9,7 +9,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -254,9 +257,21 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ctx.voidPromise());
         }
-        ProxyHeaders.toTarget(head, matched, upgrade, remoteAddress, server.options().xForward());
-        head.setUri(matched.target().uriFor(query == null ? forwardedPath : forwardedPath + "?" + query));
-        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        int framing = ProxyHeaders.toTarget(head, matched, upgrade, remoteAddress, server.options().xForward());
+        String targetUri = matched.target().uriFor(query == null ? forwardedPath : forwardedPath + "?" + query);
+        if (framing == 0) {
+            // No body: head and end go as one message, one buffer; the codec's empty end is dropped.
+            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), targetUri,
+                    Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE);
+            requestEnded = true;
+        } else {
+            head.setUri(targetUri);
+            head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
+        if (upgrade) {
+            // Nothing may be read as HTTP once the target has switched protocols.
+            ctx.channel().config().setAutoRead(false);
+        }
         TargetConnection idle = upgrade ? null : pool.idle(matched.target());
         if (idle != null) {
             reused = true;
@@ -271,7 +286,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         connection.begin(this, upgrade);
         connection.write(request);
         unflushedToTarget = true;
-        if (retried && requestEnded) {
+        if (retried && requestEnded && !(request instanceof FullHttpRequest)) {
             connection.write(LastHttpContent.EMPTY_LAST_CONTENT);
         }
     }
