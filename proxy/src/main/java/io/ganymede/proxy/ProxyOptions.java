@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param idleTimeout      how long a target may stay silent during a request before it is cut off
  *                         (504); generous by default because RStudio and Jupyter long-poll
  * @param keepAliveTimeout how long an unused pooled connection to a target is kept open
- * @param eventLoops       public-port server instances, one per event loop; 0 means one per core
+ * @param eventLoops       event loops of the standalone proxy's Vert.x, 0 meaning one per core; an
+ *                         embedded proxy serves on all loops of the application's Vert.x
  * @param xForward         whether to add X-Forwarded-For/Proto/Host/Port, as CHP does by default
  */
 public record ProxyOptions(String ip, int port, String apiIp, int apiPort, String authToken,
@@ -27,6 +28,11 @@ public record ProxyOptions(String ip, int port, String apiIp, int apiPort, Strin
     public static ProxyOptions defaults() {
         return new ProxyOptions("127.0.0.1", 8000, "127.0.0.1", 8001, null, null, null,
                 Duration.ofSeconds(10), Duration.ofSeconds(300), Duration.ofSeconds(60), 0, true);
+    }
+
+    /** The address to bind for an interface option: "", "*" or null mean all interfaces. */
+    public static String bindAddress(String ip) {
+        return ip == null || ip.isEmpty() || ip.equals("*") ? "0.0.0.0" : ip;
     }
 
     public ProxyOptions withIp(String v) {

@@ -1,87 +1,112 @@
 package io.ganymede.proxy.forward;
 
 import io.ganymede.proxy.routing.Route;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Which headers cross the proxy, in each direction, and what it adds or rewrites on the way. */
+/**
+ * Which headers cross the proxy, in each direction, and what it adds or rewrites on the way. The
+ * headers are edited in place on the message that is forwarded, never copied.
+ */
 final class ProxyHeaders {
 
     private ProxyHeaders() {
     }
 
-    static void toTarget(HttpServerRequest request, MultiMap out, Route route, boolean upgrade, boolean xForward) {
-        MultiMap in = request.headers();
-        List<String> connection = connectionTokens(in.get("connection"));
-        if (in instanceof HttpHeaders entries) {
-            // Vert.x's own request headers: walk its entries as they are, no String made per name.
-            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = entries.iteratorCharSequence(); it.hasNext(); ) {
-                Map.Entry<CharSequence, CharSequence> header = it.next();
-                if (!hopByHop(header.getKey(), connection)) {
-                    out.add(header.getKey(), header.getValue());
-                }
-            }
-        } else {
-            for (Map.Entry<String, String> header : in) {
-                if (!hopByHop(header.getKey(), connection)) {
-                    out.add(header.getKey(), header.getValue());
-                }
-            }
-        }
+    /**
+     * Readies a client's request for the target; call before its URI is rewritten. Returns the
+     * request's framing bits as {@link #dropHopByHop} does.
+     */
+    static int toTarget(HttpRequest request, Route route, boolean upgrade, String remoteAddress, boolean xForward) {
+        HttpHeaders h = request.headers();
+        String host = h.get(HttpHeaderNames.HOST);
+        String externalUrl = route.rstudio() ? externalUrl(h, request.uri()) : null;
+        String upgradeTo = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
+        int framing = dropHopByHop(request, false);
         if (upgrade) {
-            out.set("Connection", "Upgrade");
-            out.set("Upgrade", in.get("upgrade"));
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            h.set(HttpHeaderNames.UPGRADE, upgradeTo);
+        }
+        if (host == null) {
+            h.set(HttpHeaderNames.HOST, route.target().host() + ":" + route.target().port());
         }
         if (xForward) {
-            addForwarded(request, out);
+            addForwarded(h, host, remoteAddress);
         }
         for (Map.Entry<String, String> header : route.headers()) {
-            out.set(header.getKey(), header.getValue());
+            h.set(header.getKey(), header.getValue());
         }
         if (route.rstudio()) {
-            out.set("X-RStudio-Root-Path", route.path());
-            out.set("X-RStudio-Request", externalUrl(request));
+            h.set("X-RStudio-Root-Path", route.path());
+            h.set("X-RStudio-Request", externalUrl);
         }
+        return framing;
     }
+
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString PORT_80 = AsciiString.cached("80");
 
     /** As CHP (http-proxy's xfwd): append to For/Port/Proto chains, keep the first Host. */
-    private static void addForwarded(HttpServerRequest request, MultiMap out) {
-        String scheme = request.isSSL() ? "https" : "http";
-        HostAndPort authority = request.authority();
-        int port = authority != null && authority.port() > 0 ? authority.port() : request.isSSL() ? 443 : 80;
-        String remote = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        append(out, "X-Forwarded-For", remote);
-        append(out, "X-Forwarded-Port", Integer.toString(port));
-        append(out, "X-Forwarded-Proto", scheme);
-        if (!out.contains("X-Forwarded-Host") && authority != null) {
-            out.set("X-Forwarded-Host", authority.toString());
+    private static void addForwarded(HttpHeaders h, String host, String remoteAddress) {
+        append(h, X_FORWARDED_FOR, remoteAddress);
+        append(h, X_FORWARDED_PORT, port(host));
+        append(h, X_FORWARDED_PROTO, HTTP);
+        if (host != null && !h.contains(X_FORWARDED_HOST)) {
+            h.add(X_FORWARDED_HOST, host);
         }
     }
 
-    private static void append(MultiMap headers, String name, String value) {
+    /** The port of a Host header value as written there, 80 when it names none. */
+    private static CharSequence port(String host) {
+        if (host == null) {
+            return PORT_80;
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || colon == host.length() - 1 || host.indexOf(']', colon) >= 0) {
+            return PORT_80;
+        }
+        for (int i = colon + 1; i < host.length(); i++) {
+            if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+                return PORT_80;
+            }
+        }
+        return host.substring(colon + 1);
+    }
+
+    /** Appends to a comma-separated chain; the usual case, no chain yet, is a plain add. */
+    private static void append(HttpHeaders headers, AsciiString name, CharSequence value) {
         String existing = headers.get(name);
-        headers.set(name, existing == null || existing.isEmpty() ? value : existing + "," + value);
+        if (existing == null) {
+            headers.add(name, value);
+        } else {
+            headers.set(name, existing.isEmpty() ? value : existing + "," + value);
+        }
     }
 
     /** The URL the browser asked for, as seen in front of any load balancer that set X-Forwarded-*. */
-    static String externalUrl(HttpServerRequest request) {
-        String proto = first(request.getHeader("X-Forwarded-Proto"));
+    static String externalUrl(HttpHeaders h, String uri) {
+        String proto = first(h.get(X_FORWARDED_PROTO));
         if (proto == null) {
-            proto = request.isSSL() ? "https" : "http";
+            proto = "http";
         }
-        String host = first(request.getHeader("X-Forwarded-Host"));
+        String host = first(h.get(X_FORWARDED_HOST));
         if (host == null) {
-            HostAndPort authority = request.authority();
-            host = authority == null ? "localhost" : authority.toString();
+            host = h.get(HttpHeaderNames.HOST);
         }
-        return proto + "://" + host + request.uri();
+        return proto + "://" + (host == null ? "localhost" : host) + uri;
     }
 
     private static String first(String commaList) {
@@ -92,42 +117,98 @@ final class ProxyHeaders {
         return (comma < 0 ? commaList : commaList.substring(0, comma)).trim();
     }
 
-    static void toClient(MultiMap in, MultiMap out, Route route, HttpServerRequest request, boolean upgrade) {
-        List<String> connection = connectionTokens(in.get("connection"));
-        for (Map.Entry<String, String> header : in) {
-            String name = header.getKey();
-            if (!hopByHop(name, connection)
-                    || (upgrade && (name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("upgrade")))) {
-                out.add(name, header.getValue());
+    /**
+     * Readies a target's answer for the client of {@code request}; returns the answer's framing
+     * bits as {@link #dropHopByHop} does.
+     */
+    static int toClient(HttpResponse response, Route route, HttpRequest request, boolean upgrade) {
+        HttpHeaders h = response.headers();
+        String upgradeTo = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
+        int framing = dropHopByHop(response, true);
+        if (upgrade) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            if (upgradeTo != null) {
+                h.set(HttpHeaderNames.UPGRADE, upgradeTo);
             }
         }
         if (route.stripPrefix()) {
-            String location = in.get("location");
+            String location = h.get(HttpHeaderNames.LOCATION);
             if (location != null) {
-                HostAndPort authority = request.authority();
-                out.set("Location", LocationRewrite.underPrefix(location, route,
-                        authority == null ? null : authority.toString()));
+                h.set(HttpHeaderNames.LOCATION, LocationRewrite.underPrefix(location, route,
+                        request.headers().get(HttpHeaderNames.HOST)));
             }
         }
+        return framing;
     }
 
+    /** What {@link #dropHopByHop} saw of the message's framing. */
+    static final int CHUNKED = 1;
+    static final int LENGTH = 2;
+
     /**
-     * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are not forwarded, nor are
-     * the headers the Connection header names; host is sent as the request's authority instead,
-     * expect is answered by the proxy itself. Compared in place, case-insensitively, as this runs
-     * for every header of every request.
+     * Removes the hop-by-hop headers (RFC 9110 7.6.1), which belong to one connection, and those
+     * the Connection header names; Expect is answered by the proxy itself (from the client only).
+     * Chunked framing stays declared, as Netty's codec frames the body again on the other side.
+     * Compared in place, case-insensitively, and no list is made unless something is removed, as
+     * this runs for every header of every message. Returns {@link #CHUNKED} and {@link #LENGTH}
+     * bits for how the body is framed, so that nobody looks those headers up again.
      */
+    static int dropHopByHop(HttpMessage message, boolean fromTarget) {
+        HttpHeaders h = message.headers();
+        List<String> connection = connectionTokens(h.get(HttpHeaderNames.CONNECTION));
+        CharSequence dropFirst = null;
+        List<CharSequence> drop = null;
+        int framing = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            int length = name.length();
+            if (length == 14 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
+                framing |= LENGTH;
+                continue;
+            }
+            if (length == 17 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+                CharSequence value = header.getValue();
+                if (AsciiString.contentEqualsIgnoreCase(value, HttpHeaderValues.CHUNKED)) {
+                    framing |= CHUNKED;
+                    continue; // kept as it is
+                }
+                if (AsciiString.containsIgnoreCase(value, HttpHeaderValues.CHUNKED)) {
+                    framing |= CHUNKED;
+                }
+            } else if (!hopByHop(name, connection)
+                    && (fromTarget || length != 6 || !AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
+                continue;
+            }
+            if (dropFirst == null) {
+                dropFirst = name; // usually the only one: Connection
+            } else {
+                if (drop == null) {
+                    drop = new ArrayList<>(4);
+                }
+                drop.add(name);
+            }
+        }
+        if (dropFirst != null) {
+            h.remove(dropFirst);
+            for (int i = 0; drop != null && i < drop.size(); i++) {
+                h.remove(drop.get(i));
+            }
+            if ((framing & CHUNKED) != 0) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        return framing;
+    }
+
     static boolean hopByHop(CharSequence name, List<String> connectionTokens) {
         boolean fixed = switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, "te");
-            case 4 -> AsciiString.contentEqualsIgnoreCase(name, "host");
-            case 6 -> AsciiString.contentEqualsIgnoreCase(name, "expect");
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, "upgrade")
                     || AsciiString.contentEqualsIgnoreCase(name, "trailer");
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, "connection")
                     || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
             case 16 -> AsciiString.contentEqualsIgnoreCase(name, "proxy-connection");
-            case 17 -> AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
             default -> false;
         };
         if (fixed) {

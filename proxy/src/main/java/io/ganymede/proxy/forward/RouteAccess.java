@@ -2,9 +2,12 @@ package io.ganymede.proxy.forward;
 
 import io.ganymede.proxy.routing.AccessTokens;
 import io.ganymede.proxy.routing.Route;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.vertx.core.http.HttpServerRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -21,12 +24,12 @@ final class RouteAccess {
         this.tokens = sharedSecret == null || sharedSecret.isEmpty() ? null : new AccessTokens(sharedSecret);
     }
 
-    boolean allowed(HttpServerRequest request, Route route) {
+    boolean allowed(HttpHeaders headers, Route route) {
         if (tokens == null) {
             return false;
         }
         long now = System.currentTimeMillis() / 1000;
-        String header = request.getHeader("Cookie");
+        String header = headers.get(HttpHeaderNames.COOKIE);
         if (header == null) {
             return false;
         }
@@ -40,13 +43,15 @@ final class RouteAccess {
         return false;
     }
 
-    void refuse(HttpServerRequest request, Route route, boolean upgrade) {
+    /** The answer to a request without a valid token, for its original URI. */
+    FullHttpResponse refusal(String uri, Route route, boolean upgrade) {
         if (upgrade) {
-            request.response().setStatusCode(403).end();
-            return;
+            return PublicHandler.plain(HttpResponseStatus.FORBIDDEN, "");
         }
-        String next = URLEncoder.encode(request.uri(), StandardCharsets.UTF_8);
+        String next = URLEncoder.encode(uri, StandardCharsets.UTF_8);
         String url = route.accessUrl() + (route.accessUrl().contains("?") ? "&" : "?") + "next=" + next;
-        request.response().setStatusCode(302).putHeader("Location", url).putHeader("Cache-Control", "no-store").end();
+        FullHttpResponse redirect = PublicHandler.plain(HttpResponseStatus.FOUND, "");
+        redirect.headers().set(HttpHeaderNames.LOCATION, url).set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return redirect;
     }
 }
