@@ -2,8 +2,8 @@ package io.ganymede.hub.activity;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -78,13 +78,16 @@ final class PendingActivity {
         return users.isEmpty() && servers.isEmpty();
     }
 
-    /** Takes every pending entry out. */
+    /**
+     * Takes every pending entry out, in id order: replicas flushing at once then update the rows
+     * they share in the same order, so they never deadlock on them.
+     */
     Batch drain() {
         return new Batch(drain(users), drain(servers));
     }
 
     private static <V> Map<Long, V> drain(ConcurrentHashMap<Long, V> pending) {
-        Map<Long, V> out = new HashMap<>();
+        Map<Long, V> out = new TreeMap<>();
         for (Long id : new ArrayList<>(pending.keySet())) {
             V value = pending.remove(id);
             if (value != null) {
