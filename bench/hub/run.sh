@@ -21,6 +21,9 @@ here="$root/bench/hub"
 work="$root/bench/.work/hub-run"
 jar="$root/hub/target/quarkus-app/quarkus-run.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+# As the README runs it: with the build's AppCDS archive, when there is one (image builds make none).
+cds=()
+[ -f "$root/hub/target/quarkus-app/app-cds.jsa" ] && cds=("-XX:SharedArchiveFile=$root/hub/target/quarkus-app/app-cds.jsa")
 USERS="${USERS:-10000}"; DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-15}"; CONNECTIONS="${CONNECTIONS:-4}"
 STARTS="${STARTS:-3}"
 G_HUB=18281 G_PUBLIC=18200 G_API=18201 J_HUB=18381 J_PUBLIC=18300 J_API=18301
@@ -49,7 +52,7 @@ start_ganymede() {
   ( cd "$work/ganymede" && exec env QUARKUS_HTTP_PORT=$G_HUB GANYMEDE_HUB_INTERNAL_URL=http://127.0.0.1:$G_HUB \
       GANYMEDE_PROXY_PUBLIC_PORT=$G_PUBLIC GANYMEDE_PROXY_API_PORT=$G_API GANYMEDE_PROXY_API_URL=http://127.0.0.1:$G_API \
       GANYMEDE_ADMIN_TOKEN="$BENCH_TOKEN" GANYMEDE_PROFILES_WATCH=false \
-      java -jar "$jar" >>"$work/ganymede/hub.log" 2>&1 ) &
+      java "${cds[@]}" -jar "$jar" >>"$work/ganymede/hub.log" 2>&1 ) &
   g_pid=$!; pids+=("$g_pid")
 }
 start_jupyterhub() {

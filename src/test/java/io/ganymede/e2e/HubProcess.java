@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The built hub ({@code hub/target/quarkus-app/quarkus-run.jar}) run as a separate process on free
- * loopback ports, with its embedded proxy, the way a user runs it from the README.
+ * loopback ports, with its embedded proxy, the way a user runs it from the README: with the
+ * build's AppCDS archive when there is one (image builds, as in CI, make none).
  */
 final class HubProcess implements AutoCloseable {
 
@@ -48,7 +49,12 @@ final class HubProcess implements AutoCloseable {
             throw new IllegalStateException("hub not built: " + jar);
         }
         log = workDir.resolve("hub-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of("java"));
+        Path archive = jar.resolveSibling("app-cds.jsa");
+        if (Files.exists(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

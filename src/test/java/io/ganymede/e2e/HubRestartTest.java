@@ -15,8 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub restart loses nothing: users, groups, tokens (the same secret still works), activity and
- * a running server, which the new hub adopts (its route is restored) and can then stop.
+ * A hub restart loses nothing: users, groups, tokens (the same secret still works), activity (still
+ * pending when the hub is stopped) and a running server, which the new hub adopts (its route is
+ * restored) and can then stop.
  */
 class HubRestartTest {
 
@@ -30,6 +31,8 @@ class HubRestartTest {
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
                 // Servers stay up across the restart, to be adopted.
                 "GANYMEDE_SPAWNER_CLEANUP_ON_SHUTDOWN", "false",
+                // Activity reaches the database only through the flush at shutdown.
+                "GANYMEDE_ACTIVITY_FLUSH_INTERVAL", "1h",
                 "GANYMEDE_SPAWNER_LOCAL_CMD", "python3," + HubProcess.ROOT.resolve("hub/src/test/resources/fake-server.py"));
         String userToken;
         long pid;

@@ -1,5 +1,6 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.culler.CullForecast;
 import io.ganymede.hub.culler.Verdict;
@@ -33,11 +34,13 @@ public class ApiModels {
     private final CullForecast culler;
 
     private final RoleCatalog roleCatalog;
+    private final ActivityBuffer activity;
 
-    ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog) {
+    ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog, ActivityBuffer activity) {
         this.spawns = spawns;
         this.culler = culler;
         this.roleCatalog = roleCatalog;
+        this.activity = activity;
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
@@ -55,7 +58,7 @@ public class ApiModels {
             model.put("roles", roles(user));
             model.put("groups", new ArrayList<>(user.groupNames()));
             model.put("created", iso(user.created));
-            model.put("last_activity", iso(user.lastActivity));
+            model.put("last_activity", iso(activity.lastActivity(user)));
             ServerEntity defaultServer = user.server("").orElse(null);
             String pending = defaultServer == null ? spawns.pending(user.name, "") : spawns.pending(defaultServer);
             model.put("server", defaultServer != null && defaultServer.running() && pending == null
@@ -66,7 +69,7 @@ public class ApiModels {
                 model.put("groups", new ArrayList<>(user.groupNames()));
             }
             if (permissions.allows("read:users:activity", target)) {
-                model.put("last_activity", iso(user.lastActivity));
+                model.put("last_activity", iso(activity.lastActivity(user)));
             }
         }
         if (permissions.allows("read:servers", Target.server(user.name, "", user.groupNames()))
@@ -108,7 +111,7 @@ public class ApiModels {
         model.put("full_url", null);
         model.put("full_progress_url", null);
         model.put("started", iso(server.started));
-        model.put("last_activity", iso(server.lastActivity));
+        model.put("last_activity", iso(activity.lastActivity(server)));
         // Ganymede: when the culler will stop it without more activity (null: never), and whether that is near.
         Verdict cull = culler.of(server, pending);
         model.put("cull_at", iso(cull.cullAt()));

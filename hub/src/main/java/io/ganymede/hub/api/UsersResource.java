@@ -1,5 +1,6 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
@@ -39,12 +40,14 @@ public class UsersResource {
     private final CurrentCaller caller;
     private final ApiModels models;
     private final SpawnCoordinator spawns;
+    private final ActivityBuffer activity;
     private final Clock clock;
 
-    UsersResource(CurrentCaller caller, ApiModels models, SpawnCoordinator spawns, Clock clock) {
+    UsersResource(CurrentCaller caller, ApiModels models, SpawnCoordinator spawns, ActivityBuffer activity, Clock clock) {
         this.caller = caller;
         this.models = models;
         this.spawns = spawns;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -228,44 +231,46 @@ public class UsersResource {
         return Response.noContent().build();
     }
 
+    /**
+     * Checked here with the same answers as ever; the times go to {@link ActivityBuffer}, which
+     * writes them in batches, so a report costs a user lookup and no transaction.
+     */
     @POST
     @Path("{name}/activity")
     @NeedsScope("users:activity")
-    @Transactional
     public Response activity(@PathParam("name") String name, String body) {
         Map<String, Object> request = JsonBody.object(body);
         UserEntity user = JsonBody.user(name);
-        Long tokenId = caller.require().tokenId();
-        TokenEntity token = tokenId == null ? null : TokenEntity.findById(tokenId);
         if (request.get("last_activity") == null && request.get("servers") == null) {
             throw ApiException.badRequest("body must contain at least one of `last_activity` or `servers`");
         }
-        if (request.get("last_activity") != null) {
-            user.touch(reported(request.get("last_activity"), "last_activity"));
-        }
-        Object servers = request.get("servers");
-        if (servers != null) {
-            if (!(servers instanceof Map<?, ?> byName)) {
+        // Everything is checked before anything is recorded: a bad report changes nothing.
+        Instant newest = request.get("last_activity") == null ? null : reported(request.get("last_activity"), "last_activity");
+        List<Runnable> servers = new ArrayList<>();
+        if (request.get("servers") != null) {
+            if (!(request.get("servers") instanceof Map<?, ?> byName)) {
                 throw ApiException.badRequest("servers must be a dict of server names to activity");
             }
+            Long tokenId = caller.require().tokenId();
+            TokenEntity token = tokenId == null ? null : TokenEntity.findById(tokenId);
             for (var entry : byName.entrySet()) {
                 String serverName = String.valueOf(entry.getKey());
                 ServerEntity server = user.server(serverName).orElseThrow(
                         () -> ApiException.badRequest("No such server '" + serverName + "' for user " + user.name));
-                if (!(entry.getValue() instanceof Map<?, ?> activity) || !activity.containsKey("last_activity")) {
+                if (!(entry.getValue() instanceof Map<?, ?> times) || !times.containsKey("last_activity")) {
                     throw ApiException.badRequest("servers." + serverName + " must be a dict with last_activity");
                 }
-                Instant when = reported(activity.get("last_activity"), "servers." + serverName + ".last_activity");
+                Instant when = reported(times.get("last_activity"), "servers." + serverName + ".last_activity");
                 // The culler tells a server's own reports from other activity (see io.ganymede.hub.culler).
                 boolean own = token != null && token.kind == TokenEntity.Kind.server
                         && token.server != null && server.id.equals(token.server.id);
-                if (own) {
-                    server.report(when);
-                } else {
-                    server.keepAlive(when);
-                }
-                user.touch(when);
+                servers.add(own ? () -> activity.report(server, when) : () -> activity.keepAlive(server, when));
+                newest = newest == null || when.isAfter(newest) ? when : newest;
             }
+        }
+        servers.forEach(Runnable::run);
+        if (newest != null) {
+            activity.user(user, newest);
         }
         return Response.ok().build();
     }

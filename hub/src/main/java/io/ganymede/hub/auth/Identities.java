@@ -8,6 +8,7 @@ import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -23,34 +24,40 @@ public class Identities {
     public static final String ADMIN_SERVICE = "ganymede-admin";
 
     private final TokenService tokens;
-    private final HubConfig config;
     private final RoleCatalog roles;
     private final Accounts accounts;
+    /** The configured admin token's hash, or null; its caller is the same for every request. */
+    private final String adminTokenHash;
+    private volatile Caller adminService;
 
     Identities(TokenService tokens, HubConfig config, RoleCatalog roles, Accounts accounts) {
         this.accounts = accounts;
         this.tokens = tokens;
-        this.config = config;
         this.roles = roles;
+        this.adminTokenHash = config.adminToken().filter(t -> !t.isEmpty()).map(t -> Secrets.hash("", t)).orElse(null);
     }
 
-    @Transactional
+    /** The caller a secret stands for. The admin token needs no transaction, stored tokens one. */
     public Optional<Caller> fromSecret(String secret, boolean viaCookie) {
         if (secret == null || secret.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> adminToken = config.adminToken().filter(t -> !t.isEmpty());
-        if (adminToken.isPresent() && Secrets.matches("", Secrets.hash("", adminToken.get()), secret)) {
+        if (adminTokenHash != null && Secrets.matches("", adminTokenHash, secret)) {
             return Optional.of(adminService());
         }
-        return tokens.find(secret)
+        return QuarkusTransaction.joiningExisting().call(() -> tokens.find(secret)
                 .filter(t -> viaCookie == (t.kind == TokenEntity.Kind.session))
-                .map(t -> fromToken(t, viaCookie));
+                .map(t -> fromToken(t, viaCookie)));
     }
 
     private Caller adminService() {
-        Permissions permissions = Permissions.expand(roles.scopes(Roles.ADMIN), null, null);
-        return new Caller(ADMIN_SERVICE, true, true, Set.of(), permissions, null, false);
+        Caller service = adminService;
+        if (service == null) {
+            Permissions permissions = Permissions.expand(roles.scopes(Roles.ADMIN), null, null);
+            service = new Caller(ADMIN_SERVICE, true, true, Set.of(), permissions, null, false);
+            adminService = service;
+        }
+        return service;
     }
 
     private Caller fromToken(TokenEntity token, boolean viaCookie) {

@@ -1,5 +1,6 @@
 package io.ganymede.hub.culler;
 
+import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.metrics.HubMetrics;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -61,6 +62,7 @@ public class IdleCuller {
     private final CullNotices notices;
     private final Leadership leadership;
     private final HubMetrics metrics;
+    private final ActivityBuffer activity;
     private final Clock clock;
     /** Runs (server id and start) whose /api/status gave no activity: not asked again. */
     private final Set<String> withoutStatus = ConcurrentHashMap.newKeySet();
@@ -69,7 +71,8 @@ public class IdleCuller {
     private volatile long nextPass;
 
     IdleCuller(CullerConfig config, ServerPolicies policies, SpawnCoordinator spawns, ProxyClient proxy,
-            JupyterStatus status, CullNotices notices, Leadership leadership, HubMetrics metrics, Clock clock) {
+            JupyterStatus status, CullNotices notices, Leadership leadership, HubMetrics metrics, ActivityBuffer activity,
+            Clock clock) {
         this.config = config;
         this.policies = policies;
         this.spawns = spawns;
@@ -78,6 +81,7 @@ public class IdleCuller {
         this.notices = notices;
         this.leadership = leadership;
         this.metrics = metrics;
+        this.activity = activity;
         this.clock = clock;
         this.nextPass = System.nanoTime() + config.every().toNanos();
     }
@@ -115,6 +119,8 @@ public class IdleCuller {
         }
         Instant now = clock.instant();
         long t0 = System.nanoTime();
+        // The pass reads activity from the database: reports still pending must be in it.
+        activity.flush();
         List<Candidate> servers = load();
         Duration warning = config.warning();
         long loaded = System.nanoTime();

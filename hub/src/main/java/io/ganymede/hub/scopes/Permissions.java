@@ -130,6 +130,12 @@ public final class Permissions {
         return groups != null && target.userGroups() != null && target.userGroups().stream().anyMatch(groups::contains);
     }
 
+    /** Whether the scope is held for some groups' members, so that checking it needs a user's groups. */
+    public boolean filtersByGroup(String scope) {
+        Map<String, Set<String>> filters = scopes.get(scope);
+        return filters != null && filters != ALL && filters.containsKey("group");
+    }
+
     /** Whether the scope is held at all, for some resource (list endpoints filter the result). */
     public boolean holds(String scope) {
         return scopes.containsKey(scope);

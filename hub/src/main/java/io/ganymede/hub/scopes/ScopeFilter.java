@@ -44,7 +44,9 @@ public class ScopeFilter {
         if (needs.value().length == 0) {
             return;
         }
-        Target target = target(request.getUriInfo().getPathParameters(), needs.server());
+        // A user's groups matter only to scopes held for groups: the common request reads none.
+        boolean groups = java.util.Arrays.stream(needs.value()).anyMatch(caller.permissions()::filtersByGroup);
+        Target target = target(request.getUriInfo().getPathParameters(), needs.server(), groups);
         for (String scope : needs.value()) {
             if (!caller.permissions().holds(scope)) {
                 continue;
@@ -60,11 +62,11 @@ public class ScopeFilter {
                 + java.util.Arrays.toString(needs.value()));
     }
 
-    private static Target target(MultivaluedMap<String, String> params, boolean server) {
+    private static Target target(MultivaluedMap<String, String> params, boolean server, boolean withGroups) {
         String user = params.getFirst("name");
         String group = params.getFirst("group_name");
         if (user != null) {
-            Set<String> groups = UserEntity.findByName(user).map(UserEntity::groupNames).orElse(Set.of());
+            Set<String> groups = withGroups ? UserEntity.findByName(user).map(UserEntity::groupNames).orElse(Set.of()) : Set.of();
             if (server) {
                 String serverName = params.getFirst("server_name");
                 return Target.server(user, serverName == null ? "" : serverName, groups);

@@ -1,5 +1,6 @@
 package io.ganymede.hub.web;
 
+import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.auth.Caller;
@@ -58,14 +59,16 @@ public class AdminPage {
     private final ServerRows rows;
     private final ProfileCatalog catalog;
     private final Schedules schedules;
+    private final ActivityBuffer activity;
 
     AdminPage(@Location("admin.html") Template admin, HtmlPages pages, ServerRows rows, ProfileCatalog catalog,
-            Schedules schedules) {
+            Schedules schedules, ActivityBuffer activity) {
         this.admin = admin;
         this.pages = pages;
         this.rows = rows;
         this.catalog = catalog;
         this.schedules = schedules;
+        this.activity = activity;
     }
 
     @GET
@@ -89,7 +92,7 @@ public class AdminPage {
         for (UserEntity u : query.page(Page.of(0, PAGE_SIZE)).range(start, start + PAGE_SIZE - 1).list()) {
             boolean canOpen = who.permissions().allows("access:servers", Target.user(u.name, u.groupNames()));
             users.add(new UserRow(u.name, Urls.escape(u.name), u.admin, u.groupNames().stream().sorted().toList(),
-                    ApiModels.iso(u.created), ApiModels.iso(u.lastActivity), rows.of(u, who.permissions(), false),
+                    ApiModels.iso(u.created), ApiModels.iso(activity.lastActivity(u)), rows.of(u, who.permissions(), false),
                     canOpen, u.name.equals(who.name())));
         }
         List<GroupRow> groups = GroupEntity.<GroupEntity>findAll(Sort.by("name")).list().stream()

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
+import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.api.Pages;
 import io.ganymede.hub.spawn.ServerCredentials;
 import io.ganymede.hub.tokens.TokenService;
@@ -50,6 +51,9 @@ abstract class RepositoryContract {
 
     @Inject
     ServerCredentials credentials;
+
+    @Inject
+    ActivityBuffer activity;
 
     /** The JDBC product name the database must report, proving which kind the hub was built for. */
     abstract String expectedProduct();
@@ -102,6 +106,71 @@ abstract class RepositoryContract {
             ServerEntity server = user.server("").orElseThrow();
             assertEquals(when.plus(1, ChronoUnit.MICROS), server.started);
             assertEquals(JsonColumns.object(options), JsonColumns.object(server.userOptions));
+        });
+    }
+
+    /**
+     * The activity flush's batched updates, on this database: pending times reach the rows in one
+     * flush, only newer times replace stored ones, a keep-alive counts as a report only for a
+     * server that reported this run, and reports from before a run started are not its own.
+     */
+    @Test
+    void activityIsFlushedInBatchesAndOnlyEverMovesForward() {
+        String name = unique("act");
+        Instant t0 = Instant.parse("2025-03-04T05:00:00Z");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            user.lastActivity = t0.plusSeconds(50);
+            ServerEntity reporting = server(user, "");
+            reporting.started = t0;
+            reporting.reportedActivity = t0.plusSeconds(1);
+            ServerEntity silent = server(user, "silent");
+            silent.started = t0;
+            ServerEntity restarted = server(user, "restarted");
+            restarted.started = Instant.now().plusSeconds(3600);
+            ServerEntity.flush();
+            return new long[] {user.id, reporting.id, silent.id, restarted.id};
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            UserEntity user = UserEntity.findById(ids[0]);
+            ServerEntity reporting = ServerEntity.findById(ids[1]);
+            ServerEntity silent = ServerEntity.findById(ids[2]);
+            ServerEntity restarted = ServerEntity.findById(ids[3]);
+            activity.user(user, t0.plusSeconds(10));
+            activity.user(user, t0.plusSeconds(60));
+            activity.user(user, t0.plusSeconds(40));
+            activity.keepAlive(reporting, t0.plusSeconds(20));
+            activity.keepAlive(silent, t0.plusSeconds(20));
+            activity.report(silent, t0.plusSeconds(15));
+            activity.report(restarted, t0.plusSeconds(30));
+            // Readers see pending activity before it is written.
+            assertEquals(t0.plusSeconds(60), activity.lastActivity(user));
+            assertEquals(t0.plusSeconds(20), activity.reportedActivity(reporting));
+        });
+        assertEquals(t0.plusSeconds(50), QuarkusTransaction.requiringNew().call(
+                () -> UserEntity.<UserEntity>findById(ids[0]).lastActivity), "not written before the flush");
+
+        activity.flush();
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertEquals(t0.plusSeconds(60), UserEntity.<UserEntity>findById(ids[0]).lastActivity);
+            ServerEntity reporting = ServerEntity.findById(ids[1]);
+            assertEquals(t0.plusSeconds(20), reporting.lastActivity);
+            assertEquals(t0.plusSeconds(20), reporting.reportedActivity, "keep-alive of a server that reports");
+            ServerEntity silent = ServerEntity.findById(ids[2]);
+            assertEquals(t0.plusSeconds(20), silent.lastActivity);
+            assertEquals(t0.plusSeconds(15), silent.reportedActivity, "its keep-alive came before its first report");
+            assertEquals(t0.plusSeconds(30), ServerEntity.<ServerEntity>findById(ids[3]).lastActivity);
+            assertEquals(null, ServerEntity.<ServerEntity>findById(ids[3]).reportedActivity, "an earlier run's report");
+        });
+
+        QuarkusTransaction.requiringNew().run(() -> {
+            activity.user(UserEntity.findById(ids[0]), t0.plusSeconds(5));
+            activity.report(ServerEntity.findById(ids[2]), t0.plusSeconds(12));
+        });
+        activity.flush();
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertEquals(t0.plusSeconds(60), UserEntity.<UserEntity>findById(ids[0]).lastActivity, "older times are ignored");
+            assertEquals(t0.plusSeconds(15), ServerEntity.<ServerEntity>findById(ids[2]).reportedActivity);
         });
     }
 

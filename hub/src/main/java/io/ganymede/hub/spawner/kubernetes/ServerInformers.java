@@ -55,18 +55,20 @@ public class ServerInformers {
             return s;
         }
         synchronized (this) {
-            if (started == null) {
-                CompletableFuture<Void> f = start();
-                started = f;
-                // Without a reachable API server the first spawn fails; a later one tries again.
-                f.whenComplete((v, t) -> {
-                    if (t != null) {
-                        LOG.warnf("pod watch failed to start: %s", t.getMessage());
-                        reset(f);
-                    }
-                });
+            if (started != null) {
+                return started;
             }
-            return started;
+            CompletableFuture<Void> f = start();
+            started = f;
+            // Without a reachable API server the first spawn fails; a later one tries again. A start
+            // that fails at once resets the field right here: the caller still gets its failure.
+            f.whenComplete((v, t) -> {
+                if (t != null) {
+                    LOG.warnf("pod watch failed to start: %s", t.getMessage());
+                    reset(f);
+                }
+            });
+            return f;
         }
     }
 
