@@ -67,19 +67,6 @@ public class ServerEntity extends PanacheEntityBase {
         }
     }
 
-    /**
-     * Activity on the user's behalf (a "keep alive" from the hub page): counted like the server's
-     * own reports once the server reports during this run, else like traffic, so it never makes the
-     * culler ignore the traffic of a server that does not report.
-     */
-    public void keepAlive(Instant when) {
-        if (reportedActivity != null) {
-            report(when);
-        } else {
-            touch(when);
-        }
-    }
-
     /** Activity the server reported itself (its own token, or Jupyter's /api/status). */
     public void report(Instant when) {
         touch(when);
