@@ -9,11 +9,13 @@ import io.ganymede.hub.spawn.HubShutdown;
 import io.ganymede.hub.spawn.SpawnConfig;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -83,12 +85,14 @@ public class HubResource {
     @POST
     @Path("shutdown")
     @NeedsScope("shutdown")
-    public Response shutdown(String body) {
+    public Response shutdown(String body, @Context RoutingContext http) {
         Map<String, Object> request = JsonBody.object(body);
         if (request.get("proxy") != null) {
             JsonBody.bool(request, "proxy"); // accepted for JupyterHub's clients; the embedded proxy always ends with the hub
         }
-        shutdown.request(JsonBody.bool(request, "servers"));
+        Boolean servers = JsonBody.bool(request, "servers");
+        // As JupyterHub, answer first: ending at once would close the HTTP server before the 202 is written.
+        http.addEndHandler(sent -> shutdown.request(servers));
         return Response.status(202).entity(Map.of("message", "Shutting down Hub")).build();
     }
 }

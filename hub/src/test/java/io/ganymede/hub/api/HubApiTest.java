@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.ganymede.hub.spawn.HubShutdown;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The hub-wide endpoints: version, info, who am I, the proxy's table, shutdown. */
@@ -74,7 +74,7 @@ class HubApiTest {
     /** Records requests instead of ending the test application (vetoed: not a bean of its own). */
     @jakarta.enterprise.inject.Vetoed
     static class RecordingShutdown extends HubShutdown {
-        final List<Boolean> requests = new ArrayList<>();
+        final List<Boolean> requests = new CopyOnWriteArrayList<>();
 
         RecordingShutdown() {
             super(null);
@@ -87,7 +87,7 @@ class HubApiTest {
     }
 
     @Test
-    void shutdownIsAcceptedWithJupyterHubsFlags() {
+    void shutdownIsAcceptedWithJupyterHubsFlags() throws InterruptedException {
         RecordingShutdown shutdown = new RecordingShutdown();
         QuarkusMock.installMockForType(shutdown, HubShutdown.class);
         admin().post("/hub/api/shutdown").then().statusCode(202).body("message", equalTo("Shutting down Hub"));
@@ -97,6 +97,8 @@ class HubApiTest {
         admin().body(Map.of("proxy", 1)).post("/hub/api/shutdown").then().statusCode(400);
         admin().body("{oops").post("/hub/api/shutdown").then().statusCode(400);
         as(userWithToken("shutdown-user")).post("/hub/api/shutdown").then().statusCode(403);
+        // Requested once each answer is written, so after the client has it.
+        ProfilesApiTest.await(() -> shutdown.requests.size() >= 2);
         assertEquals(2, shutdown.requests.size(), shutdown.requests.toString());
         assertNull(shutdown.requests.get(0));
         assertEquals(false, shutdown.requests.get(1));
