@@ -91,7 +91,7 @@ final class ErrorPages {
             case 504 -> "The server behind this path took too long to answer";
             default -> "Proxy error";
         };
-        FullHttpResponse page = PublicHandler.plain(HttpResponseStatus.valueOf(code),
+        FullHttpResponse page = ProxyAnswers.plain(HttpResponseStatus.valueOf(code),
                 "<!DOCTYPE html><html><head><title>" + code + "</title></head><body><h1>" + code
                         + "</h1><p>" + reason + ".</p></body></html>\n");
         page.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");

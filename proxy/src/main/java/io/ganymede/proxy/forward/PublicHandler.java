@@ -4,14 +4,9 @@ import io.ganymede.proxy.metrics.ProxyMetrics;
 import io.ganymede.proxy.metrics.ProxyMetrics.ErrorKind;
 import io.ganymede.proxy.routing.Route;
 import io.ganymede.proxy.routing.RoutePath;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -20,26 +15,25 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
  * One client connection on the public port: health checks, routing, then the exchange with a
- * target, one request at a time. The request and the answer pass through as the parts Netty's codec
- * reads (head, body chunks, end), edited in place and flushed once per read. A request that cannot
- * go on yet (its target connection is still being opened, or a pipelined request waits for the one
- * before) is held, and reading from the client pauses meanwhile.
+ * target, one request at a time. The request and the answer pass through as the parts Netty's
+ * codec reads (head, body chunks, end), edited in place ({@link TargetRequest}, {@link
+ * ClientResponse}) and flushed once per read; what the proxy answers itself comes from {@link
+ * ProxyAnswers}. A request that cannot go on yet (its target connection is still being opened, or
+ * a pipelined request waits for the one before) is held, and reading from the client pauses
+ * meanwhile. The state of the exchange stays in this one object, as plain fields, because the code
+ * run for every read in either direction needs it.
  */
 final class PublicHandler extends ChannelInboundHandlerAdapter {
-
-    private static final byte[] HEALTHY = "{\"status\": \"OK\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final PublicServer server;
     private final TargetPool pool;
@@ -183,6 +177,10 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A new exchange: what the proxy answers itself (a malformed head, a health check, no route, a
+     * refused access, a missing slash) is answered here; anything else is forwarded.
+     */
     private void begin(HttpRequest head) {
         busy = true;
         request = head;
@@ -199,28 +197,15 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         http10 = head.protocolVersion() == HttpVersion.HTTP_1_0;
         if (head.decoderResult().isFailure()) {
             keepAlive = false;
-            Throwable cause = head.decoderResult().cause();
-            HttpResponseStatus status = cause instanceof TooLongFrameException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
-            answer(plain(status, status.reasonPhrase() + "\n"));
+            answer(ProxyAnswers.malformed(head.decoderResult().cause()));
             return;
         }
-        String uri = originalUri;
-        if (!uri.startsWith("/")) {
-            // absolute-form ("http://host/path"), which proxies must accept: keep the path
-            int scheme = uri.indexOf("://");
-            int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 3);
-            uri = slash < 0 ? "/" : uri.substring(slash);
-        }
+        String uri = TargetRequest.originForm(originalUri);
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? null : uri.substring(q + 1);
-        if (path.equals("/_chp_healthz") || path.equals("/health")) {
-            FullHttpResponse healthy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer(HEALTHY));
-            healthy.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, HEALTHY.length);
-            answer(healthy);
+        if (ProxyAnswers.isHealthCheck(path)) {
+            answer(ProxyAnswers.healthy());
             return;
         }
         upgrade = head.method() == HttpMethod.GET
@@ -245,29 +230,22 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         if (matched.stripPrefix() && matched.segmentCount() > 0) {
             forwardedPath = RoutePath.afterSegments(path, matched.segmentCount());
             if (forwardedPath.equals("/") && !path.endsWith("/")) {
-                // Relative links only resolve under the prefix if the browser is at "prefix/".
-                FullHttpResponse moved = plain(HttpResponseStatus.MOVED_PERMANENTLY, "");
-                moved.headers().set(HttpHeaderNames.LOCATION, path + "/" + (query == null ? "" : "?" + query));
                 metrics.response(301);
-                answer(moved);
+                answer(ProxyAnswers.addSlash(path, query));
                 return;
             }
         }
+        forward(head, matched, forwardedPath, query);
+    }
+
+    /** Sends an admitted request on to its route's target, on an idle connection or a new one. */
+    private void forward(HttpRequest head, Route matched, String path, String query) {
         if (HttpUtil.is100ContinueExpected(head)) {
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            ctx.writeAndFlush(ProxyAnswers.continue100(), ctx.voidPromise());
         }
-        int framing = ProxyHeaders.toTarget(head, matched, upgrade, remoteAddress, server.options().xForward());
-        String targetUri = matched.target().uriFor(query == null ? forwardedPath : forwardedPath + "?" + query);
-        if (framing == 0) {
-            // No body: head and end go as one message, one buffer; the codec's empty end is dropped.
-            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), targetUri,
-                    Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE);
-            requestEnded = true;
-        } else {
-            head.setUri(targetUri);
-            head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        }
+        request = TargetRequest.of(head, matched, path, query, upgrade, remoteAddress, server.options().xForward());
+        // A request without a body leaves as one message, its end included.
+        requestEnded = request != head;
         if (upgrade) {
             // Nothing may be read as HTTP once the target has switched protocols.
             ctx.channel().config().setAutoRead(false);
@@ -329,27 +307,10 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
     void responseHead(HttpResponse response) {
         responseStarted = true;
         route.touch();
-        int status = response.status().code();
-        metrics.response(status);
-        int framing = ProxyHeaders.toClient(response, route, request, false);
-        boolean noBody = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
-        if (!noBody && framing == 0) {
-            // delimited by the target closing: chunked for the client, whose connection stays open
-            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        persistence(response);
+        metrics.response(response.status().code());
+        ClientResponse.prepare(response, route, request, keepAlive, http10);
         ctx.write(response, ctx.voidPromise());
         unflushedToClient = true;
-    }
-
-    /** The client connection's fate, as HTTP/1.1 keep-alive rules and the client's request say. */
-    private void persistence(HttpResponse response) {
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
     }
 
     /** Writes the end of an answer; the connection closes behind it if the client asked so. */
@@ -393,8 +354,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         target = null;
         metrics.response(101);
         route.touch();
-        ProxyHeaders.toClient(switched, route, request, true);
-        switched.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ClientResponse.prepareUpgrade(switched, route, request);
         ctx.writeAndFlush(switched, ctx.voidPromise());
         metrics.webSocketOpened();
         releaseWaiting();
@@ -411,7 +371,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             target.abort();
             target = null;
         }
-        persistence(response);
+        ClientResponse.persistence(response, keepAlive, http10);
         writeLast(response);
         endExchange();
     }
@@ -490,15 +450,5 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
 
     EventExecutor executor() {
         return ctx.executor();
-    }
-
-    static FullHttpResponse plain(HttpResponseStatus status, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        if (bytes.length > 0) {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        }
-        return response;
     }
 }

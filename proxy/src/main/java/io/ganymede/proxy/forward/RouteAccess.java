@@ -46,11 +46,11 @@ final class RouteAccess {
     /** The answer to a request without a valid token, for its original URI. */
     FullHttpResponse refusal(String uri, Route route, boolean upgrade) {
         if (upgrade) {
-            return PublicHandler.plain(HttpResponseStatus.FORBIDDEN, "");
+            return ProxyAnswers.plain(HttpResponseStatus.FORBIDDEN, "");
         }
         String next = URLEncoder.encode(uri, StandardCharsets.UTF_8);
         String url = route.accessUrl() + (route.accessUrl().contains("?") ? "&" : "?") + "next=" + next;
-        FullHttpResponse redirect = PublicHandler.plain(HttpResponseStatus.FOUND, "");
+        FullHttpResponse redirect = ProxyAnswers.plain(HttpResponseStatus.FOUND, "");
         redirect.headers().set(HttpHeaderNames.LOCATION, url).set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return redirect;
     }

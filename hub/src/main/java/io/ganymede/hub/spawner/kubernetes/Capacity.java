@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.ganymede.hub.profiles.Profile;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,12 +97,17 @@ public class Capacity {
      * Blocks until the caches are filled on first use: call from a worker thread.
      */
     public Room room(List<ResolvedProfile> profiles) {
-        Map<String, Boolean> fits = new LinkedHashMap<>();
         if (!enabled()) {
+            Map<String, Boolean> fits = new LinkedHashMap<>();
             profiles.forEach(p -> fits.put(p.slug(), true));
             return new Room(Map.of(), fits);
         }
-        CapacityModel model = model();
+        return room(model(), profiles);
+    }
+
+    /** The room for {@code profiles} in one snapshot: what both {@link #room(List)} and {@link #annotate} report. */
+    private Room room(CapacityModel model, List<ResolvedProfile> profiles) {
+        Map<String, Boolean> fits = new LinkedHashMap<>();
         profiles.forEach(p -> fits.put(p.slug(), fits(model, p)));
         return new Room(model.freeGpus(), fits);
     }
@@ -119,9 +125,10 @@ public class Capacity {
     /**
      * Adds {@code "capacity": {"schedulable_now": bool, "free_gpus": n}} to each profile's view, for
      * the picker ("2 T4 free"): whether the profile with its default options would be scheduled on
-     * some node now, and the free GPUs of its {@code gpu} type. Views are left as they are when
-     * capacity is off, the spawner is not kubernetes, or the caches are not filled within a moment
-     * (an unreachable cluster must not hold up the spawn page). Call from a worker thread.
+     * some node now, and the free GPUs of its {@code gpu} type, as {@link #room(List)} reports them
+     * (one snapshot for all profiles). Views are left as they are when capacity is off, the
+     * spawner is not kubernetes, or the caches are not filled within a moment (an unreachable
+     * cluster must not hold up the spawn page). Call from a worker thread.
      *
      * @param resolve the profile with its default options, or null when it has no usable defaults
      */
@@ -130,26 +137,28 @@ public class Capacity {
         if (!enabled() || !"kubernetes".equals(spawnConfig.kind())) {
             return;
         }
-        CapacityModel model;
-        try {
-            ensureStarted().get(FIRST_LIST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            model = new CapacityModel(nodes.getStore().list(), pods.getStore().list());
-        } catch (TimeoutException | ExecutionException e) {
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        CapacityModel model = modelWithin(FIRST_LIST_WAIT);
+        if (model == null) {
             return;
         }
-        Map<String, Integer> free = model.freeGpus();
+        List<ResolvedProfile> withDefaults = new ArrayList<>();
+        for (Profile p : profiles) {
+            ResolvedProfile r = resolve.apply(p);
+            if (r != null) {
+                withDefaults.add(r);
+            }
+        }
+        // Slugs are unique, so each profile finds its own answer; none for a profile without defaults.
+        Room room = room(model, withDefaults);
         for (int i = 0; i < profiles.size(); i++) {
             Profile p = profiles.get(i);
             Map<String, Object> c = new LinkedHashMap<>();
-            ResolvedProfile r = resolve.apply(p);
-            if (r != null) {
-                c.put("schedulable_now", fits(model, r));
+            Boolean fits = room.fits().get(p.slug());
+            if (fits != null) {
+                c.put("schedulable_now", fits);
             }
             if (p.gpuType() != null) {
-                c.put("free_gpus", free.getOrDefault(p.gpuType(), 0));
+                c.put("free_gpus", room.freeGpus().getOrDefault(p.gpuType(), 0));
             }
             views.get(i).put("capacity", c);
         }
@@ -164,6 +173,23 @@ public class Capacity {
 
     private CapacityModel model() {
         ensureStarted().join();
+        return snapshot();
+    }
+
+    /** The model, or null if the caches are not filled within {@code wait} (or failed to start). */
+    private CapacityModel modelWithin(Duration wait) {
+        try {
+            ensureStarted().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return snapshot();
+    }
+
+    private CapacityModel snapshot() {
         return new CapacityModel(nodes.getStore().list(), pods.getStore().list());
     }
 

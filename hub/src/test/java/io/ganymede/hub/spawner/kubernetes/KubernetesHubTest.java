@@ -90,6 +90,12 @@ class KubernetesHubTest {
                 // 8 CPUs allocatable, cpu-small asks for 0.5.
                 .body("find { it.slug == 'cpu-small' }.capacity", equalTo(Map.of("schedulable_now", true)))
                 .body("find { it.slug == 'gpu-t4' }.gpu", equalTo("nvidia-tesla-t4"));
+        // The picker's words say the same of the same caches.
+        Map<String, Object> words = admin().get("/hub/api/profiles/capacity").then().statusCode(200).extract().as(Map.class);
+        assertEquals(Map.of("text", "1 T4 free", "fits", true, "gpu", "nvidia-tesla-t4", "gpus_free", 1), words.get("gpu-t4"));
+        assertEquals(Map.of("text", "no L4 free now: your server will wait for a node", "fits", false, "gpu", "nvidia-l4",
+                "gpus_free", 0), words.get("gpu-l4"));
+        assertEquals(Map.of("text", "room free now", "fits", true), words.get("cpu-small"));
 
         // A user outside 'ml' sees neither GPU profile nor its capacity.
         String tess = userWithToken("tess");
