@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side proxy benchmark on this machine, loopback only, bounded in time (about 6 minutes):
 # nginx as the backend; wrk direct, through Ganymede, through configurable-http-proxy 5.x and
-# through nginx as a keep-alive reverse proxy; WebSocket echo round trips; resident memory with
+# through nginx as a keep-alive reverse proxy; WebSocket echo round trips (the same four paths); resident memory with
 # 10,000 routes and with 5,000 idle WebSockets. Prints a Markdown table (also saved under bench/.work).
 #
 # Needs: mvn -B -pl proxy package -DskipTests; npm install --prefix bench/.work/chp configurable-http-proxy;
@@ -62,6 +62,11 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PROXY;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    # WebSockets as nginx's documentation proxies them: the ceiling for the WebSocket case too.
+    location /ws/ {
+      proxy_pass http://127.0.0.1:$WS_BACKEND; proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection "upgrade"; proxy_read_timeout 1h;
+    }
   }
 }
 NGINX
@@ -124,6 +129,7 @@ ws_rate direct $WS_BACKEND $echo_pid
 bench_tool rate $G_PORT /ws/echo "$WS_CONNECTIONS" "$WARMUP" > /dev/null 2>> "$work/rate.log"  # warm-up
 ws_rate ganymede $G_PORT $gpid
 ws_rate chp $C_PORT $cpid
+ws_rate nginx-proxy $NGINX_PROXY $npid
 
 # --- Memory: fresh processes, then ROUTES routes, then IDLE_WS idle WebSockets on top
 stop $gpid; stop $cpid
@@ -171,13 +177,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "| + $IDLE_WS idle WebSockets | $(awk '$1=="ganymede" && $2=="websockets" {print $3}' "$work/mem.txt") | $(awk '$1=="chp" && $2=="websockets" {print $3}' "$work/mem.txt") |"
   echo
   g=$(val ganymede 2 "$work/http.txt"); c=$(val chp 2 "$work/http.txt"); n=$(val nginx-proxy 2 "$work/http.txt")
-  gw=$(val ganymede 2 "$work/ws.txt"); cw=$(val chp 2 "$work/ws.txt")
+  gw=$(val ganymede 2 "$work/ws.txt"); cw=$(val chp 2 "$work/ws.txt"); nw=$(val nginx-proxy 2 "$work/ws.txt")
   gr=$(awk '$1=="ganymede" && $2=="routes" {print $3}' "$work/mem.txt"); cr=$(awk '$1=="chp" && $2=="routes" {print $3}' "$work/mem.txt")
   gi=$(awk '$1=="ganymede" && $2=="websockets" {print $3}' "$work/mem.txt"); ci=$(awk '$1=="chp" && $2=="websockets" {print $3}' "$work/mem.txt")
   gc=$(val ganymede 5 "$work/http.txt"); cc=$(val chp 5 "$work/http.txt"); nc=$(val nginx-proxy 5 "$work/http.txt")
   gwc=$(val ganymede 3 "$work/ws.txt"); cwc=$(val chp 3 "$work/ws.txt")
   echo "CPU per request: CHP/Ganymede $(ratio "$cc" "$gc"), nginx-proxy/Ganymede $(ratio "$nc" "$gc"); CPU per WebSocket round trip: CHP/Ganymede $(ratio "$cwc" "$gwc") (higher is better for Ganymede)."
   echo "Ratios: HTTP Ganymede/CHP $(ratio "$g" "$c") (target >= 5), Ganymede/nginx-proxy $(ratio "$g" "$n") (target >= 0.8);" \
-       "WebSocket Ganymede/CHP $(ratio "$gw" "$cw") (target >= 2); memory Ganymede/CHP with routes $(ratio "$gr" "$cr")," \
+       "WebSocket Ganymede/CHP $(ratio "$gw" "$cw") (target >= 2; nginx-proxy/CHP $(ratio "$nw" "$cw"), Ganymede/nginx-proxy $(ratio "$gw" "$nw")); memory Ganymede/CHP with routes $(ratio "$gr" "$cr")," \
        "with idle WebSockets $(ratio "$gi" "$ci") (target <= 0.5)"
 } | tee "$work/results.md"
