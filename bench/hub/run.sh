@@ -11,7 +11,7 @@
 # request, and Ganymede's cold start (process start to GET /hub/api/ answering) on that database.
 # Prints a Markdown table, also saved in bench/.work/hub-run/results.md.
 #
-# Needs: mvn -B package -DskipTests (hub/target/quarkus-app); Debian packages jupyterhub and wrk.
+# Needs: mvn -B package -DskipTests (hub/target/ganymede-hub-runner.jar); Debian packages jupyterhub and wrk.
 # Knobs: USERS (default 10000), DURATION (s per wrk run, default 10), WARMUP (s, default 15),
 #        CONNECTIONS (default 4), STARTS (cold starts measured, default 3),
 #        SEQ_PAGES / SEQ_REQUESTS (one-at-a-time requests per case, default 5 / 100).
@@ -19,11 +19,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/hub"
 work="$root/bench/.work/hub-run"
-jar="$root/hub/target/quarkus-app/quarkus-run.jar"
+jar="$root/hub/target/ganymede-hub-runner.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
 # As the README runs it: with the build's AppCDS archive, when there is one (image builds make none).
 cds=()
-[ -f "$root/hub/target/quarkus-app/app-cds.jsa" ] && cds=("-XX:SharedArchiveFile=$root/hub/target/quarkus-app/app-cds.jsa")
+[ -f "$root/hub/target/app-cds.jsa" ] && cds=("-XX:SharedArchiveFile=$root/hub/target/app-cds.jsa")
 USERS="${USERS:-10000}"; DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-15}"; CONNECTIONS="${CONNECTIONS:-4}"
 STARTS="${STARTS:-3}"
 G_HUB=18281 G_PUBLIC=18200 G_API=18201 J_HUB=18381 J_PUBLIC=18300 J_API=18301

@@ -24,7 +24,7 @@ fi
 cd "$root"
 rm -f "$out"
 mvn -B -q -pl proxy,hub package -DskipTests \
-  -Dquarkus.container-image.build=true -DskipAppCds=true \
+  -Dquarkus.container-image.build=true \
   -Dquarkus.container-image.group= -Dquarkus.container-image.name=ganymede-hub -Dquarkus.container-image.tag="$tag" \
   -Dquarkus.jib.docker-executable-name="$root/k8s/images/docker-archive" \
   -Dquarkus.jib.docker-environment.IMAGE_TAR="$out" \

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes the hub's AppCDS archive from real starts, run by the build after Quarkus has packaged the
- * hub ({@code java hub/src/build/AppCdsTraining.java <quarkus-run.jar> <archive> <work folder>}).
+ * hub ({@code java hub/src/build/AppCdsTraining.java <hub jar> <archive> <work folder>}).
  *
  * <p>An archive made when the hub's classes are merely initialized (Quarkus' own AppCDS step)
  * misses the ~9,000 classes a start loads after that: the database, Flyway, Hibernate's queries,
- * the HTTP stack, the embedded proxy and the pages. So the hub is started here for real, twice,
+ * the HTTP stack, the embedded proxy and the pages. (Of a custom class loader's classes, as
+ * Quarkus' fast-jar has, JDK 17 archives only those linked by the dump, a third fewer; hence the
+ * hub's legacy-jar packaging, whose classes the JVM's own loader has: see hub/pom.xml.) So the hub is started here for real, twice,
  * on a fresh H2 database in the work folder and free loopback ports: the first start creates the
  * schema, the second, as every later start of a user's hub does, finds it. The second runs with
  * {@code -XX:ArchiveClassesAtExit}, answers the requests a hub's first minutes bring, and is shut
@@ -50,7 +52,7 @@ public final class AppCdsTraining {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: AppCdsTraining <quarkus-run.jar> <archive to write> <work folder>");
+            System.err.println("usage: AppCdsTraining <hub jar> <archive to write> <work folder>");
             System.exit(2);
         }
         Path jar = Path.of(args[0]).toAbsolutePath();

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The built hub ({@code hub/target/quarkus-app/quarkus-run.jar}) run as a separate process on free
+ * The built hub ({@code hub/target/ganymede-hub-runner.jar}) run as a separate process on free
  * loopback ports, with its embedded proxy, the way a user runs it from the README: with the
- * build's AppCDS archive when there is one (image builds, as in CI, make none).
+ * build's AppCDS archive when there is one (-DskipAppCds=true makes none).
  */
 final class HubProcess implements AutoCloseable {
 
@@ -44,7 +44,7 @@ final class HubProcess implements AutoCloseable {
         this.publicPort = publicPort;
         this.apiPort = apiPort;
         this.hubPort = hubPort;
-        Path jar = ROOT.resolve("hub/target/quarkus-app/quarkus-run.jar");
+        Path jar = ROOT.resolve("hub/target/ganymede-hub-runner.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("hub not built: " + jar);
         }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The container images Maven built with Jib as docker-archive tars (profile image-tars, on in CI):
+ * The container images Maven built with Jib as docker-archive tars (profile image-tars, which .ci/run builds before the tests):
  * loadable by {@code docker load}, {@code kind load image-archive} or {@code skopeo}, run as the
  * non-root user the Deployment expects, labelled with the version, and holding the application.
  */

@@ -3,7 +3,7 @@ package io.ganymede.hub;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** The hub's entry point ({@code java -XX:SharedArchiveFile=hub/target/quarkus-app/app-cds.jsa -jar hub/target/quarkus-app/quarkus-run.jar}, see README.md). */
+/** The hub's entry point ({@code java -XX:SharedArchiveFile=hub/target/app-cds.jsa -jar hub/target/ganymede-hub-runner.jar}, see README.md). */
 @QuarkusMain
 public class GanymedeHub {
 
