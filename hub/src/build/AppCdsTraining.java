@@ -23,13 +23,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>An archive made when the hub's classes are merely initialized (Quarkus' own AppCDS step)
  * misses the ~9,000 classes a start loads after that: the database, Flyway, Hibernate's queries,
- * the HTTP stack, the embedded proxy and the pages. (Of a custom class loader's classes, as
- * Quarkus' fast-jar has, JDK 17 archives only those linked by the dump, a third fewer; hence the
- * hub's legacy-jar packaging, whose classes the JVM's own loader has: see hub/pom.xml.) So the hub is started here for real, twice,
- * on a fresh H2 database in the work folder and free loopback ports: the first start creates the
+ * the HTTP stack, the embedded proxy and the pages. So the hub is started here for real, twice, on
+ * a fresh H2 database in the work folder and free loopback ports: the first start creates the
  * schema, the second, as every later start of a user's hub does, finds it. The second runs with
  * {@code -XX:ArchiveClassesAtExit}, answers the requests a hub's first minutes bring, and is shut
  * down through {@code POST /hub/api/shutdown}, at whose exit the JVM writes the archive.
+ *
+ * <p>Of a custom class loader's classes, as Quarkus' fast-jar has, JDK 17 archives only those
+ * linked by the dump, a third fewer; hence the hub's legacy-jar packaging, whose classes the JVM's
+ * own loader has (see hub/pom.xml).
  *
  * <p>Exits with 1 and a message when a start fails; the build goes on without an archive, which
  * only makes starts slower.
