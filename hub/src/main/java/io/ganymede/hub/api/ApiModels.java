@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +133,7 @@ public class ApiModels {
         model.put("user", token.user.name);
         model.put("service", null);
         model.put("roles", List.of());
-        model.put("scopes", Arrays.asList(token.scopes.split(" ")));
+        model.put("scopes", token.scopeList());
         model.put("note", token.note);
         model.put("created", iso(token.created));
         model.put("expires_at", iso(token.expiresAt));

@@ -12,7 +12,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +62,7 @@ public class Identities {
     private Caller fromToken(TokenEntity token, boolean viaCookie) {
         UserEntity user = token.user;
         Permissions owner = ownerPermissions(user);
-        List<String> raw = Arrays.asList(token.scopes.split(" "));
+        List<String> raw = token.scopeList();
         Permissions permissions;
         if (raw.contains("inherit")) {
             permissions = owner;

@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import java.util.List;
 import java.util.Optional;
 
 /** The OAuth client of one single-user server ({@code jupyterhub-user-<name>}). */
@@ -36,11 +37,19 @@ public class OAuthClientEntity extends PanacheEntityBase {
     @Column(name = "redirect_uri", nullable = false)
     public String redirectUri;
 
-    /** Space-separated scopes that tokens issued to this client carry. */
+    /** The scopes tokens issued to this client carry, as a JSON list (see {@link TokenEntity#scopes}). */
     @Column(name = "allowed_scopes", nullable = false)
     public String allowedScopes;
 
     public static Optional<OAuthClientEntity> findByIdentifier(String identifier) {
         return find("identifier", identifier).firstResultOptional();
+    }
+
+    public List<String> allowedScopeList() {
+        return JsonColumns.list(allowedScopes);
+    }
+
+    public void allowedScopeList(List<String> scopes) {
+        allowedScopes = JsonColumns.writeList(scopes);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 
 /** A secret that authenticates as a user: an API token, a hub session or an OAuth access token. */
 @Entity
@@ -51,7 +52,10 @@ public class TokenEntity extends PanacheEntityBase {
 
     public String note;
 
-    /** Space-separated raw scopes (roles already expanded to scopes). */
+    /**
+     * Raw scopes (roles already expanded to scopes) as a JSON list: a scope's filter may name a
+     * user or server with a space in it, so no separator character is safe.
+     */
     @Column(nullable = false)
     public String scopes;
 
@@ -71,5 +75,13 @@ public class TokenEntity extends PanacheEntityBase {
 
     public boolean expired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    public List<String> scopeList() {
+        return JsonColumns.list(scopes);
+    }
+
+    public void scopeList(List<String> raw) {
+        scopes = JsonColumns.writeList(raw);
     }
 }

@@ -43,7 +43,7 @@ public class TokenService {
         token.hash = Secrets.hash(token.salt, secret);
         token.clientId = clientId == null ? "jupyterhub" : clientId;
         token.note = note;
-        token.scopes = String.join(" ", scopes);
+        token.scopeList(List.copyOf(scopes));
         token.created = clock.instant();
         token.expiresAt = expiresIn == null ? null : token.created.plus(expiresIn);
         token.persist();

@@ -76,6 +76,38 @@ abstract class RepositoryContract {
         assertEquals(0, flyway.info().pending().length);
     }
 
+    /**
+     * Scopes written space-separated before V9 become JSON lists, quotes and backslashes escaped.
+     * Run in a schema of its own, migrated to V8 first, so the hub's own rows are not touched.
+     */
+    @Test
+    void scopeListsWrittenBeforeV9BecomeJson() throws SQLException {
+        String schema = "v9_" + UUID.randomUUID().toString().substring(0, 8);
+        Flyway.configure().dataSource(dataSource).schemas(schema).locations("classpath:db/migration").target("8").load().migrate();
+        // Flyway quotes the schema's name: so must the statements (H2 would upper-case it).
+        String in = "\"" + schema + "\".";
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO " + in + "users (id, name, created) VALUES (1, 'old', CURRENT_TIMESTAMP)");
+            sql.execute("INSERT INTO " + in + "api_tokens (user_id, kind, prefix, salt, hash, client_id, scopes, created) VALUES "
+                    + "(1, 'api', 'p1', 's', 'h', 'jupyterhub', 'read:users access:servers!server=old/a\\\"b', CURRENT_TIMESTAMP), "
+                    + "(1, 'api', 'p2', 's', 'h', 'jupyterhub', '', CURRENT_TIMESTAMP)");
+            sql.execute("INSERT INTO " + in + "oauth_clients (identifier, secret_salt, secret_hash, redirect_uri, allowed_scopes) "
+                    + "VALUES ('jupyterhub-user-old', 's', 'h', '/user/old/oauth_callback', 'access:servers!server=old/ access:servers!user=old')");
+        }
+        Flyway.configure().dataSource(dataSource).schemas(schema).locations("classpath:db/migration").load().migrate();
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+            var tokens = sql.executeQuery("SELECT prefix, scopes FROM " + in + "api_tokens ORDER BY prefix");
+            assertTrue(tokens.next());
+            assertEquals(List.of("read:users", "access:servers!server=old/a\\\"b"), JsonColumns.list(tokens.getString(2)));
+            assertTrue(tokens.next());
+            assertEquals(List.of(), JsonColumns.list(tokens.getString(2)));
+            var clients = sql.executeQuery("SELECT allowed_scopes FROM " + in + "oauth_clients");
+            assertTrue(clients.next());
+            assertEquals(List.of("access:servers!server=old/", "access:servers!user=old"), JsonColumns.list(clients.getString(1)));
+            sql.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
+        }
+    }
+
     @Test
     void namesAreUnique() {
         String name = unique("dup");
