@@ -1,5 +1,6 @@
 package io.ganymede.e2e;
 
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -16,7 +18,7 @@ import java.util.stream.Collectors;
 final class Browser {
 
     final CookieManager cookies = new CookieManager();
-    final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+    final HttpClient http = HttpClient.newBuilder().cookieHandler(new RawPathCookies(cookies))
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** GETs a URL and follows redirects; returns the final response. */
@@ -57,6 +59,36 @@ final class Browser {
         String next = query(page.uri(), "next");
         return submit(page.uri().resolve("/hub/login").toString(),
                 Map.of("username", user, "_xsrf", cookie("_xsrf"), "next", next == null ? "" : next));
+    }
+
+    /**
+     * Matches cookie paths against the raw request path, as browsers do: the JDK's CookieManager
+     * compares them with the decoded path, so a cookie set for {@code /user/o%27brien.../} (a
+     * single-user server's OAuth state) would never be sent back to it.
+     */
+    private static final class RawPathCookies extends CookieHandler {
+        private final CookieManager store;
+
+        RawPathCookies(CookieManager store) {
+            this.store = store;
+        }
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) {
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String matching = store.getCookieStore().getCookies().stream()
+                    .filter(c -> !c.hasExpired())
+                    .filter(c -> c.getPath() == null || path.startsWith(c.getPath())
+                            || (c.getPath().endsWith("/") && path.equals(c.getPath().substring(0, c.getPath().length() - 1))))
+                    .map(c -> c.getName() + "=" + c.getValue())
+                    .collect(Collectors.joining("; "));
+            return matching.isEmpty() ? Map.of() : Map.of("Cookie", List.of(matching));
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
+            store.put(uri, headers);
+        }
     }
 
     private static String query(URI uri, String key) {

@@ -1,12 +1,9 @@
 package io.ganymede.hub.api;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Valid user and server names, normalized as JupyterHub's default authenticator does. */
 public final class UserNames {
-
-    private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     private UserNames() {}
 
@@ -23,8 +20,17 @@ public final class UserNames {
         return normalized;
     }
 
+    /**
+     * JupyterHub 5's rule: any name without {@code /} (a name is one URL path segment), here also
+     * without control characters and within the column's 255 characters. Names are escaped
+     * wherever they are used ({@code io.ganymede.hub.spawn.Urls}, the spawners' slugs).
+     */
     public static String serverName(String name) {
-        if (!SERVER_NAME.matcher(name).matches()) {
+        if (name.contains("/")) {
+            throw ApiException.badRequest("Invalid server_name (may not contain '/'): " + name);
+        }
+        if (name.isBlank() || name.length() > 255 || name.chars().anyMatch(Character::isISOControl)
+                || name.equals(".") || name.equals("..")) {
             throw ApiException.badRequest("Invalid server_name: " + name);
         }
         return name;

@@ -10,6 +10,7 @@ import io.ganymede.hub.scopes.Public;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
+import io.ganymede.hub.web.HtmlPages;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -26,7 +27,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +64,7 @@ public class OAuthResource {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
             String next = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery();
-            return Response.status(302).location(UriBuilder.fromPath("/hub/login").queryParam("next", next).build()).build();
+            return Response.status(302).location(HtmlPages.loginUrl(next)).build();
         }
         OAuthClientEntity client = OAuthClientEntity.findByIdentifier(clientId == null ? "" : clientId)
                 .orElseThrow(() -> new OAuthError(400, "invalid_client", "No such client: " + clientId));
@@ -125,13 +125,13 @@ public class OAuthResource {
             throw new OAuthError(400, "invalid_grant", "Redirect URI does not match the authorization request");
         }
         TokenService.Issued issued = tokens.issue(grant.user, TokenEntity.Kind.oauth,
-                Arrays.asList(client.allowedScopes.split(" ")), "OAuth token for " + client.identifier,
+                client.allowedScopeList(), "OAuth token for " + client.identifier,
                 TOKEN_LIFETIME, null, client.identifier);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", issued.secret());
         body.put("token_type", "Bearer");
         body.put("expires_in", TOKEN_LIFETIME.toSeconds());
-        body.put("scope", client.allowedScopes);
+        body.put("scope", String.join(" ", client.allowedScopeList()));
         return Response.ok(body).header("Cache-Control", "no-store").build();
     }
 

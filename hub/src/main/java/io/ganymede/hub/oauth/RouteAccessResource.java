@@ -7,6 +7,7 @@ import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.proxy.ProxyToken;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.Urls;
+import io.ganymede.hub.web.HtmlPages;
 import io.ganymede.proxy.routing.AccessTokens;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
@@ -63,24 +63,19 @@ public class RouteAccessResource {
     private Response open(String name, String serverName, String next, UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            return Response.status(302).location(UriBuilder.fromPath("/hub/login")
-                    .queryParam("next", uri.getRequestUri().getRawPath() + "?" + nullToEmpty(uri.getRequestUri().getRawQuery()))
-                    .build()).build();
+            return HtmlPages.toLogin(uri);
         }
         UserEntity owner = UserEntity.findByName(name).orElseThrow(() -> new OAuthError(404, "not_found", "No such user: " + name));
         if (!who.permissions().allows("access:servers", Target.server(owner.name, serverName, owner.groupNames()))) {
             throw new OAuthError(403, "access_denied", "User " + who.name() + " is not allowed to access " + owner.name + "/" + serverName);
         }
         String prefix = Urls.serverPrefix(owner.name, serverName);
-        String route = prefix.substring(0, prefix.length() - 1);
+        // The proxy matches routes unescaped, as configurable-http-proxy stores them.
+        String route = "/user/" + owner.name + (serverName.isEmpty() ? "" : "/" + serverName);
         long expires = clock.instant().plus(LIFETIME).getEpochSecond();
         NewCookie cookie = new NewCookie.Builder(AccessTokens.COOKIE).value(tokens.issue(route, expires))
                 .path(prefix).httpOnly(true).secure(secureCookies).sameSite(NewCookie.SameSite.LAX).maxAge((int) LIFETIME.toSeconds()).build();
         String target = next != null && next.startsWith(prefix) ? next : prefix;
         return Response.status(302).location(URI.create(target)).cookie(cookie).build();
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
     }
 }

@@ -1,5 +1,6 @@
 package io.ganymede.hub.proxy;
 
+import io.ganymede.hub.spawn.Urls;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -96,7 +97,18 @@ public class ProxyClient {
         if (inactiveSince != null) {
             request.addQueryParam("inactive_since", inactiveSince);
         }
-        return request.send().map(r -> expect(r, 200, "list routes").bodyAsJsonObject());
+        return request.send().map(r -> escapedKeys(expect(r, 200, "list routes").bodyAsJsonObject()));
+    }
+
+    /**
+     * configurable-http-proxy lists its routes unescaped ({@code /user/o'brien+x@example.com});
+     * escaped again as JupyterHub does, they compare equal to the prefixes the hub made and can be
+     * put back into an API URL.
+     */
+    private static JsonObject escapedKeys(JsonObject table) {
+        JsonObject escaped = new JsonObject(new LinkedHashMap<>());
+        table.forEach(e -> escaped.put(Urls.escapeRoute(e.getKey()), e.getValue()));
+        return escaped;
     }
 
     static JsonObject merge(List<JsonObject> tables, boolean onlyWhereAllAgree) {

@@ -35,7 +35,7 @@ public class ServerCredentials {
         client.secretSalt = Secrets.newSalt();
         client.secretHash = Secrets.hash(client.secretSalt, secret);
         client.redirectUri = Urls.serverPrefix(user, server.name) + "oauth_callback";
-        client.allowedScopes = String.join(" ", SingleUserEnvironment.accessScopes(user, server.name));
+        client.allowedScopeList(SingleUserEnvironment.accessScopes(user, server.name));
         client.persist();
         return secret;
     }

@@ -8,9 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -50,7 +51,15 @@ public class HtmlPages {
     public static Response toLogin(UriInfo uri) {
         String here = uri.getRequestUri().getRawPath()
                 + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
-        return Response.status(302).location(UriBuilder.fromPath("/hub/login").queryParam("next", "{next}").build(here)).build();
+        return Response.status(302).location(loginUrl(here)).build();
+    }
+
+    /**
+     * {@code /hub/login?next=...}. {@code next} is encoded whole, escapes included: UriBuilder keeps
+     * {@code %XX} sequences as they are, which would decode a client id's {@code %40} once too often.
+     */
+    public static URI loginUrl(String next) {
+        return URI.create("/hub/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
     }
 
     public static Response redirect(String path) {

@@ -50,6 +50,22 @@ class RouteAccessResourceTest {
     }
 
     @Test
+    void namesThatNeedEscapingGetATokenForTheRouteAsTheProxyMatchesIt() {
+        String name = "o'brien+test@example.com";
+        String session = signIn(name);
+        Response response = given().redirects().follow(false).urlEncodingEnabled(false).cookie("jupyterhub-hub-login", session)
+                .get("/hub/open/o%27brien%2Btest@example.com/r%20studio");
+        assertEquals(302, response.statusCode(), response.asString());
+        var cookie = response.detailedCookie(AccessTokens.COOKIE);
+        assertEquals("/user/o%27brien%2Btest@example.com/r%20studio/", cookie.getPath());
+        // The proxy stores and matches routes unescaped, as configurable-http-proxy does.
+        long now = System.currentTimeMillis() / 1000;
+        assertTrue(new AccessTokens(proxyToken.value()).valid(cookie.getValue(), "/user/" + name + "/r studio", now));
+        assertEquals("/hub/open/o%27brien%2Btest@example.com/r%20studio",
+                RouteData.forServer(name, "r studio", Map.of("rstudio", true)).get("access_url"));
+    }
+
+    @Test
     void othersAreRefusedAndStrangersSentToLogin() {
         admin().post("/hub/api/users/pavel");
         String session = signIn("quentin");

@@ -58,6 +58,24 @@ class WebPagesTest {
     }
 
     @Test
+    void pathsOutsideTheHubLeadIntoIt() {
+        // The README's first address: JupyterHub sends "/" to "/hub/", never a JSON 404.
+        given().redirects().follow(false).get("/").then().statusCode(302).header("Location", endsWith("/hub/"));
+        given().redirects().follow(false).get("/nothing/here?x=1").then().statusCode(302)
+                .header("Location", endsWith("/hub/nothing/here?x=1"));
+        // A stopped server's address goes to the hub's page for it, its name escaped as it came.
+        given().redirects().follow(false).urlEncodingEnabled(false).get("/user/o%27brien%2Btest@example.com/lab?reset")
+                .then().statusCode(302).header("Location", endsWith("/hub/user/o%27brien%2Btest@example.com/lab?reset"));
+        Session obrien = signIn("o'brien+test@example.com");
+        obrien.given().urlEncodingEnabled(false).get("/hub/user/o%27brien%2Btest@example.com/lab").then().statusCode(503)
+                .body(containsString("/hub/spawn/o%27brien%2Btest@example.com"));
+        // The hub's own paths and Quarkus' are not redirected.
+        given().accept("text/html").get("/hub/nothing").then().statusCode(404).contentType(containsString("text/html"));
+        given().get("/hub/api/nothing").then().statusCode(404).body("status", equalTo(404));
+        given().get("/q/health").then().statusCode(200);
+    }
+
+    @Test
     void aNameWithHtmlInItIsShownAsText() {
         Session evil = signIn(EVIL);
         String home = evil.given().get("/hub/home").then().statusCode(200).extract().asString();
@@ -68,7 +86,7 @@ class WebPagesTest {
         assertTrue(admin.contains("&lt;img src=x onerror=alert(1)&gt;"), admin);
         assertFalse(admin.contains(EVIL), admin);
         // Links to that user's pages escape the name as a path segment.
-        assertTrue(admin.contains("/hub/spawn/%3Cimg%20src=x%20onerror=alert(1)%3E"), admin);
+        assertTrue(admin.contains("/hub/spawn/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E"), admin);
         // The buttons' JSON bodies survive the template as JSON.
         assertTrue(admin.contains("data-body='{\"admin\": true}'"), admin);
         // Only admins see the admin page.
@@ -98,7 +116,7 @@ class WebPagesTest {
         String admin = signIn("boss@example.com").given().get("/hub/admin").then().statusCode(200).extract().asString();
         assertFalse(admin.contains(EVIL), admin);
         assertTrue(admin.contains("Scheduled starts (1)"), admin);
-        String url = "/hub/api/groups/crew%3Cimg%20src=x%20onerror=alert(1)%3E/schedules";
+        String url = "/hub/api/groups/crew%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/schedules";
         assertTrue(admin.contains("data-url=\"" + url + "\""), admin);
         assertTrue(admin.matches("(?s).*<label for=\"gsched-[0-9]+-cron\">When \\(cron\\)</label><input id=\"gsched-[0-9]+-cron\".*"), admin);
         assertTrue(admin.matches("(?s).*data-api-method=\"DELETE\" data-api-url=\"" + java.util.regex.Pattern.quote(url) + "/[0-9]+\".*"),
