@@ -2,6 +2,7 @@ package io.ganymede.hub.auth.iap;
 
 import io.ganymede.hub.auth.AccessDeniedException;
 import io.ganymede.hub.auth.AuthConfig;
+import io.ganymede.hub.tokens.Secrets;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,10 @@ public class IapGate {
 
     private static void refuse(RoutingContext rc, Throwable failure) {
         int status = failure instanceof AccessDeniedException ? 403 : 401;
-        LOG.warnf("IAP refused %s %s: %s", rc.request().method(), rc.normalizedPath(), failure.getMessage());
+        // The assertion by fingerprint only: a validly signed one is replayable until it expires.
+        LOG.warnf("IAP refused %s %s (assertion %s): %s", rc.request().method(), rc.normalizedPath(),
+                Secrets.fingerprint(rc.request().getHeader(IapRequestAuthenticator.ASSERTION_HEADER)),
+                failure.getMessage());
         String message = status == 403 ? "Your account is not allowed to use this hub."
                 : "Not signed in: requests must come through Identity-Aware Proxy.";
         rc.request().resume();
