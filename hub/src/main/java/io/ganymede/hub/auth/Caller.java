@@ -11,7 +11,9 @@ import java.util.Set;
  * @param service true for the configured admin service token
  * @param permissions expanded scopes, already narrowed to what both the token and its owner hold
  * @param tokenId the token used, or null
- * @param viaCookie true when authenticated by the login cookie (form posts then need XSRF)
+ * @param viaCookie true when authenticated by something the browser sends on its own: the login
+ *     cookie, or IAP's assertion on a request without an {@code Authorization} header, which IAP
+ *     made from its cookie (changes then need XSRF)
  */
 public record Caller(String name, boolean service, boolean admin, Set<String> groups,
         Permissions permissions, Long tokenId, boolean viaCookie) {

@@ -77,13 +77,14 @@ public class Identities {
     }
 
     /**
-     * A user signed in by something the browser sends on its own (IAP's assertion): they hold
-     * their roles' scopes, and changes need the XSRF token as with the login cookie.
+     * A user signed in by IAP's assertion: they hold their roles' scopes. When the browser's IAP
+     * cookie brought the assertion ({@code viaCookie}), changes need the XSRF token as with the
+     * login cookie.
      */
     @Transactional
-    public Caller signedIn(Identity identity) {
+    public Caller signedIn(Identity identity, boolean viaCookie) {
         UserEntity user = accounts.signIn(identity);
-        return new Caller(user.name, false, user.admin, user.groupNames(), ownerPermissions(user), null, true);
+        return new Caller(user.name, false, user.admin, user.groupNames(), ownerPermissions(user), null, viaCookie);
     }
 
     /** What a user holds through their roles: {@code user}, {@code admin} for admins, and custom roles. */

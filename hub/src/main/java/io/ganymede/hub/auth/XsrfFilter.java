@@ -12,8 +12,8 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  * XSRF protection for every change a browser could be tricked into making, checked in one place.
  *
  * <p>Refused without the token: an unsafe method authenticated by something the browser sends on
- * its own (the login cookie, IAP's assertion), and one to a hub page by nobody yet (the login
- * form). Token-authenticated calls need none, as in JupyterHub: a cross-site page cannot add an
+ * its own (the login cookie, IAP's assertion made from IAP's cookie), and one to a hub page by
+ * nobody yet (the login form). See {@link Caller#viaCookie}. Token-authenticated calls need none, as in JupyterHub: a cross-site page cannot add an
  * {@code Authorization} header. The token is the {@code _xsrf}
  * cookie's value, sent back in the {@code X-XSRFToken} header, an {@code _xsrf} query parameter
  * or an {@code _xsrf} form field (double submit, as JupyterHub and Tornado accept it).

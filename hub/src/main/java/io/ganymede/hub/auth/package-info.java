@@ -20,7 +20,9 @@
  *       {@link io.ganymede.hub.auth.iap.IapGate}, a route handler in front of every hub route, calls
  *       {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#authenticate} (except for
  *       {@link io.ganymede.hub.auth.iap.IapRequestAuthenticator#isExempt} paths and requests that
- *       carry an API token, which work in every mode).
+ *       carry a valid hub API token, which work in every mode and then decide who the caller is;
+ *       any other {@code Authorization} value, such as the Google ID token of IAP's programmatic
+ *       access, leaves the decision to the assertion).
  *   <li>{@code oidc}: the hub's {@code /hub/login}, {@code /hub/oauth_callback} and
  *       {@code /hub/logout} use {@link io.ganymede.hub.auth.oidc.OidcCodeFlow}.
  *   <li>{@code dev}: any name is accepted; {@link io.ganymede.hub.auth.AuthStartupCheck} refuses to

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,12 @@ import java.util.function.Supplier;
 /**
  * The hub's Prometheus metrics under JupyterHub's names, so dashboards made for JupyterHub
  * (and the one in {@code k8s/observability/}) work unchanged.
+ *
+ * <p>Created at start-up, not at first use: the gauges are registered by the constructor, and a
+ * lazy bean would leave {@code /q/metrics} without any {@code jupyterhub_*} series after every
+ * restart until the first server starts or stops, which dashboards and alerts read as no data.
  */
+@Startup
 @ApplicationScoped
 public class HubMetrics {
 

@@ -39,6 +39,15 @@ public final class Secrets {
         }
     }
 
+    /**
+     * A short, stable name for a credential in the log: the first 8 hex digits of its SHA-256.
+     * Enough to tell which assertion or token a line is about and to match two lines, far too
+     * little to rebuild or replay it. Never log the credential itself.
+     */
+    public static String fingerprint(String credential) {
+        return credential == null ? "none" : hash("", credential).substring(0, 8);
+    }
+
     public static boolean matches(String salt, String expectedHash, String secret) {
         return MessageDigest.isEqual(
                 expectedHash.getBytes(StandardCharsets.US_ASCII),

@@ -44,7 +44,7 @@ final class ErrorPages {
         metrics.error(kind);
         String uri = front.originalUri();
         LOG.log(code == 404 ? Level.DEBUG : Level.WARNING, "{0} {1} {2} {3}", code, front.method(),
-                uri, cause == null ? "" : cause.getMessage());
+                withoutQuery(uri), cause == null ? "" : cause.getMessage());
         metrics.response(code);
         if (errorTarget == null) {
             front.answer(builtIn(code));
@@ -67,9 +67,18 @@ final class ErrorPages {
                         return;
                     }
                     metrics.error(ErrorKind.ERROR_TARGET);
-                    LOG.log(Level.WARNING, "error target {0} failed: {1}", url, page.cause().getMessage());
+                    LOG.log(Level.WARNING, "error target {0} failed: {1}", errorTarget + code, page.cause().getMessage());
                     front.answer(builtIn(code));
                 }));
+    }
+
+    /**
+     * A request target fit for the log: the query goes, since it may carry a credential (an API
+     * token as {@code ?token=}, an OAuth {@code code} on its way to a server's callback).
+     */
+    static String withoutQuery(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query) + "?...";
     }
 
     void close() {

@@ -1,6 +1,7 @@
 package io.ganymede.proxy.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 
 class HttpForwardingTest {
@@ -146,6 +153,36 @@ class HttpForwardingTest {
             assertTrue(metrics.contains("ganymede_proxy_errors_total{kind=\"no_route\"} 1"), metrics);
             assertTrue(metrics.contains("ganymede_proxy_errors_total{kind=\"connect\"} 1"), metrics);
         }
+    }
+
+    @Test
+    void aFailedRequestIsLoggedWithoutItsQueryWhichMayCarryCredentials() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(new SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(ErrorPages.class.getName());
+        log.addHandler(capture);
+        try (ProxyFixture fx = new ProxyFixture()) {
+            fx.addRoute("/user/down", "{\"target\": \"http://127.0.0.1:" + closedPort() + "\"}");
+            assertEquals(503, fx.get("/user/down/api/contents?token=s3cr3t-api-token").statusCode());
+            assertEquals(503, fx.get("/user/down/oauth_callback?code=s3cr3t-oauth-code&state=abc").statusCode());
+        } finally {
+            log.removeHandler(capture);
+        }
+        String all = String.join("\n", logged);
+        assertTrue(all.contains("/user/down/api/contents?..."), all);
+        assertTrue(all.contains("/user/down/oauth_callback?..."), all);
+        assertFalse(all.contains("s3cr3t"), all);
     }
 
     @Test

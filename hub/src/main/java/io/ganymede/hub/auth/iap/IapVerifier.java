@@ -6,6 +6,7 @@ import io.ganymede.hub.auth.AuthenticationFailedException;
 import io.ganymede.hub.auth.Identity;
 import io.ganymede.hub.auth.UsernameMapper;
 import io.ganymede.hub.auth.jwks.JwksKeyCache;
+import io.ganymede.hub.auth.jwks.JwtRejection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -14,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -22,7 +22,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -123,7 +122,7 @@ public class IapVerifier {
         try {
             return consumer.processToClaims(assertion.strip());
         } catch (InvalidJwtException e) {
-            throw new AuthenticationFailedException("IAP assertion rejected: " + reasons(e));
+            throw new AuthenticationFailedException("IAP assertion rejected: " + JwtRejection.reasons(e));
         }
     }
 
@@ -148,14 +147,5 @@ public class IapVerifier {
         Identity identity = new Identity(username, username, Set.of(), Identity.Source.IAP);
         settings.accessPolicy().check(identity, hostedDomain);
         return identity;
-    }
-
-    // jose4j's own message embeds the whole claim set; the error details say why without it.
-    static String reasons(InvalidJwtException e) {
-        List<ErrorCodeValidator.Error> details = e.getErrorDetails();
-        if (details == null || details.isEmpty()) {
-            return e.getOriginalMessage();
-        }
-        return details.stream().map(ErrorCodeValidator.Error::getErrorMessage).collect(Collectors.joining("; "));
     }
 }

@@ -2,6 +2,7 @@ package io.ganymede.hub.auth.oidc;
 
 import io.ganymede.hub.auth.AuthenticationFailedException;
 import io.ganymede.hub.auth.jwks.JwksKeyCache;
+import io.ganymede.hub.auth.jwks.JwtRejection;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -17,7 +17,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwx.JsonWebStructure;
@@ -101,7 +100,7 @@ final class IdTokenVerifier {
                     .build()
                     .processToClaims(idToken);
         } catch (InvalidJwtException e) {
-            throw new AuthenticationFailedException("ID token rejected: " + reasons(e));
+            throw new AuthenticationFailedException("ID token rejected: " + JwtRejection.reasons(e));
         }
         try {
             checkNonce(claims.getStringClaimValue("nonce"), expectedNonce);
@@ -127,13 +126,5 @@ final class IdTokenVerifier {
         if (azp == null && audiences.size() > 1) {
             throw new AuthenticationFailedException("ID token has several audiences and no azp");
         }
-    }
-
-    private static String reasons(InvalidJwtException e) {
-        List<ErrorCodeValidator.Error> details = e.getErrorDetails();
-        if (details == null || details.isEmpty()) {
-            return e.getOriginalMessage();
-        }
-        return details.stream().map(ErrorCodeValidator.Error::getErrorMessage).collect(Collectors.joining("; "));
     }
 }

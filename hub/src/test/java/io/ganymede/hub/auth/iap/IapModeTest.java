@@ -186,8 +186,63 @@ class IapModeTest {
         String token = Api.userWithToken("robot@example.com");
         Api.as(token).get("/hub/api/user").then().statusCode(200).body("name", equalTo("robot@example.com"));
         Api.as(token).get("/hub/api/users/robot@example.com").then().statusCode(200);
-        // A bad token is no identity: the API refuses it as any unauthenticated call.
-        Api.as("nope-nope-nope-nope").get("/hub/api/user").then().statusCode(403);
+        given().header("Authorization", "Bearer " + token).get("/hub/api/user").then().statusCode(200)
+                .body("name", equalTo("robot@example.com"));
+        given().queryParam("token", token).get("/hub/api/user").then().statusCode(200)
+                .body("name", equalTo("robot@example.com"));
+        Api.as(token).get("/hub/api/").then().statusCode(200);
+        Api.as(token).get("/hub/static/ganymede.css").then().statusCode(200);
+    }
+
+    @Test
+    void aTokenThatIsNoHubTokenOpensNothingWithoutAnAssertion() {
+        for (String path : List.of("/hub/api/", "/hub/static/ganymede.css", "/hub/api/users", "/hub/api/user", "/hub/home")) {
+            for (var request : Map.<String, RequestSpecification>of(
+                    "token x", given().header("Authorization", "token x"),
+                    "Bearer", given().header("Authorization", "Bearer nope-nope-nope-nope"),
+                    "?token=", given().queryParam("token", "nope-nope-nope-nope")).entrySet()) {
+                var response = request.getValue().redirects().follow(false).get(path);
+                assertEquals(401, response.statusCode(), request.getKey() + " at " + path);
+                assertEquals(401, (int) response.jsonPath().getInt("status"), request.getKey() + " at " + path);
+            }
+        }
+    }
+
+    @Test
+    void aGoogleIdTokenBesideTheAssertionLeavesTheDecisionToTheAssertion() throws Exception {
+        // IAP's programmatic access: the pipeline's Google-signed ID token stays in Authorization.
+        String user = "o'brien+test@example.com";
+        String idToken = IapTokens.sign(IapTokens.claims(Instant.now(), "pipeline@project.iam.gserviceaccount.com"),
+                IapTokens.newKey("google-1"));
+        RequestSpecification pipeline = through(assertion(user)).header("Authorization", "Bearer " + idToken);
+        pipeline.get("/hub/api/user").then().statusCode(200).body("name", equalTo(user)).body("kind", equalTo("user"));
+        // No cross-site page can set Authorization, so changes need no XSRF token.
+        through(assertion(user)).header("Authorization", "Bearer " + idToken).contentType("application/json").body("{}")
+                .post("/hub/api/users/" + user + "/tokens").then().statusCode(201);
+        // A ?token= can come from a cross-site form beside the browser's IAP cookie: XSRF still applies.
+        through(assertion(user)).queryParam("token", "nope-nope-nope-nope").contentType("application/json").body("{}")
+                .post("/hub/api/users/" + user + "/tokens")
+                .then().statusCode(403).body("message", equalTo("'_xsrf' argument missing from POST"));
+        // The ID token alone, or beside a bad assertion, is nothing.
+        given().header("Authorization", "Bearer " + idToken).get("/hub/api/user").then().statusCode(401);
+        through("not.a.jwt").header("Authorization", "Bearer " + idToken).get("/hub/api/user").then().statusCode(401);
+    }
+
+    @Test
+    void aHubTokenOutvotesTheAssertionOfAnotherUser() throws Exception {
+        String alice = "alice@example.com";
+        String other = "o'brien+test@example.com";
+        through(assertion(other)).get("/hub/api/users/" + other).then().statusCode(200);
+        String token = Api.userWithToken(alice, false, Map.of("scopes", List.of("read:users!user=" + alice)));
+        through(assertion(other)).header("Authorization", "token " + token).get("/hub/api/user").then().statusCode(200)
+                .body("name", equalTo(alice));
+        // The token's scopes, not the assertion's user's: it cannot read the other user.
+        int status = through(assertion(other)).header("Authorization", "token " + token).get("/hub/api/users/" + other)
+                .statusCode();
+        assertTrue(status == 403 || status == 404, "the token's scopes apply: " + status);
+        // Not even a bad assertion stops a valid hub token.
+        through("not.a.jwt").header("Authorization", "Bearer " + token).get("/hub/api/user").then().statusCode(200)
+                .body("name", equalTo(alice));
     }
 
     @Test
