@@ -73,6 +73,8 @@ class WebPagesTest {
         given().accept("text/html").get("/hub/nothing").then().statusCode(404).contentType(containsString("text/html"));
         given().get("/hub/api/nothing").then().statusCode(404).body("status", equalTo(404));
         given().get("/q/health").then().statusCode(200);
+        // Single-user servers show the hub's logo in their header.
+        given().get("/hub/logo").then().statusCode(200).contentType(containsString("image/svg+xml"));
     }
 
     @Test
