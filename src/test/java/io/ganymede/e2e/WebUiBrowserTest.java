@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,13 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -48,10 +41,12 @@ class WebUiBrowserTest {
 
     private static final String ADMIN_TOKEN = "e2e-ui-admin-token";
     private static final String ADMIN_USER = "root@example.com";
+    /** The person who uses the hub: an e-mail name with characters escaped in URLs. */
+    private static final String USER = Names.OBRIEN;
+    private static final String USER_PATH = Names.path(USER);
     /** Harmless if it ever ran: the test checks the flag stays unset. */
     private static final String EVIL = "<img src=x onerror=window.__xss=1>";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SHOTS = Path.of("target/screenshots");
 
     private static final String PROFILES = """
             profiles:
@@ -99,14 +94,13 @@ class WebUiBrowserTest {
 
     private static HubProcess hub;
     private static Path profiles;
+    private static Chromium chromium;
     private static WebDriver driver;
     private static WebDriverWait wait;
     private final HttpClient api = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromedriver")), "apt-get install -y chromium chromium-driver");
-        Files.createDirectories(SHOTS);
         Path dir = Files.createTempDirectory("ganymede-ui");
         profiles = dir.resolve("profiles.yaml");
         Files.writeString(profiles, PROFILES);
@@ -119,23 +113,15 @@ class WebUiBrowserTest {
                 "GANYMEDE_CULLER_TIMEOUT", "900",
                 "GANYMEDE_CULLER_WARNING", "20m"));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        // Pages reload after an action: an element found just before the reload is simply looked up again.
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        chromium = new Chromium();
+        driver = chromium.driver;
+        wait = chromium.wait;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (hub != null) {
             hub.close();
@@ -145,18 +131,19 @@ class WebUiBrowserTest {
     @Test
     void aPersonUsesTheHubInABrowser() throws Exception {
         // Sign in: the development login says clearly that it is insecure.
-        driver.get(hub.publicUrl("/hub/home"));
+        // From the README's first address, as a person starts.
+        driver.get(hub.publicUrl("/"));
         wait.until(ExpectedConditions.urlContains("/hub/login"));
         assertTrue(text("main").contains("Insecure development login"), text("main"));
         shot("01-login");
-        signIn("alice");
+        signIn(USER);
         wait.until(ExpectedConditions.urlContains("/hub/home"));
         assertTrue(text("footer").matches("(?s).*Ganymede \\S+.*"), text("footer"));
         shot("02-home");
 
         // The picker: a card per profile, HTML in a profile's name and description shown as text.
         click(By.cssSelector("tr[data-server=''] a.button"));
-        wait.until(ExpectedConditions.urlContains("/hub/spawn/alice"));
+        wait.until(ExpectedConditions.urlContains("/hub/spawn/" + USER_PATH));
         assertEquals(3, driver.findElements(By.cssSelector(".profile")).size());
         WebElement small = driver.findElement(By.cssSelector(".profile[data-profile='small']"));
         assertTrue(small.getText().contains("Small <b>CPU</b>"), small.getText());
@@ -178,7 +165,7 @@ class WebUiBrowserTest {
 
         // Start: the progress page follows the real server's start to 100 %, then opens it.
         click(By.id("start"));
-        wait.until(ExpectedConditions.urlContains("/hub/spawn-pending/alice"));
+        wait.until(ExpectedConditions.urlContains("/hub/spawn-pending/" + USER_PATH));
         shot("04-spawn-pending");
         long highest = 0;
         boolean shotAtFull = false;
@@ -194,18 +181,18 @@ class WebUiBrowserTest {
         }
         long reached = highest;
         assertEquals(100, reached, () -> "progress bar stopped at " + reached + " %: " + driver.getPageSource() + "\n" + log());
-        wait.until(ExpectedConditions.urlContains("/user/alice/"));
-        wait.until(d -> d.getTitle() != null && !d.getTitle().isBlank() && d.getCurrentUrl().contains("/user/alice/tree"));
+        wait.until(ExpectedConditions.urlContains("/user/" + USER_PATH + "/"));
+        wait.until(d -> d.getTitle() != null && !d.getTitle().isBlank() && d.getCurrentUrl().contains("/user/" + USER_PATH + "/tree"));
         shot("06-server");
-        JsonNode server = JSON.readTree(call("GET", "/users/alice", null).body()).path("servers").path("");
+        JsonNode server = JSON.readTree(call("GET", "/users/" + USER_PATH, null).body()).path("servers").path("");
         assertEquals("small", server.path("user_options").path("profile").asText(), server.toString());
         assertEquals("extra", server.path("user_options").path("flavor").asText(), server.toString());
 
         // XSRF: the same form posted without its token, and an API change without the header, are refused.
-        Object formStatus = asyncJs("fetch('/hub/spawn/alice', {method: 'POST', body: new URLSearchParams({profile: 'small'})})"
+        Object formStatus = asyncJs("fetch('/hub/spawn/" + USER_PATH + "', {method: 'POST', body: new URLSearchParams({profile: 'small'})})"
                 + ".then(r => done(r.status))");
         assertEquals(403L, formStatus);
-        Object apiStatus = asyncJs("fetch('/hub/api/users/alice/server', {method: 'DELETE'}).then(r => done(r.status))");
+        Object apiStatus = asyncJs("fetch('/hub/api/users/" + USER_PATH + "/server', {method: 'DELETE'}).then(r => done(r.status))");
         assertEquals(403L, apiStatus);
 
         // Home shows the running server with its profile; Stop stops it.
@@ -220,7 +207,7 @@ class WebUiBrowserTest {
         click(By.xpath("//button[text()='Keep alive']"));
         wait.until(d -> {
             try {
-                return !JSON.readTree(call("GET", "/users/alice", null).body()).path("servers").path("")
+                return !JSON.readTree(call("GET", "/users/" + USER_PATH, null).body()).path("servers").path("")
                         .path("last_activity").asText().equals(before);
             } catch (Exception e) {
                 return false;
@@ -240,7 +227,7 @@ class WebUiBrowserTest {
         click(By.xpath("//tr[@data-server='']//button[text()='Stop']"));
         wait.until(d -> d.findElement(By.cssSelector("tr[data-server='']")).getText().contains("stopped"));
         // The spawn page now remembers the last choice.
-        driver.get(hub.publicUrl("/hub/spawn/alice"));
+        driver.get(hub.publicUrl("/hub/spawn/" + USER_PATH));
         assertEquals("extra", new Select(driver.findElement(By.cssSelector(".profile[data-profile='small'] select")))
                 .getFirstSelectedOption().getAttribute("value"));
         // A start that fails: the reason, what to do, and a way to try again.
@@ -251,10 +238,10 @@ class WebUiBrowserTest {
         assertFalse(driver.findElement(By.id("cancel-spawn")).isDisplayed());
         shot("07c-spawn-failed");
         click(By.linkText("Try again"));
-        wait.until(ExpectedConditions.urlContains("/hub/spawn/alice"));
+        wait.until(ExpectedConditions.urlContains("/hub/spawn/" + USER_PATH));
         // A server that is gone: the 503 page with a way back.
-        driver.get(hub.publicUrl("/user/alice/tree"));
-        wait.until(ExpectedConditions.urlContains("/hub/user/alice/"));
+        driver.get(hub.publicUrl("/user/" + USER_PATH + "/tree"));
+        wait.until(ExpectedConditions.urlContains("/hub/user/" + USER_PATH + "/"));
         assertTrue(text("main").contains("not running"), text("main"));
         shot("08-not-running");
 
@@ -292,7 +279,7 @@ class WebUiBrowserTest {
         wait.until(ExpectedConditions.urlContains("/hub/admin"));
         String users = text("#users");
         assertTrue(users.contains(EVIL), users);
-        assertTrue(users.contains("alice"), users);
+        assertTrue(users.contains(USER), users);
         assertTrue(driver.findElements(By.cssSelector("#users img")).isEmpty());
         WebElement refusal = driver.findElement(By.id("profiles-refused"));
         assertTrue(refusal.getText().contains("was refused"), refusal.getText());
@@ -310,7 +297,7 @@ class WebUiBrowserTest {
         assertEquals(null, js("return window.__xss === undefined ? null : 'ran'"));
 
         // An admin schedules starts for a whole group from the admin page; members see it on their home page.
-        assertEquals(201, call("POST", "/groups/ml", "{\"users\": [\"alice\", \"" + ADMIN_USER + "\"]}").statusCode());
+        assertEquals(201, call("POST", "/groups/ml", "{\"users\": [\"" + USER + "\", \"" + ADMIN_USER + "\"]}").statusCode());
         driver.navigate().refresh();
         WebElement ml = wait.until(d -> d.findElement(By.cssSelector("[data-group='ml']")));
         ml.findElement(By.cssSelector("details.group-schedules summary")).click();
@@ -373,8 +360,7 @@ class WebUiBrowserTest {
     }
 
     private static void shot(String name) throws Exception {
-        File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.shot(name);
     }
 
     private HttpResponse<String> withToken(String secret) throws Exception {
