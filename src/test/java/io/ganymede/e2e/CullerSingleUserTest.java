@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class CullerSingleUserTest {
 
+    private static final String USER_PATH = Names.path(Names.OBRIEN);
+
     private static final String ADMIN = "e2e-admin-token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient api = HttpClient.newHttpClient();
@@ -41,10 +43,10 @@ class CullerSingleUserTest {
                 "GANYMEDE_SPAWNER_LOCAL_ENV_KEEP", "PATH,LANG,JUPYTERHUB_ACTIVITY_INTERVAL"))) {
             // A loaded machine can take long to start the hub.
             hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(120));
-            assertEquals(201, call(hub, "POST", "/users/tab", null).statusCode());
-            int started = call(hub, "POST", "/users/tab/server", "{}").statusCode();
+            assertEquals(201, call(hub, "POST", "/users/" + USER_PATH, null).statusCode());
+            int started = call(hub, "POST", "/users/" + USER_PATH + "/server", "{}").statusCode();
             assertTrue(started == 201 || started == 202, "start answered " + started);
-            String progress = call(hub, "GET", "/users/tab/server/progress", null).body();
+            String progress = call(hub, "GET", "/users/" + USER_PATH + "/server/progress", null).body();
             assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
 
             // The tab: a request through the proxy every second, none of it kernel or API work.
@@ -54,7 +56,7 @@ class CullerSingleUserTest {
             Thread tab = new Thread(() -> {
                 while (open.get()) {
                     try {
-                        browser.send(HttpRequest.newBuilder(URI.create(hub.publicUrl("/user/tab/static/base/images/favicon.ico"))).build(),
+                        browser.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(Names.prefix(Names.OBRIEN, "") + "static/base/images/favicon.ico"))).build(),
                                 HttpResponse.BodyHandlers.discarding());
                         answered.incrementAndGet();
                         Thread.sleep(1000);
@@ -70,13 +72,13 @@ class CullerSingleUserTest {
                 JsonNode servers;
                 do {
                     Thread.sleep(1000);
-                    servers = JSON.readTree(call(hub, "GET", "/users/tab", null).body()).path("servers");
+                    servers = JSON.readTree(call(hub, "GET", "/users/" + USER_PATH, null).body()).path("servers");
                     warned |= servers.path("").path("cull_warning").asBoolean(false);
                 } while (servers.has("") && System.nanoTime() < deadline);
                 assertTrue(!servers.has(""), "still running after 90 s: " + servers + "\n" + hub.logText());
                 assertTrue(warned, "no cull_warning seen before the stop");
                 assertTrue(answered.get() > 20, "the tab's requests did not get through: " + answered.get());
-                assertTrue(hub.logText().contains("culling server tab"), hub.logText());
+                assertTrue(hub.logText().contains("culling server " + Names.OBRIEN), hub.logText());
             } finally {
                 open.set(false);
                 tab.join();

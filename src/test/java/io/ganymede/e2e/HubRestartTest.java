@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class HubRestartTest {
 
+    private static final String RITA = Names.OBRIEN;
+    private static final String RITA_PATH = Names.path(RITA);
+    private static final String SAM = Names.ALICE;
+
     private static final String ADMIN = "restart-test-admin-token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -40,39 +44,39 @@ class HubRestartTest {
         try (first) {
             first.awaitUp(first.hubUrl("/hub/api/"), Duration.ofSeconds(60));
             assertEquals(201, call(first, "POST", "/hub/api/users", ADMIN,
-                    "{\"usernames\": [\"rita\", \"sam\"]}").statusCode());
-            assertEquals(201, call(first, "POST", "/hub/api/groups/crew", ADMIN, "{\"users\": [\"rita\"]}").statusCode());
-            HttpResponse<String> token = call(first, "POST", "/hub/api/users/rita/tokens", ADMIN,
-                    "{\"note\": \"kept\", \"scopes\": [\"read:users!user=rita\", \"servers!user=rita\"]}");
+                    "{\"usernames\": [\"" + RITA + "\", \"" + SAM + "\"]}").statusCode());
+            assertEquals(201, call(first, "POST", "/hub/api/groups/crew", ADMIN, "{\"users\": [\"" + RITA + "\"]}").statusCode());
+            HttpResponse<String> token = call(first, "POST", "/hub/api/users/" + RITA_PATH + "/tokens", ADMIN,
+                    "{\"note\": \"kept\", \"scopes\": [\"read:users!user=" + RITA + "\", \"servers!user=" + RITA + "\"]}");
             assertEquals(201, token.statusCode(), token.body());
             userToken = JSON.readTree(token.body()).get("token").asText();
-            assertEquals(200, call(first, "POST", "/hub/api/users/sam/activity", ADMIN,
+            assertEquals(200, call(first, "POST", "/hub/api/users/" + Names.path(SAM) + "/activity", ADMIN,
                     "{\"last_activity\": \"2025-01-02T03:04:05.678Z\"}").statusCode());
-            HttpResponse<String> start = call(first, "POST", "/hub/api/users/rita/server", userToken, "{}");
+            HttpResponse<String> start = call(first, "POST", "/hub/api/users/" + RITA_PATH + "/server", userToken, "{}");
             assertEquals(201, start.statusCode(), start.body() + first.logText());
-            pid = Long.parseLong(json(call(first, "GET", "/hub/api/users/rita", ADMIN, null)).at("/servers//state/pid").asText());
+            pid = Long.parseLong(json(call(first, "GET", "/hub/api/users/" + RITA_PATH, ADMIN, null)).at("/servers//state/pid").asText());
         }
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server outlives the hub");
 
         try (HubProcess second = new HubProcess(first, env)) {
             second.awaitUp(second.hubUrl("/hub/api/"), Duration.ofSeconds(60));
-            JsonNode rita = json(call(second, "GET", "/hub/api/users/rita", userToken, null));
-            assertEquals("rita", rita.get("name").asText());
+            JsonNode rita = json(call(second, "GET", "/hub/api/users/" + RITA_PATH, userToken, null));
+            assertEquals(RITA, rita.get("name").asText());
             assertEquals("crew", rita.get("groups").get(0).asText());
-            assertEquals("/user/rita/", rita.get("server").asText(), rita.toString());
+            assertEquals(Names.prefix(RITA, ""), rita.get("server").asText(), rita.toString());
             assertTrue(rita.at("/servers//ready").asBoolean(), rita.toString());
-            JsonNode sam = json(call(second, "GET", "/hub/api/users/sam", ADMIN, null));
+            JsonNode sam = json(call(second, "GET", "/hub/api/users/" + Names.path(SAM), ADMIN, null));
             assertEquals("2025-01-02T03:04:05.678Z", sam.get("last_activity").asText());
-            JsonNode tokens = json(call(second, "GET", "/hub/api/users/rita/tokens", ADMIN, null));
+            JsonNode tokens = json(call(second, "GET", "/hub/api/users/" + RITA_PATH + "/tokens", ADMIN, null));
             assertEquals("kept", tokens.get("api_tokens").get(0).get("note").asText());
 
             // The adopted server's route is back in the proxy, and it answers through it.
-            awaitRoute(second, "/user/rita");
-            HttpResponse<String> through = http.send(HttpRequest.newBuilder(URI.create(second.publicUrl("/user/rita/api"))).build(),
+            awaitRoute(second, "/user/" + RITA_PATH);
+            HttpResponse<String> through = http.send(HttpRequest.newBuilder(URI.create(second.publicUrl(Names.prefix(RITA, "") + "api"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, through.statusCode(), through.body());
 
-            assertEquals(204, call(second, "DELETE", "/hub/api/users/rita/server", userToken, null).statusCode());
+            assertEquals(204, call(second, "DELETE", "/hub/api/users/" + RITA_PATH + "/server", userToken, null).statusCode());
             ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join());
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "stopped after adoption");
         } finally {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,16 +29,18 @@ class JupyterHubWithGanymedeProxyTest {
             // A person logs in with the form; the hub then spawns the server and OAuth lands on it.
             HttpResponse<String> login = hub.send(hub.get("/hub/login")
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username=alice&password=" + ProxyJupyterHub.PASSWORD)));
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(Names.ALICE, StandardCharsets.UTF_8)
+                            + "&password=" + ProxyJupyterHub.PASSWORD)));
             assertEquals(302, login.statusCode(), login.body());
-            hub.startServer("alice", Duration.ofSeconds(90));
-            HttpResponse<String> tree = hub.browse(hub.get("/user/alice/tree"));
+            hub.startServer(Names.ALICE, Duration.ofSeconds(90));
+            HttpResponse<String> tree = hub.browse(hub.get(Names.prefix(Names.ALICE, "") + "tree"));
             assertEquals(200, tree.statusCode(), tree.uri() + "\n" + hub.logText());
-            assertTrue(tree.uri().getPath().startsWith("/user/alice/"), tree.uri().toString());
+            assertTrue(tree.uri().getRawPath().startsWith(Names.prefix(Names.ALICE, "")), tree.uri().toString());
 
-            assertKernelComputes(hub, "alice");
-            JsonNode route = hub.proxyRoutes().get("/user/alice");
-            assertEquals("alice", route.get("user").asText());
+            assertKernelComputes(hub, Names.ALICE);
+            // The proxy lists routes unescaped, as configurable-http-proxy does.
+            JsonNode route = hub.proxyRoutes().get("/user/" + Names.ALICE);
+            assertEquals(Names.ALICE, route.get("user").asText());
             assertTrue(route.get("jupyterhub").asBoolean());
         }
     }
@@ -53,21 +57,21 @@ class JupyterHubWithGanymedeProxyTest {
             assertEquals("http://127.0.0.1:" + hub.hubPort, root.get("target").asText());
             assertTrue(root.get("jupyterhub").asBoolean());
 
-            hub.startServer("bob", Duration.ofSeconds(90));
-            String token = hub.userToken("bob");
-            HttpResponse<String> status = hub.send(hub.get("/user/bob/api/status").header("Authorization", "token " + token));
+            hub.startServer(Names.OBRIEN, Duration.ofSeconds(90));
+            String token = hub.userToken(Names.OBRIEN);
+            HttpResponse<String> status = hub.send(hub.get(Names.prefix(Names.OBRIEN, "") + "api/status").header("Authorization", "token " + token));
             assertEquals(200, status.statusCode(), status.body());
             assertTrue(ProxyJupyterHub.JSON.readTree(status.body()).has("last_activity"), status.body());
 
-            // Activity the hub reads back from the proxy: the request above made bob's route recent.
-            assertTrue(!inactiveSince(hub, Instant.now().minusSeconds(60)).has("/user/bob"));
-            assertTrue(inactiveSince(hub, Instant.now().plusSeconds(60)).has("/user/bob"));
+            // Activity the hub reads back from the proxy: the request above made the route recent.
+            assertTrue(!inactiveSince(hub, Instant.now().minusSeconds(60)).has("/user/" + Names.OBRIEN));
+            assertTrue(inactiveSince(hub, Instant.now().plusSeconds(60)).has("/user/" + Names.OBRIEN));
 
-            int stopped = hub.send(hub.admin("/users/bob/server").DELETE()).statusCode();
+            int stopped = hub.send(hub.admin("/users/" + Names.path(Names.OBRIEN) + "/server").DELETE()).statusCode();
             assertTrue(stopped == 204 || stopped == 202, "stopping: " + stopped);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (hub.proxyRoutes().has("/user/bob")) {
-                assertTrue(System.nanoTime() < deadline, "hub never removed bob's route");
+            while (hub.proxyRoutes().has("/user/" + Names.OBRIEN)) {
+                assertTrue(System.nanoTime() < deadline, "hub never removed the route");
                 Thread.sleep(200);
             }
         } finally {
@@ -85,6 +89,6 @@ class JupyterHubWithGanymedeProxyTest {
 
     /** Starts a kernel over REST, runs 1+1 over its WebSocket through the proxy, and expects 2. */
     private static void assertKernelComputes(ProxyJupyterHub hub, String user) throws Exception {
-        Kernels.assertOnePlusOne(hub.http, hub.publicUrl("/user/" + user + "/"), user, hub.userToken(user));
+        Kernels.assertOnePlusOne(hub.http, hub.publicUrl(Names.prefix(user, "")), user, hub.userToken(user));
     }
 }

@@ -136,14 +136,14 @@ final class ProxyJupyterHub implements AutoCloseable {
 
     /** Starts {@code user}'s server through the REST API and waits until the hub calls it ready. */
     void startServer(String user, Duration timeout) throws Exception {
-        send(admin("/users/" + user).POST(HttpRequest.BodyPublishers.noBody()));
-        int status = send(admin("/users/" + user + "/server").POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+        send(admin("/users/" + Names.path(user)).POST(HttpRequest.BodyPublishers.noBody()));
+        int status = send(admin("/users/" + Names.path(user) + "/server").POST(HttpRequest.BodyPublishers.noBody())).statusCode();
         if (status != 201 && status != 202 && status != 400) {
             throw new IllegalStateException("starting server: " + status + "\n" + logText());
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode model = JSON.readTree(send(admin("/users/" + user)).body());
+            JsonNode model = JSON.readTree(send(admin("/users/" + Names.path(user))).body());
             JsonNode server = model.path("servers").path("");
             if (server.path("ready").asBoolean(false)) {
                 return;
@@ -154,7 +154,7 @@ final class ProxyJupyterHub implements AutoCloseable {
     }
 
     String userToken(String user) throws Exception {
-        HttpResponse<String> r = send(admin("/users/" + user + "/tokens")
+        HttpResponse<String> r = send(admin("/users/" + Names.path(user) + "/tokens")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"e2e\"}")));
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw new IllegalStateException("token: " + r.statusCode() + " " + r.body());
