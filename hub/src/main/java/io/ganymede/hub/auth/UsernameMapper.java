@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  *       purpose: Google and practically every provider treat addresses case-insensitively, so
  *       {@code Alice@x.com} and {@code alice@x.com} are one account and must be one user; and
  *       JupyterHub lower-cases names by default.
- *   <li><b>URL-safe</b>: the name becomes the {@code /user/<name>/} path segment. Only characters
- *       that need no escaping in a path segment are admitted: {@code a-z 0-9 . _ + ' -} in the
- *       local part, {@code a-z 0-9 . -} in the domain, and the single {@code @}. Anything else
- *       (quoted local parts, {@code /}, {@code %}, {@code ?}, {@code #}, non-ASCII) is refused rather
- *       than escaped, because an escaped name would be ambiguous once a proxy decodes the path.
- *       Google accounts never contain such characters.
+ *   <li><b>Plain</b>: only {@code a-z 0-9 . _ + ' -} in the local part, {@code a-z 0-9 . -} in
+ *       the domain, and the single {@code @} are admitted. Anything else (quoted local parts,
+ *       {@code /}, {@code %}, {@code ?}, {@code #}, non-ASCII) is refused: Google accounts never
+ *       contain such characters. The name is escaped where it is used, as JupyterHub escapes it
+ *       ({@code '} and {@code +} in URLs, {@code @} too in client ids: see
+ *       {@code io.ganymede.hub.spawn.Urls}).
  * </ul>
  *
  * <p>Pod and volume names are derived from the user name by the spawner's own safe-slug scheme, so
