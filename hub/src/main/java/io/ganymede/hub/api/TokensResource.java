@@ -76,6 +76,7 @@ public class TokensResource {
         if (request.get("note") != null && !(request.get("note") instanceof String)) {
             throw ApiException.badRequest("token note must be null or a string, not " + request.get("note"));
         }
+        Lengths.check("token note", (String) request.get("note"), TokenEntity.NOTE_LENGTH);
         List<String> raw = requestedScopes(roles, scopes);
         checkHeldByOwner(raw, user);
         String note = request.get("note") instanceof String text && !text.isBlank() ? text : "Requested via api"

@@ -91,6 +91,19 @@ class TokensApiTest {
     }
 
     @Test
+    void aNoteLongerThanItsColumnIsA400() {
+        String own = userWithToken("tok-note@example.com");
+        String path = "/hub/api/users/tok-note@example.com/tokens";
+        as(own).body(Map.of("note", "n".repeat(1025))).post(path).then().statusCode(400)
+                .body("status", equalTo(400))
+                .body("message", equalTo("token note is too long: 1025 characters, at most 1024"));
+        as(own).body(Map.of("note", "n".repeat(1024))).post(path).then().statusCode(201);
+        // Counted in UTF-16 units, as H2 counts them: an emoji takes two.
+        as(own).body(Map.of("note", "\uD83D\uDE80".repeat(512))).post(path).then().statusCode(201);
+        as(own).body(Map.of("note", "\uD83D\uDE80".repeat(513))).post(path).then().statusCode(400);
+    }
+
+    @Test
     void scopesCannotExceedTheOwners() {
         String own = userWithToken("tok-limited");
         admin().post("/hub/api/users/tok-other").then().statusCode(201);
