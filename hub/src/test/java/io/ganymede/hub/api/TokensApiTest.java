@@ -104,6 +104,28 @@ class TokensApiTest {
     }
 
     @Test
+    void expiresInIsAPositiveIntegerOfAtMostAHundredYears() {
+        String own = userWithToken("tok-expiry@example.com");
+        String path = "/hub/api/users/tok-expiry@example.com/tokens";
+        for (String huge : List.of("9223372036854775807", "100000000000000", "3155760001")) {
+            as(own).body("{\"expires_in\": " + huge + "}").post(path).then().statusCode(400)
+                    .body("status", equalTo(400))
+                    .body("message", equalTo("token expires_in: " + huge + " must not exceed 3155760000 (100 years)"));
+        }
+        for (String notAnInteger : List.of("1e17", "1e14", "99999999999999999999999", "\"3600\"", "true", "[]", "3600.5")) {
+            as(own).body("{\"expires_in\": " + notAnInteger + "}").post(path).then().statusCode(400)
+                    .body("message", startsWith("token expires_in must be null or integer"));
+        }
+        for (String notPositive : List.of("0", "-1", "-9223372036854775808")) {
+            as(own).body("{\"expires_in\": " + notPositive + "}").post(path).then().statusCode(400)
+                    .body("message", startsWith("token expires_in must be positive"));
+        }
+        JsonPath longest = as(own).body("{\"expires_in\": 3155760000}").post(path).then().statusCode(201).extract().jsonPath();
+        assertEquals(Duration.ofSeconds(3155760000L), Duration.between(Instant.parse(longest.getString("created")),
+                Instant.parse(longest.getString("expires_at"))));
+    }
+
+    @Test
     void scopesCannotExceedTheOwners() {
         String own = userWithToken("tok-limited");
         admin().post("/hub/api/users/tok-other").then().statusCode(201);
