@@ -126,6 +126,25 @@ class TokensApiTest {
     }
 
     @Test
+    void malformedScopesAndFiltersAreA400() {
+        String own = userWithToken("tok-scopes@example.com");
+        String path = "/hub/api/users/tok-scopes@example.com/tokens";
+        as(own).body(Map.of("scopes", List.of("read:users!server=x"))).post(path).then().statusCode(400)
+                .body("status", equalTo(400)).body("message", containsString("!server= names a user's server as <user>/<server>"));
+        as(own).body(Map.of("scopes", List.of("bogus"))).post(path).then().statusCode(400)
+                .body("message", startsWith("Unrecognized scope 'bogus'"));
+        for (String malformed : List.of("read:users!server=/x", "read:users!server=", "read:users!user=", "read:users!group",
+                "read:users!planet=mars", "self!user=x", "inherit!user=x", "read:users!user=a b", "read:users!user=a\tb", "",
+                "!user=x", "read:users!!user=x")) {
+            as(own).body(Map.of("scopes", List.of(malformed))).post(path).then().statusCode(400)
+                    .body("status", equalTo(400)).body("message", startsWith("Unrecognized scope"));
+        }
+        // Well-formed filters still work, the default server's included.
+        as(own).body(Map.of("scopes", List.of("read:servers!server=tok-scopes@example.com/", "servers!user",
+                "access:servers!server=tok-scopes@example.com/gpu"))).post(path).then().statusCode(201);
+    }
+
+    @Test
     void scopesCannotExceedTheOwners() {
         String own = userWithToken("tok-limited");
         admin().post("/hub/api/users/tok-other").then().statusCode(201);
