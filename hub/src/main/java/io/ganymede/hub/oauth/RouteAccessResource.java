@@ -3,6 +3,7 @@ package io.ganymede.hub.oauth;
 import io.ganymede.hub.auth.AuthConfig;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.proxy.ProxyToken;
 import io.ganymede.hub.scopes.Target;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
@@ -63,9 +63,8 @@ public class RouteAccessResource {
     private Response open(String name, String serverName, String next, UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            return Response.status(302).location(UriBuilder.fromPath("/hub/login")
-                    .queryParam("next", uri.getRequestUri().getRawPath() + "?" + nullToEmpty(uri.getRequestUri().getRawQuery()))
-                    .build()).build();
+            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
+                    uri.getRequestUri().getRawQuery())).build();
         }
         UserEntity owner = UserEntity.findByName(name).orElseThrow(() -> new OAuthError(404, "not_found", "No such user: " + name));
         if (!who.permissions().allows("access:servers", Target.server(owner.name, serverName, owner.groupNames()))) {
@@ -76,11 +75,9 @@ public class RouteAccessResource {
         long expires = clock.instant().plus(LIFETIME).getEpochSecond();
         NewCookie cookie = new NewCookie.Builder(AccessTokens.COOKIE).value(tokens.issue(route, expires))
                 .path(prefix).httpOnly(true).secure(secureCookies).sameSite(NewCookie.SameSite.LAX).maxAge((int) LIFETIME.toSeconds()).build();
-        String target = next != null && next.startsWith(prefix) ? next : prefix;
-        return Response.status(302).location(URI.create(target)).cookie(cookie).build();
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
+        // Only somewhere under the route the cookie opens; anything else goes to the route itself.
+        String target = NextUrl.validated(next, null);
+        return Response.status(302).location(URI.create(target != null && target.startsWith(prefix) ? target : prefix))
+                .cookie(cookie).build();
     }
 }

@@ -2,13 +2,13 @@ package io.ganymede.hub.web;
 
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.auth.Xsrf;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Optional;
@@ -48,9 +48,8 @@ public class HtmlPages {
 
     /** To the login page, coming back here afterwards. */
     public static Response toLogin(UriInfo uri) {
-        String here = uri.getRequestUri().getRawPath()
-                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
-        return Response.status(302).location(UriBuilder.fromPath("/hub/login").queryParam("next", "{next}").build(here)).build();
+        return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
+                uri.getRequestUri().getRawQuery())).build();
     }
 
     public static Response redirect(String path) {

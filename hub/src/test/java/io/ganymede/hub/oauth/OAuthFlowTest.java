@@ -48,6 +48,8 @@ class OAuthFlowTest {
             assertTrue(anonymous.header("Location").contains("/hub/login?next="), anonymous.header("Location"));
 
             String code = authorize(userToken, client, callback, "xyz");
+            // A state the client chose, however odd, comes back as it was sent.
+            authorize(userToken, client, callback, "{x} 100% & more=\u00e9");
 
             // The exchange: wrong secret, wrong grant, wrong redirect are refused; a code works once.
             exchange(client, "wrong-secret", code, callback).then().statusCode(401).body("message", startsWith("invalid_client"));
