@@ -84,6 +84,9 @@ class TokensApiTest {
         as(own).body(Map.of("roles", List.of("no-such-role"))).post(path).then().statusCode(400);
         as(own).body(Map.of("note", 5)).post(path).then().statusCode(400);
         as(own).body("{\"note\": ").post(path).then().statusCode(400).body("status", equalTo(400));
+        // Trailing data is an error, as for Python's json.loads, not ignored.
+        as(own).body("{\"note\": \"x\"}}").post(path).then().statusCode(400).body("message", startsWith("Invalid JSON"));
+        as(own).body("{\"note\": \"x\"} {\"note\": \"y\"}").post(path).then().statusCode(400);
         as(own).get(path + "/nope").then().statusCode(404);
         as(own).get(path + "/a99999999").then().statusCode(404).body("message", containsString("a99999999"));
         as(own).get(path + "/a").then().statusCode(404);
