@@ -124,6 +124,12 @@ public class TokensResource {
             raw.addAll(this.roles.scopes(role));
         }
         raw.addAll(scopes == null ? List.of() : scopes);
+        for (String scope : raw) {
+            // A token's scopes are stored space-separated.
+            if (scope.chars().anyMatch(Character::isWhitespace)) {
+                throw ApiException.badRequest("Unrecognized scope '" + scope + "': a token's scopes hold no whitespace");
+            }
+        }
         return raw;
     }
 

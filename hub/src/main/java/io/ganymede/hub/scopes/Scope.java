@@ -24,15 +24,11 @@ public record Scope(String base, String entity, String value) {
      * Reads one scope.
      *
      * @throws InvalidScopeException for an unknown base, a filter on a metascope, an unknown
-     *     filter, an empty value, a server filter that is not {@code user/server}, or whitespace
-     *     (scopes are stored space-separated)
+     *     filter, an empty value, or a server filter that is not {@code user/server}
      */
     public static Scope parse(String raw) {
         if (raw == null || raw.isEmpty()) {
             throw new InvalidScopeException("Unrecognized scope: empty");
-        }
-        if (raw.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new InvalidScopeException("Unrecognized scope '" + raw + "': scopes contain no spaces or control characters");
         }
         int bang = raw.indexOf('!');
         String base = bang < 0 ? raw : raw.substring(0, bang);

@@ -142,6 +142,11 @@ class TokensApiTest {
             as(own).body(Map.of("scopes", List.of(malformed))).post(path).then().statusCode(400)
                     .body("status", equalTo(400)).body("message", startsWith("Unrecognized scope"));
         }
+        // A filter naming a user whose name has a space is read, as the identity a narrowed token carries.
+        admin().post("/hub/api/users/first last@example.com").then().statusCode(201);
+        String spaced = admin().body(Map.of("scopes", List.of("servers!user"))).post("/hub/api/users/first last@example.com/tokens")
+                .then().statusCode(201).extract().path("token");
+        as(spaced).get("/hub/api/user").then().statusCode(200).body("name", equalTo("first last@example.com"));
         // Well-formed filters still work, the default server's included.
         as(own).body(Map.of("scopes", List.of("read:servers!server=tok-scopes@example.com/", "servers!user",
                 "access:servers!server=tok-scopes@example.com/gpu"))).post(path).then().statusCode(201);
