@@ -1,7 +1,6 @@
 package io.ganymede.hub.api;
 
 import io.ganymede.hub.config.HubConfig;
-import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,10 +12,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Failures raised below JAX-RS, where {@link ApiErrorMapper} never sees them: Vert.x refusing a
- * request before any route (no {@code Host} on HTTP/1.1, a path or query that does not decode),
- * Quarkus reading a body. Under {@code /hub/api} they get the API's JSON error like everything
- * else; elsewhere a client's mistake gets a line of text and Quarkus's own page is kept for the
- * hub's. A client's mistake is logged at DEBUG, not as the hub's error.
+ * request before any route (no {@code Host} on HTTP/1.1), Quarkus failing to read a body. Under
+ * {@code /hub/api} they get the API's JSON error like everything else; elsewhere a client's
+ * mistake gets a line of text and Quarkus's own page is kept for the hub's. A client's mistake is
+ * logged at DEBUG, not as the hub's error; a client gone mid-request needs no answer at all.
  */
 public class RouteFailureHandler {
 
@@ -54,17 +53,10 @@ public class RouteFailureHandler {
         HttpErrors.answer(rc, status, message, true, version);
     }
 
-    /** The status a failure stands for: the one it was failed with, else a client's mistake for what only a client causes. */
+    /** The status a failure was raised with (Vert.x refuses a request without Host as a 400), else 500. */
     private static int status(int failedWith, Throwable failure) {
         if (failure instanceof HttpException http) {
             return http.getStatusCode();
-        }
-        if (failedWith > 0 && failedWith != 500) {
-            return failedWith;
-        }
-        if (failure instanceof IllegalArgumentException || (failure instanceof VertxException
-                && failure.getMessage() != null && failure.getMessage().contains("header is required"))) {
-            return 400;
         }
         return failedWith > 0 ? failedWith : 500;
     }
