@@ -19,6 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ApiErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ApiErrorMapper.class);
+    /** Where RESTEasy Reactive percent-decodes forms and queries. */
+    private static final String URL_DECODER = "org.jboss.resteasy.reactive.common.util.URLUtils";
 
     private final ErrorPage pages;
 
@@ -62,6 +64,21 @@ public class ApiErrorMapper {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return body(400, "Invalid JSON in body of request: " + e.getOriginalMessage());
+    }
+
+    /**
+     * RESTEasy Reactive reports a form body (or query) it cannot percent-decode, {@code %} or
+     * {@code %zz}, as a bare IllegalArgumentException from its URL decoder: the client's mistake.
+     * Any other is the hub's.
+     */
+    @ServerExceptionMapper
+    public Response undecodable(IllegalArgumentException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().equals(URL_DECODER)) {
+                return body(400, "Malformed percent-escape in the request: " + e.getMessage());
+            }
+        }
+        return unexpected(e);
     }
 
     @ServerExceptionMapper

@@ -96,6 +96,7 @@ public class GroupsResource {
         if (name.isBlank() || name.contains("/")) {
             throw ApiException.badRequest("Invalid group name: " + name);
         }
+        Lengths.check("group name", name, GroupEntity.NAME_LENGTH);
         GroupEntity group = new GroupEntity();
         group.name = name;
         group.persist();

@@ -1,6 +1,7 @@
 package io.ganymede.hub.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ganymede.hub.persistence.UserEntity;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.Map;
 /** Reads request bodies the way JupyterHub does, turning every malformed input into a 400. */
 public final class JsonBody {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** As Python's json.loads: anything after the value is an error, not ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonBody() {}
 

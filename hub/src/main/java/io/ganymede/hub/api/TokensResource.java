@@ -11,6 +11,7 @@ import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.TokenService;
+import io.ganymede.hub.tokens.TokensConfig;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -36,8 +37,10 @@ public class TokensResource {
 
     private final Identities identities;
     private final RoleCatalog roles;
+    private final TokensConfig config;
 
-    TokensResource(CurrentCaller caller, TokenService tokens, Identities identities, RoleCatalog roles) {
+    TokensResource(CurrentCaller caller, TokenService tokens, Identities identities, RoleCatalog roles, TokensConfig config) {
+        this.config = config;
         this.identities = identities;
         this.roles = roles;
         this.caller = caller;
@@ -66,25 +69,46 @@ public class TokensResource {
         }
         List<String> roles = JsonBody.strings(request, "roles");
         List<String> scopes = JsonBody.strings(request, "scopes");
-        Object expiresIn = request.get("expires_in");
-        if (expiresIn != null && !(expiresIn instanceof Integer || expiresIn instanceof Long)) {
-            throw ApiException.badRequest("token expires_in must be null or integer, not " + expiresIn);
-        }
-        if (expiresIn != null && ((Number) expiresIn).longValue() <= 0) {
-            throw ApiException.badRequest("token expires_in must be positive, not " + expiresIn);
-        }
+        Duration expiresIn = expiresIn(request.get("expires_in"));
         if (request.get("note") != null && !(request.get("note") instanceof String)) {
             throw ApiException.badRequest("token note must be null or a string, not " + request.get("note"));
         }
+        Lengths.check("token note", (String) request.get("note"), TokenEntity.NOTE_LENGTH);
         List<String> raw = requestedScopes(roles, scopes);
         checkHeldByOwner(raw, user);
         String note = request.get("note") instanceof String text && !text.isBlank() ? text : "Requested via api"
                 + (requester.name().equals(user.name) ? "" : " by " + requester.kind() + " " + requester.name());
-        TokenService.Issued issued = tokens.issue(user, TokenEntity.Kind.api, raw, note,
-                expiresIn == null ? null : Duration.ofSeconds(((Number) expiresIn).longValue()), null, null);
+        TokenService.Issued issued = tokens.issue(user, TokenEntity.Kind.api, raw, note, expiresIn, null, null);
         Map<String, Object> model = new java.util.LinkedHashMap<>(ApiModels.token(issued.token()));
         model.put("token", issued.secret());
         return Response.status(201).entity(model).build();
+    }
+
+    /**
+     * The lifetime asked for, as JupyterHub checks it: a positive integer of seconds, at most the
+     * configured maximum, which is also the lifetime of a token asking none; without a maximum,
+     * at most {@link TokensConfig#CEILING}, and none means never.
+     */
+    private Duration expiresIn(Object requested) {
+        if (requested != null && !(requested instanceof Integer || requested instanceof Long)) {
+            throw ApiException.badRequest("token expires_in must be null or integer, not " + requested);
+        }
+        long max = Math.max(0, config.expiresInMax().toSeconds());
+        if (requested == null) {
+            return max == 0 ? null : Duration.ofSeconds(Math.min(max, TokensConfig.CEILING.toSeconds()));
+        }
+        long seconds = ((Number) requested).longValue();
+        if (seconds <= 0) {
+            throw ApiException.badRequest("token expires_in must be positive, not " + requested);
+        }
+        if (max > 0 && seconds > max) {
+            throw ApiException.badRequest("token expires_in: " + seconds + " must not exceed " + max);
+        }
+        if (seconds > TokensConfig.CEILING.toSeconds()) {
+            throw ApiException.badRequest("token expires_in: " + seconds + " must not exceed "
+                    + TokensConfig.CEILING.toSeconds() + " (100 years)");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     /** No roles or scopes: the {@code token} role, i.e. everything the owner may do. */

@@ -1,5 +1,6 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.persistence.UserEntity;
 import java.util.Locale;
 
 /** Valid user and server names, normalized as JupyterHub's default authenticator does. */
@@ -13,7 +14,8 @@ public final class UserNames {
             throw ApiException.badRequest("Invalid username: empty");
         }
         String normalized = name.strip().toLowerCase(Locale.ROOT);
-        if (normalized.length() > 255 || normalized.contains("/") || normalized.chars().anyMatch(Character::isISOControl)
+        Lengths.check("username", normalized, UserEntity.NAME_LENGTH);
+        if (normalized.contains("/") || normalized.chars().anyMatch(Character::isISOControl)
                 || normalized.equals(".") || normalized.equals("..")) {
             throw ApiException.badRequest("Invalid username: " + name);
         }

@@ -92,6 +92,12 @@ public class Accounts {
         Set<String> current = new HashSet<>(user.groupNames());
         user.groups.removeIf(g -> !asserted.contains(g.name));
         for (String name : asserted) {
+            if (name.isEmpty() || name.length() > GroupEntity.NAME_LENGTH) {
+                // The provider's claim, not the user's doing: signing in still works, without that group.
+                LOG.warnf("%s's group claim '%.80s...' is empty or longer than %d characters; not kept",
+                        user.name, name, GroupEntity.NAME_LENGTH);
+                continue;
+            }
             if (!current.contains(name)) {
                 GroupEntity group = GroupEntity.findByName(name).orElseGet(() -> {
                     GroupEntity created = new GroupEntity();

@@ -2,6 +2,7 @@ package io.ganymede.hub.oauth;
 
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.OAuthClientEntity;
 import io.ganymede.hub.persistence.OAuthCodeEntity;
 import io.ganymede.hub.persistence.TokenEntity;
@@ -10,7 +11,6 @@ import io.ganymede.hub.scopes.Public;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
-import io.ganymede.hub.web.HtmlPages;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -22,8 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +64,8 @@ public class OAuthResource {
             @QueryParam("response_type") String responseType, @QueryParam("state") String state, @Context UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            String next = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery();
-            return Response.status(302).location(HtmlPages.loginUrl(next)).build();
+            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
+                    uri.getRequestUri().getRawQuery())).build();
         }
         OAuthClientEntity client = OAuthClientEntity.findByIdentifier(clientId == null ? "" : clientId)
                 .orElseThrow(() -> new OAuthError(400, "invalid_client", "No such client: " + clientId));
@@ -88,11 +89,10 @@ public class OAuthResource {
         stored.redirectUri = client.redirectUri;
         stored.expiresAt = clock.instant().plus(CODE_LIFETIME);
         stored.persist();
-        UriBuilder target = UriBuilder.fromUri(client.redirectUri).queryParam("code", code);
-        if (state != null) {
-            target.queryParam("state", state);
-        }
-        return Response.status(302).location(target.build()).build();
+        // Built by hand: UriBuilder would read braces in the client's state as template parameters.
+        String target = client.redirectUri + (client.redirectUri.contains("?") ? "&" : "?") + "code=" + code
+                + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8));
+        return Response.status(302).location(URI.create(target)).build();
     }
 
     @POST

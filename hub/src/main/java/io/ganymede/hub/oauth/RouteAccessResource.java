@@ -3,11 +3,11 @@ package io.ganymede.hub.oauth;
 import io.ganymede.hub.auth.AuthConfig;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.proxy.ProxyToken;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.Urls;
-import io.ganymede.hub.web.HtmlPages;
 import io.ganymede.proxy.routing.AccessTokens;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -63,7 +63,8 @@ public class RouteAccessResource {
     private Response open(String name, String serverName, String next, UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            return HtmlPages.toLogin(uri);
+            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
+                    uri.getRequestUri().getRawQuery())).build();
         }
         UserEntity owner = UserEntity.findByName(name).orElseThrow(() -> new OAuthError(404, "not_found", "No such user: " + name));
         if (!who.permissions().allows("access:servers", Target.server(owner.name, serverName, owner.groupNames()))) {
@@ -75,7 +76,9 @@ public class RouteAccessResource {
         long expires = clock.instant().plus(LIFETIME).getEpochSecond();
         NewCookie cookie = new NewCookie.Builder(AccessTokens.COOKIE).value(tokens.issue(route, expires))
                 .path(prefix).httpOnly(true).secure(secureCookies).sameSite(NewCookie.SameSite.LAX).maxAge((int) LIFETIME.toSeconds()).build();
-        String target = next != null && next.startsWith(prefix) ? next : prefix;
-        return Response.status(302).location(URI.create(target)).cookie(cookie).build();
+        // Only somewhere under the route the cookie opens; anything else goes to the route itself.
+        String target = NextUrl.validated(next, null);
+        return Response.status(302).location(URI.create(target != null && target.startsWith(prefix) ? target : prefix))
+                .cookie(cookie).build();
     }
 }

@@ -17,11 +17,14 @@ import java.util.Set;
 @Table(name = "user_groups")
 public class GroupEntity extends PanacheEntityBase {
 
+    /** Characters a group name may have (user_groups.name). */
+    public static final int NAME_LENGTH = 255;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, unique = true)
+    @Column(nullable = false, unique = true, length = NAME_LENGTH)
     public String name;
 
     /** Free-form JSON object, as JupyterHub's group properties. */

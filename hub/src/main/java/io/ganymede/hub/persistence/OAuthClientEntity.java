@@ -17,24 +17,29 @@ import java.util.Optional;
 @Table(name = "oauth_clients")
 public class OAuthClientEntity extends PanacheEntityBase {
 
+    /** Characters of a client id (oauth_clients.identifier), {@code jupyterhub-user-} and the escaped names. */
+    public static final int IDENTIFIER_LENGTH = 255;
+    /** Characters of a redirect URI (oauth_clients.redirect_uri, oauth_codes.redirect_uri). */
+    public static final int REDIRECT_URI_LENGTH = 2048;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, unique = true)
+    @Column(nullable = false, unique = true, length = IDENTIFIER_LENGTH)
     public String identifier;
 
     @ManyToOne
     @JoinColumn(name = "server_id")
     public ServerEntity server;
 
-    @Column(name = "secret_salt", nullable = false)
+    @Column(name = "secret_salt", nullable = false, length = 64)
     public String secretSalt;
 
-    @Column(name = "secret_hash", nullable = false)
+    @Column(name = "secret_hash", nullable = false, length = 128)
     public String secretHash;
 
-    @Column(name = "redirect_uri", nullable = false)
+    @Column(name = "redirect_uri", nullable = false, length = REDIRECT_URI_LENGTH)
     public String redirectUri;
 
     /** The scopes tokens issued to this client carry, as a JSON list (see {@link TokenEntity#scopes}). */

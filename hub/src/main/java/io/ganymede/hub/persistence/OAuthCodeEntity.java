@@ -28,10 +28,10 @@ public class OAuthCodeEntity extends PanacheEntityBase {
     @JoinColumn(name = "user_id")
     public UserEntity user;
 
-    @Column(name = "code_hash", nullable = false, unique = true)
+    @Column(name = "code_hash", nullable = false, unique = true, length = 128)
     public String codeHash;
 
-    @Column(name = "redirect_uri", nullable = false)
+    @Column(name = "redirect_uri", nullable = false, length = OAuthClientEntity.REDIRECT_URI_LENGTH)
     public String redirectUri;
 
     @Column(name = "expires_at", nullable = false)

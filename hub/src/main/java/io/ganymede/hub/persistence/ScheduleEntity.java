@@ -19,6 +19,11 @@ import java.time.Instant;
 @Table(name = "schedules")
 public class ScheduleEntity extends PanacheEntityBase {
 
+    /** Characters of a cron expression (schedules.cron). */
+    public static final int CRON_LENGTH = 255;
+    /** Characters of a time zone id (schedules.time_zone). */
+    public static final int TIME_ZONE_LENGTH = 64;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
@@ -33,13 +38,13 @@ public class ScheduleEntity extends PanacheEntityBase {
     @JoinColumn(name = "group_id")
     public GroupEntity userGroup;
 
-    @Column(name = "server_name", nullable = false)
+    @Column(name = "server_name", nullable = false, length = ServerEntity.NAME_LENGTH)
     public String serverName = "";
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = CRON_LENGTH)
     public String cron;
 
-    @Column(name = "time_zone", nullable = false)
+    @Column(name = "time_zone", nullable = false, length = TIME_ZONE_LENGTH)
     public String timeZone;
 
     @Column(name = "user_options", nullable = false)

@@ -16,6 +16,11 @@ import java.time.Instant;
 @Table(name = "servers")
 public class ServerEntity extends PanacheEntityBase {
 
+    /** Characters a server name may have (servers.name); the API's own rule for names is stricter. */
+    public static final int NAME_LENGTH = 255;
+    /** Characters of the URL a server listens at (servers.url). */
+    public static final int URL_LENGTH = 2048;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
@@ -24,10 +29,11 @@ public class ServerEntity extends PanacheEntityBase {
     @JoinColumn(name = "user_id")
     public UserEntity user;
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = NAME_LENGTH)
     public String name;
 
     /** Where the server listens (the proxy route's target); null when stopped. */
+    @Column(length = URL_LENGTH)
     public String url;
 
     public Instant started;

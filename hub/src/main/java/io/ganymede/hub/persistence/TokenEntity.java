@@ -20,6 +20,11 @@ public class TokenEntity extends PanacheEntityBase {
     /** What the token is for; sessions are never listed as API tokens. */
     public enum Kind { api, session, oauth, server }
 
+    /** Characters of a token's note (api_tokens.note). */
+    public static final int NOTE_LENGTH = 1024;
+    /** Characters of the issuing OAuth client's id (api_tokens.client_id), as {@link OAuthClientEntity#IDENTIFIER_LENGTH}. */
+    public static final int CLIENT_ID_LENGTH = 255;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
@@ -33,23 +38,24 @@ public class TokenEntity extends PanacheEntityBase {
     @JoinColumn(name = "server_id")
     public ServerEntity server;
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = 16)
     @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
     public Kind kind;
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = 16)
     public String prefix;
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = 64)
     public String salt;
 
-    @Column(nullable = false)
+    @Column(nullable = false, length = 128)
     public String hash;
 
     /** {@code jupyterhub} for tokens the hub issues itself, the OAuth client's id otherwise. */
-    @Column(name = "client_id", nullable = false)
+    @Column(name = "client_id", nullable = false, length = CLIENT_ID_LENGTH)
     public String clientId = "jupyterhub";
 
+    @Column(length = NOTE_LENGTH)
     public String note;
 
     /**

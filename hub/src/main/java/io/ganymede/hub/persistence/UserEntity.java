@@ -23,11 +23,14 @@ import java.util.Set;
 @Table(name = "users")
 public class UserEntity extends PanacheEntityBase {
 
+    /** Characters a user name may have (users.name). */
+    public static final int NAME_LENGTH = 255;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, unique = true)
+    @Column(nullable = false, unique = true, length = NAME_LENGTH)
     public String name;
 
     public boolean admin;

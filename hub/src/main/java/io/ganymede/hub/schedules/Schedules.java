@@ -3,6 +3,7 @@ package io.ganymede.hub.schedules;
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.api.JsonBody;
+import io.ganymede.hub.api.Lengths;
 import io.ganymede.hub.api.UserNames;
 import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -87,7 +88,8 @@ public class Schedules {
         }
         CronSchedule schedule;
         try {
-            schedule = CronSchedule.parse(string(body, "cron", null), string(body, "time_zone", null));
+            schedule = CronSchedule.parse(Lengths.check("cron", string(body, "cron", null), ScheduleEntity.CRON_LENGTH),
+                    Lengths.check("time_zone", string(body, "time_zone", null), ScheduleEntity.TIME_ZONE_LENGTH));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -34,42 +34,28 @@ public final class Permissions {
      * @param raw scopes as written in roles or tokens, e.g. {@code self}, {@code read:users!group=ds}
      * @param owner the user the scopes belong to ({@code self}, bare {@code !user})
      * @param ownServer the server a server token belongs to ({@code alice/}), for bare {@code !server}
-     * @throws IllegalArgumentException for an unknown scope or filter
+     * @throws Scope.InvalidScopeException for a scope {@link Scope#parse} refuses, or a bare filter without its owner
      */
     public static Permissions expand(Collection<String> raw, String owner, String ownServer) {
         Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();
-        for (String scope : raw) {
-            if (scope.equals("self")) {
+        for (String written : raw) {
+            Scope scope = Scope.parse(written);
+            if (scope.base().equals("self")) {
                 for (String base : ScopeDefinitions.SELF) {
                     add(result, base, "user", owner);
                 }
                 continue;
             }
-            int bang = scope.indexOf('!');
-            String base = bang < 0 ? scope : scope.substring(0, bang);
-            if (!ScopeDefinitions.isKnown(base)) {
-                throw new IllegalArgumentException("Unknown scope: " + scope);
-            }
-            String entity = null;
-            String value = null;
-            if (bang >= 0) {
-                String filter = scope.substring(bang + 1);
-                int eq = filter.indexOf('=');
-                entity = eq < 0 ? filter : filter.substring(0, eq);
-                value = eq < 0 ? null : filter.substring(eq + 1);
+            String value = scope.value();
+            if (scope.entity() != null && value == null) {
+                value = scope.entity().equals("user") ? owner : ownServer;
                 if (value == null) {
-                    value = switch (entity) {
-                        case "user" -> owner;
-                        case "server" -> ownServer;
-                        default -> null;
-                    };
-                }
-                if (!Set.of("user", "server", "group").contains(entity) || value == null || value.isEmpty()) {
-                    throw new IllegalArgumentException("Invalid scope filter: " + scope);
+                    throw new Scope.InvalidScopeException("Unrecognized scope filter in '" + written
+                            + "': a bare !" + scope.entity() + " needs an owning " + scope.entity());
                 }
             }
-            for (String implied : ScopeDefinitions.withSubscopes(base)) {
-                add(result, implied, entity, value);
+            for (String implied : ScopeDefinitions.withSubscopes(scope.base())) {
+                add(result, implied, scope.entity(), value);
             }
         }
         return new Permissions(freeze(result));
@@ -186,7 +172,7 @@ public final class Permissions {
                     case "user" -> contains(b, "user", value)
                             || groupsOfUser.apply(value).stream().anyMatch(g -> contains(b, "group", g));
                     case "server" -> {
-                        String user = value.substring(0, value.indexOf('/'));
+                        String user = Scope.userOfServer(value);
                         yield contains(b, "server", value) || contains(b, "user", user)
                                 || groupsOfUser.apply(user).stream().anyMatch(g -> contains(b, "group", g));
                     }

@@ -1,5 +1,6 @@
 package io.ganymede.hub.spawn;
 
+import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.persistence.OAuthClientEntity;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
@@ -20,6 +21,22 @@ public class ServerCredentials {
 
     ServerCredentials(TokenService tokens) {
         this.tokens = tokens;
+    }
+
+    /**
+     * Refuses a start whose credentials could not be stored: the OAuth client id holds the user
+     * name escaped for URLs, which a long name with characters to escape makes longer than its
+     * column. Everything else derived from the names (the redirect URI, the token's note) is
+     * longer only by a few characters and has a far larger column.
+     *
+     * @throws ApiException 400
+     */
+    public static void checkStorable(String user, String serverName) {
+        String clientId = Urls.clientId(user, serverName);
+        if (clientId.length() > OAuthClientEntity.IDENTIFIER_LENGTH) {
+            throw ApiException.badRequest("Cannot start a server for this user name: its OAuth client id would have "
+                    + clientId.length() + " characters, at most " + OAuthClientEntity.IDENTIFIER_LENGTH);
+        }
     }
 
     /** Issues the credentials for a start; returns the API token's secret. */

@@ -111,9 +111,11 @@ public class SpawnCoordinator {
      * Starts a server, answering {@link Started#READY} if it is up within the slow-spawn timeout
      * and {@link Started#PENDING} otherwise. Must be called on a worker thread.
      *
-     * @throws ApiException 400 when running or stopping, 404 for an unknown user, 429 over the limit
+     * @throws ApiException 400 when running or stopping or when its credentials would not fit (see
+     *     {@link ServerCredentials#checkStorable}), 404 for an unknown user, 429 over the limit
      */
     public Started start(String userName, String serverName, Map<String, Object> options) {
+        ServerCredentials.checkStorable(userName, serverName);
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         Uni<Void> flow;
         // The lock covers the checks and the launch, never the wait: progress events need it too.

@@ -2,6 +2,7 @@ package io.ganymede.hub.web;
 
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.auth.Xsrf;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -49,17 +48,8 @@ public class HtmlPages {
 
     /** To the login page, coming back here afterwards. */
     public static Response toLogin(UriInfo uri) {
-        String here = uri.getRequestUri().getRawPath()
-                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
-        return Response.status(302).location(loginUrl(here)).build();
-    }
-
-    /**
-     * {@code /hub/login?next=...}. {@code next} is encoded whole, escapes included: UriBuilder keeps
-     * {@code %XX} sequences as they are, which would decode a client id's {@code %40} once too often.
-     */
-    public static URI loginUrl(String next) {
-        return URI.create("/hub/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
+                uri.getRequestUri().getRawQuery())).build();
     }
 
     public static Response redirect(String path) {

@@ -9,6 +9,7 @@ import io.ganymede.hub.auth.CallerFilter;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.Sessions;
 import io.ganymede.hub.auth.Identity;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.auth.Xsrf;
 import io.ganymede.hub.auth.oidc.LoginRedirect;
 import io.ganymede.hub.auth.oidc.LoginResult;
@@ -69,7 +70,7 @@ public class LoginResource {
     @Produces(MediaType.TEXT_HTML)
     public Response form(@QueryParam("next") String next, @Context HttpHeaders headers, @Context UriInfo uri) {
         if (caller.get().isPresent()) {
-            return redirect(safeNext(next));
+            return Response.status(302).location(NextUrl.location(next, host(headers))).build();
         }
         if (config.mode() == AuthConfig.Mode.OIDC) {
             LoginRedirect start = oidc.get().begin(next).await().atMost(PROVIDER_WAIT);
@@ -107,7 +108,7 @@ public class LoginResource {
             return Response.status(400).entity(login.data("xsrf", token).data("next", next == null ? "" : next)
                     .data("error", invalid.getMessage()).data("mode", config.mode().name().toLowerCase()).render()).build();
         }
-        return Response.status(302).location(URI.create(safeNext(next)))
+        return Response.status(302).location(NextUrl.location(next, host(headers)))
                 .cookie(sessions.signIn(new Identity(name, null, null, Identity.Source.DEV), sessions.secure(headers, uri)))
                 .build();
     }
@@ -134,7 +135,7 @@ public class LoginResource {
         boolean secure = sessions.secure(headers, uri);
         NewCookie clearState = new NewCookie.Builder(OIDC_STATE_COOKIE).value("").path("/hub/").httpOnly(true)
                 .secure(secure).maxAge(0).build();
-        return Response.status(302).location(URI.create(safeNext(result.next())))
+        return Response.status(302).location(NextUrl.location(result.next(), null))
                 .cookie(sessions.signIn(result.identity(), secure), clearState).build();
     }
 
@@ -159,12 +160,8 @@ public class LoginResource {
         return redirect("/hub/home");
     }
 
-    /** Only paths on this site: an open redirect would hand the login to anyone's page. */
-    static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
-            return "/hub/home";
-        }
-        return next;
+    private static String host(HttpHeaders headers) {
+        return headers.getHeaderString(HttpHeaders.HOST);
     }
 
     static Response redirect(String path) {

@@ -57,6 +57,18 @@ class GroupsApiTest {
     }
 
     @Test
+    void namesLongerThanTheirColumnAreA400() {
+        String tooLong = "g".repeat(256);
+        admin().post("/hub/api/groups/" + tooLong).then().statusCode(400).body("status", equalTo(400))
+                .body("message", equalTo("group name is too long: 256 characters, at most 255"));
+        admin().body(Map.of("groups", List.of("grp-fits", tooLong))).post("/hub/api/groups").then().statusCode(400)
+                .body("message", equalTo("group name is too long: 256 characters, at most 255"));
+        // Nothing of a refused request is kept.
+        admin().get("/hub/api/groups/grp-fits").then().statusCode(404);
+        admin().post("/hub/api/groups/" + "g".repeat(255)).then().statusCode(201);
+    }
+
+    @Test
     void membership() {
         admin().body(Map.of("usernames", List.of("grp-dan", "grp-eva"))).post("/hub/api/users").then().statusCode(201);
         admin().post("/hub/api/groups/grp-team").then().statusCode(201);

@@ -84,10 +84,76 @@ class TokensApiTest {
         as(own).body(Map.of("roles", List.of("no-such-role"))).post(path).then().statusCode(400);
         as(own).body(Map.of("note", 5)).post(path).then().statusCode(400);
         as(own).body("{\"note\": ").post(path).then().statusCode(400).body("status", equalTo(400));
+        // Trailing data is an error, as for Python's json.loads, not ignored.
+        as(own).body("{\"note\": \"x\"}}").post(path).then().statusCode(400).body("message", startsWith("Invalid JSON"));
+        as(own).body("{\"note\": \"x\"} {\"note\": \"y\"}").post(path).then().statusCode(400);
         as(own).get(path + "/nope").then().statusCode(404);
         as(own).get(path + "/a99999999").then().statusCode(404).body("message", containsString("a99999999"));
         as(own).get(path + "/a").then().statusCode(404);
         as(own).delete(path + "/b12").then().statusCode(404);
+    }
+
+    @Test
+    void aNoteLongerThanItsColumnIsA400() {
+        String own = userWithToken("tok-note@example.com");
+        String path = "/hub/api/users/tok-note@example.com/tokens";
+        as(own).body(Map.of("note", "n".repeat(1025))).post(path).then().statusCode(400)
+                .body("status", equalTo(400))
+                .body("message", equalTo("token note is too long: 1025 characters, at most 1024"));
+        as(own).body(Map.of("note", "n".repeat(1024))).post(path).then().statusCode(201);
+        // Counted in UTF-16 units, as H2 counts them: an emoji takes two.
+        as(own).body(Map.of("note", "\uD83D\uDE80".repeat(512))).post(path).then().statusCode(201);
+        as(own).body(Map.of("note", "\uD83D\uDE80".repeat(513))).post(path).then().statusCode(400);
+    }
+
+    @Test
+    void expiresInIsAPositiveIntegerOfAtMostAHundredYears() {
+        String own = userWithToken("tok-expiry@example.com");
+        String path = "/hub/api/users/tok-expiry@example.com/tokens";
+        for (String huge : List.of("9223372036854775807", "100000000000000", "3155760001")) {
+            as(own).body("{\"expires_in\": " + huge + "}").post(path).then().statusCode(400)
+                    .body("status", equalTo(400))
+                    .body("message", equalTo("token expires_in: " + huge + " must not exceed 3155760000 (100 years)"));
+        }
+        for (String notAnInteger : List.of("1e17", "1e14", "99999999999999999999999", "\"3600\"", "true", "[]", "3600.5")) {
+            as(own).body("{\"expires_in\": " + notAnInteger + "}").post(path).then().statusCode(400)
+                    .body("message", startsWith("token expires_in must be null or integer"));
+        }
+        for (String notPositive : List.of("0", "-1", "-9223372036854775808")) {
+            as(own).body("{\"expires_in\": " + notPositive + "}").post(path).then().statusCode(400)
+                    .body("message", startsWith("token expires_in must be positive"));
+        }
+        JsonPath longest = as(own).body("{\"expires_in\": 3155760000}").post(path).then().statusCode(201).extract().jsonPath();
+        assertEquals(Duration.ofSeconds(3155760000L), Duration.between(Instant.parse(longest.getString("created")),
+                Instant.parse(longest.getString("expires_at"))));
+    }
+
+    @Test
+    void malformedScopesAndFiltersAreA400() {
+        String own = userWithToken("tok-scopes@example.com");
+        String path = "/hub/api/users/tok-scopes@example.com/tokens";
+        as(own).body(Map.of("scopes", List.of("read:users!server=x"))).post(path).then().statusCode(400)
+                .body("status", equalTo(400)).body("message", containsString("!server= names a user's server as <user>/<server>"));
+        as(own).body(Map.of("scopes", List.of("bogus"))).post(path).then().statusCode(400)
+                .body("message", startsWith("Unrecognized scope 'bogus'"));
+        for (String malformed : List.of("read:users!server=/x", "read:users!server=", "read:users!user=", "read:users!group",
+                "read:users!planet=mars", "self!user=x", "inherit!user=x", "read:users!user=a\tb", "",
+                "!user=x", "read:users!!user=x")) {
+            as(own).body(Map.of("scopes", List.of(malformed))).post(path).then().statusCode(400)
+                    .body("status", equalTo(400)).body("message", startsWith("Unrecognized scope"));
+        }
+        // A filter naming a user whose name has a space is read, as the identity a narrowed token carries.
+        admin().post("/hub/api/users/first last@example.com").then().statusCode(201);
+        String spaced = admin().body(Map.of("scopes", List.of("servers!user"))).post("/hub/api/users/first last@example.com/tokens")
+                .then().statusCode(201).extract().path("token");
+        as(spaced).get("/hub/api/user").then().statusCode(200).body("name", equalTo("first last@example.com"));
+        // Scopes are stored as a list, so a filter may name that user explicitly too.
+        String named = admin().body(Map.of("scopes", List.of("read:users!user=first last@example.com")))
+                .post("/hub/api/users/first last@example.com/tokens").then().statusCode(201).extract().path("token");
+        as(named).get("/hub/api/users/first last@example.com").then().statusCode(200);
+        // Well-formed filters still work, the default server's included.
+        as(own).body(Map.of("scopes", List.of("read:servers!server=tok-scopes@example.com/", "servers!user",
+                "access:servers!server=tok-scopes@example.com/gpu"))).post(path).then().statusCode(201);
     }
 
     @Test

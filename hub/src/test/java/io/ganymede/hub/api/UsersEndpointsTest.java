@@ -112,6 +112,11 @@ class UsersEndpointsTest {
         admin().body("[]").post("/hub/api/users/one-bad").then().statusCode(400);
         admin().body("{").post("/hub/api/users/one-bad").then().statusCode(400).body("status", equalTo(400));
         admin().urlEncodingEnabled(false).post("/hub/api/users/bad%09name").then().statusCode(400).body("message", startsWith("Invalid username"));
+        admin().post("/hub/api/users/" + "u".repeat(256)).then().statusCode(400)
+                .body("message", equalTo("username is too long: 256 characters, at most 255"));
+        admin().body(Map.of("usernames", List.of("fits@example.com", "u".repeat(300)))).post("/hub/api/users").then().statusCode(400)
+                .body("message", equalTo("username is too long: 300 characters, at most 255"));
+        admin().get("/hub/api/users/fits@example.com").then().statusCode(404);
     }
 
     @Test

@@ -48,6 +48,8 @@ class OAuthFlowTest {
             assertTrue(anonymous.header("Location").contains("/hub/login?next="), anonymous.header("Location"));
 
             String code = authorize(userToken, client, callback, "xyz");
+            // A state the client chose, however odd, comes back as it was sent.
+            authorize(userToken, client, callback, "{x} 100% & more=\u00e9");
 
             // The exchange: wrong secret, wrong grant, wrong redirect are refused; a code works once.
             exchange(client, "wrong-secret", code, callback).then().statusCode(401).body("message", startsWith("invalid_client"));
@@ -111,6 +113,10 @@ class OAuthFlowTest {
             given().header("Authorization", "Basic !!!").formParam("grant_type", "authorization_code").post(TOKEN).then().statusCode(401);
             given().post(TOKEN).then().statusCode(400);
             given().contentType("application/json").body("{}").post(TOKEN).then().statusCode(400);
+            for (String form : new String[] {"grant_type=%", "client_id=%zz&grant_type=authorization_code", "code=%E2%82"}) {
+                given().contentType("application/x-www-form-urlencoded").body(form).post(TOKEN).then().statusCode(400)
+                        .body("status", equalTo(400));
+            }
         } finally {
             as(owner).delete("/hub/api/users/oa-owner/server").then().statusCode(204);
         }

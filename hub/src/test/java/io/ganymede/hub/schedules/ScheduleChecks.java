@@ -51,5 +51,14 @@ final class ScheduleChecks {
         caller.get().body(Map.of("cron", "45 8 * * *", "time_zone", "UTC", "user_options", "gpu"))
                 .post(url).then().statusCode(400).body("message", containsString("user_options must be a dict"));
         caller.get().body("[1]").post(url).then().statusCode(400).body("message", containsString("JSON dict"));
+        // Valid, and longer than its column: every minute, hour and day listed.
+        String longCron = list(0, 59) + " " + list(0, 23) + " " + list(1, 31) + " * *";
+        caller.get().body(Map.of("cron", longCron, "time_zone", "UTC")).post(url).then().statusCode(400)
+                .body("message", equalTo("cron is too long: " + longCron.length() + " characters, at most 255"));
+    }
+
+    private static String list(int first, int last) {
+        return java.util.stream.IntStream.rangeClosed(first, last).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
     }
 }

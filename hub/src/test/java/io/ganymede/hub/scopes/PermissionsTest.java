@@ -80,4 +80,17 @@ class PermissionsTest {
         assertThrows(IllegalArgumentException.class, () -> Permissions.expand(List.of("read:users!planet=mars"), "a", null));
         assertThrows(IllegalArgumentException.class, () -> Permissions.expand(List.of("read:users!user="), "a", null));
     }
+
+    @Test
+    void aServerFilterNamesAUsersServer() {
+        for (String malformed : List.of("read:users!server=x", "read:users!server=/x", "access:servers!server=")) {
+            assertThrows(Scope.InvalidScopeException.class, () -> Permissions.expand(List.of(malformed), "a", null), malformed);
+        }
+        // Before it was refused, a server filter without a slash broke intersecting with the owner's scopes.
+        Permissions owner = Permissions.expand(List.of("self"), "alice", null);
+        Permissions token = Permissions.expand(List.of("access:servers!server=alice/"), "alice", null);
+        assertTrue(token.intersect(owner, u -> Set.of()).allows("access:servers", Target.server("alice", "", Set.of())));
+        // A bare !server needs the token's own server.
+        assertThrows(Scope.InvalidScopeException.class, () -> Permissions.expand(List.of("access:servers!server"), "alice", null));
+    }
 }

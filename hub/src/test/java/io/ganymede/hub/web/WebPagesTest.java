@@ -50,6 +50,29 @@ class WebPagesTest {
     }
 
     @Test
+    void nextIsEscapedIntoAValidUrlAndKeptOnThisHub() {
+        Session session = signIn("next-walker@example.com");
+        String[][] cases = {
+            {"/a b", "/a%20b"}, {"/hub/^", "/hub/%5E"}, {"/hub/|", "/hub/%7C"}, {"/hub/`", "/hub/%60"},
+            {"/hub/<x>", "/hub/%3Cx%3E"}, {"/hub/{x}", "/hub/%7Bx%7D"}, {"/%", "/%25"}, {"\t", "/hub/home"},
+            {"/hub/home?x={y}", "/hub/home?x=%7By%7D"}, {"//evil.example.com/", "/hub/home"},
+            {"https://evil.example.com/", "/hub/home"}, {"/\t/evil.example.com", "/hub/home"},
+            {"/user/next-walker@example.com/lab", "/user/next-walker@example.com/lab"},
+        };
+        for (String[] c : cases) {
+            String query = "?next=" + java.net.URLEncoder.encode(c[0], java.nio.charset.StandardCharsets.UTF_8);
+            // Signed in already: straight on.
+            session.given().urlEncodingEnabled(false).get("/hub/login" + query).then().statusCode(302)
+                    .header("Location", endsWith(c[1]));
+            // Signing in: the form's next, as the login page posts it.
+            String xsrf = given().get("/hub/login").then().statusCode(200).extract().cookie("_xsrf");
+            given().redirects().follow(false).cookie("_xsrf", xsrf)
+                    .formParams(Map.of("username", "next-walker@example.com", "_xsrf", xsrf, "next", c[0]))
+                    .post("/hub/login").then().statusCode(302).header("Location", endsWith(c[1]));
+        }
+    }
+
+    @Test
     void pagesNeedASignInAndTheDevLoginSaysItIsInsecure() {
         given().redirects().follow(false).get("/hub/home").then().statusCode(302)
                 .header("Location", containsString("/hub/login?next=%2Fhub%2Fhome"));

@@ -43,6 +43,11 @@ final class ProxyAnswers {
         return plain(status, status.reasonPhrase() + "\n");
     }
 
+    /** The answer to a request whose Transfer-Encoding does not end with chunked: its body's end is unknown. */
+    static FullHttpResponse unknownBodyEnd() {
+        return plain(HttpResponseStatus.BAD_REQUEST, "Bad Request: Transfer-Encoding must end with chunked\n");
+    }
+
     /**
      * Sends a browser at a stripped prefix without its trailing slash to "prefix/": relative links
      * only resolve under the prefix from there.

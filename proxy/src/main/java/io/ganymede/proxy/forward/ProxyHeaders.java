@@ -141,6 +141,19 @@ final class ProxyHeaders {
         return framing;
     }
 
+    /**
+     * Whether the end of a request's body can be known: with a Transfer-Encoding, only if chunked
+     * is its last coding (RFC 9112 6.3; "chunked, gzip" or "gzip" alone leave it unknown).
+     */
+    static boolean bodyEndKnown(HttpHeaders h) {
+        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (codings.isEmpty()) {
+            return true;
+        }
+        String last = codings.get(codings.size() - 1);
+        return last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("chunked");
+    }
+
     /** What {@link #dropHopByHop} saw of the message's framing. */
     static final int CHUNKED = 1;
     static final int LENGTH = 2;

@@ -62,6 +62,8 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
     private boolean reused;
     private boolean retried;
     private boolean requestEnded;
+    /** The target stopped taking the request body; the rest of it is dropped. */
+    private boolean requestCut;
     private boolean bodySent;
     private boolean responseStarted;
     private boolean unflushedToTarget;
@@ -111,7 +113,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             return true;
         }
         boolean last = content instanceof LastHttpContent;
-        if (discarding || !busy || requestEnded) {
+        if (discarding || !busy || requestEnded || requestCut) {
             content.release();
             if (last) {
                 discarding = false;
@@ -191,6 +193,7 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         reused = false;
         retried = false;
         requestEnded = false;
+        requestCut = false;
         bodySent = false;
         responseStarted = false;
         keepAlive = HttpUtil.isKeepAlive(head);
@@ -198,6 +201,12 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         if (head.decoderResult().isFailure()) {
             keepAlive = false;
             answer(ProxyAnswers.malformed(head.decoderResult().cause()));
+            return;
+        }
+        if (!ProxyHeaders.bodyEndKnown(head.headers())) {
+            // The codec would wait for chunks that may never come, and so would the target.
+            keepAlive = false;
+            answer(ProxyAnswers.unknownBodyEnd());
             return;
         }
         String uri = TargetRequest.originForm(originalUri);
@@ -304,8 +313,31 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         server.errors().fail(this, kind == ErrorKind.TIMEOUT ? 504 : 503, kind, cause);
     }
 
+    /**
+     * Writing the request body to the target failed: it answered early and closed, or is going
+     * away. Its answer, if one comes, is still passed on; the rest of the client's body is read
+     * and dropped meanwhile, and the client's connection closes after the answer, since the
+     * request was never read to its end.
+     */
+    void targetStoppedReading() {
+        if (requestCut || requestEnded) {
+            return;
+        }
+        requestCut = true;
+        keepAlive = false;
+        if (waiting == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
     void responseHead(HttpResponse response) {
         responseStarted = true;
+        if (!requestEnded) {
+            // Answered before the request was sent in full: when the answer ends, so does the
+            // target connection, and the rest of the body has nowhere to go. The client's
+            // connection closes after the answer rather than read all of it only to drop it.
+            keepAlive = false;
+        }
         route.touch();
         metrics.response(response.status().code());
         ClientResponse.prepare(response, route, request, keepAlive, http10);
@@ -313,14 +345,20 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         unflushedToClient = true;
     }
 
-    /** Writes the end of an answer; the connection closes behind it if the client asked so. */
+    /**
+     * Writes the end of an answer; the connection closes behind it if the client asked so, or if
+     * the request's body was not read to its end.
+     */
     private void writeLast(Object last) {
         unflushedToClient = false;
         if (keepAlive) {
             ctx.writeAndFlush(last, ctx.voidPromise());
-        } else {
+        } else if (requestEnded) {
             closing = true;
             ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            closing = true;
+            ctx.writeAndFlush(last).addListener(LingeringClose.AFTER_WRITE);
         }
     }
 

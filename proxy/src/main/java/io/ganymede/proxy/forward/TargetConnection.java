@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -176,12 +177,21 @@ final class TargetConnection extends ChannelInboundHandlerAdapter implements Run
         }
     }
 
+    /**
+     * An I/O error during an exchange is often the request body's write failing because the target
+     * answered early and closed (a 413 or 414 for a large upload): its answer may still be there to
+     * read. So only the request side ends here; a failed read closes the channel next, and
+     * {@link #channelInactive} then fails the exchange if no answer came.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (front != null) {
-            fail(ErrorKind.RESET, cause);
-        } else {
+        PublicHandler f = front;
+        if (f == null) {
             ctx.close();
+        } else if (cause instanceof IOException && ctx.channel().isActive()) {
+            f.targetStoppedReading();
+        } else {
+            fail(ErrorKind.RESET, cause);
         }
     }
 

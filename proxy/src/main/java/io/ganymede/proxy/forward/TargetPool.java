@@ -32,6 +32,9 @@ final class TargetPool {
                 .channelFactory(server.channels())
                 .resolver(server.resolver())
                 .option(ChannelOption.TCP_NODELAY, true)
+                // A failed write (the target stopped reading the request body) must leave its answer
+                // readable; the connection closes when the exchange ends, or fails on read.
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) server.options().connectTimeout().toMillis());
     }
 

@@ -4,6 +4,7 @@ import io.ganymede.hub.auth.AccessDeniedException;
 import io.ganymede.hub.auth.AuthConfig;
 import io.ganymede.hub.auth.AuthenticationFailedException;
 import io.ganymede.hub.auth.Identity;
+import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.auth.jwks.JwksKeyCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -87,7 +88,7 @@ public class OidcCodeFlow {
             String state = randomToken();
             String nonce = randomToken();
             String verifier = randomToken();
-            pending.add(state, nonce, verifier, safeNext(next));
+            pending.add(state, nonce, verifier, NextUrl.validated(next, null));
             Map<String, String> query = new LinkedHashMap<>();
             query.put("response_type", "code");
             query.put("client_id", settings.clientId());
@@ -238,15 +239,6 @@ public class OidcCodeFlow {
             throw new AuthenticationFailedException("token endpoint returned no ID token");
         }
         return token;
-    }
-
-    /** A hub-relative path, or {@code null} if {@code next} could send the browser elsewhere. */
-    static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-                || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
-            return null;
-        }
-        return next;
     }
 
     private String randomToken() {
