@@ -105,11 +105,11 @@ class ServersApiTest {
 
     @Test
     void aNameTooLongForTheServersCredentialsIsA400() {
-        // A valid name of 112 characters, 612 once escaped in the OAuth client id.
+        // A valid name of 112 characters, 630 in the OAuth client id (quote() escapes each é and the @).
         String name = "\u00e9".repeat(100) + "@example.com";
         admin().post("/hub/api/users/" + name).then().statusCode(201);
         admin().post("/hub/api/users/" + name + "/server").then().statusCode(400).body("status", equalTo(400))
-                .body("message", equalTo("Cannot start a server for this user name: its OAuth client id would have 628 characters, at most 255"));
+                .body("message", equalTo("Cannot start a server for this user name: its OAuth client id would have 630 characters, at most 255"));
         admin().get("/hub/api/users/" + name).then().statusCode(200).body("server", org.hamcrest.Matchers.nullValue())
                 .body("pending", org.hamcrest.Matchers.nullValue());
     }
