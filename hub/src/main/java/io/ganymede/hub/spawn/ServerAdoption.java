@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
  * start left in flight by a replica that died (older than the whole start may take) is finished
  * when its server runs with an address, and undone otherwise, so no server stays pending. Servers
- * running with no record are reported, and stopped when configured. At shutdown a lone hub stops
+ * running with no record are reported, and stopped when configured or when the spawner knows
+ * them for this hub's (the local spawner's pid files). At shutdown a lone hub stops
  * every server when configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
  */
 @ApplicationScoped
@@ -162,13 +163,31 @@ public class ServerAdoption {
 
     private void orphan(Spawner spawner, ServerHandle orphan) {
         String key = orphan.user() + "/" + orphan.serverName();
-        if (config.deleteOrphans()) {
-            LOG.warnf("stopping orphan server %s (no record in the database)", key);
+        if (!config.deleteOrphans().orElse(spawner.orphansAreOwn())) {
+            if (reported.add(key)) {
+                LOG.warnf("orphan server %s runs with no record in the database (%s); "
+                        + "set ganymede.spawner.delete-orphans=true to stop such servers", key, orphan.state());
+            }
+        } else if (stillOrphan(spawner, orphan)) {
+            LOG.warnf("stopping orphan server %s (no record in the database: %s)", key, orphan.state());
             spawner.stop(orphan).await().atMost(POLL_TIMEOUT);
-        } else if (reported.add(key)) {
-            LOG.warnf("orphan server %s runs with no record in the database (%s); "
-                    + "set ganymede.spawner.delete-orphans=true to stop such servers", key, orphan.state());
         }
+    }
+
+    /**
+     * Asked again just before stopping: a start that began during this pass is recorded by now
+     * (its record is written before its process starts), and its process is no orphan.
+     */
+    private boolean stillOrphan(Spawner spawner, ServerHandle orphan) {
+        if (coordinator.pending(orphan.user(), orphan.serverName()) != null) {
+            return false;
+        }
+        Optional<Row> now = QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>find(
+                "user.name = ?1 and name = ?2", orphan.user(), orphan.serverName()).firstResultOptional().map(ServerAdoption::row));
+        if (now.isPresent() && now.get().pendingSince() != null) {
+            return false;
+        }
+        return spawner.orphans(now.filter(Row::running).map(Row::handle).stream().toList()).contains(orphan);
     }
 
     void cleanUp(@Observes ShutdownEvent event) {
@@ -189,7 +208,10 @@ public class ServerAdoption {
 
     private static List<Row> rows() {
         return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null or pendingSince is not null")
-                .stream().map(s -> new Row(s.user.name, s.name, s.url != null, s.pendingSince, JsonColumns.strings(s.spawnerState)))
-                .toList());
+                .stream().map(ServerAdoption::row).toList());
+    }
+
+    private static Row row(ServerEntity s) {
+        return new Row(s.user.name, s.name, s.url != null, s.pendingSince, JsonColumns.strings(s.spawnerState));
     }
 }

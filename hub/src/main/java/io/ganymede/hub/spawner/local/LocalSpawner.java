@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs each server as a process on this machine, listening on a free loopback port: for
  * development and end-to-end tests. Processes are found again after a hub restart by their pid
- * and start time, so a recycled pid is never mistaken for a server.
+ * and start time, so a recycled pid is never mistaken for a server; a pid file per process
+ * ({@link PidFiles}) finds those the hub started but no longer records, so none runs on unseen.
  */
 @ApplicationScoped
 public class LocalSpawner implements Spawner {
@@ -36,11 +38,13 @@ public class LocalSpawner implements Spawner {
     private static final Logger LOG = Logger.getLogger(LocalSpawner.class);
 
     private final LocalSpawnerConfig config;
+    private final PidFiles pidFiles;
     /** Processes this hub started, by pid: exit codes are only known for these. */
     private final Map<Long, Process> children = new ConcurrentHashMap<>();
 
     LocalSpawner(LocalSpawnerConfig config) {
         this.config = config;
+        this.pidFiles = new PidFiles(Path.of(config.root()));
     }
 
     @Override
@@ -85,14 +89,23 @@ public class LocalSpawner implements Spawner {
             progress.accept(new ProgressEvent(20, "Starting " + command.get(0) + " on port " + port));
             Process process = builder.start();
             long pid = process.pid();
-            children.put(pid, process);
-            process.onExit().thenRun(() -> LOG.infof("server %s (pid %d) exited with %d",
-                    request.displayName(), pid, process.exitValue()));
             Map<String, String> state = Map.of(
                     "pid", String.valueOf(pid),
                     "port", String.valueOf(port),
                     "started", process.info().startInstant().map(Instant::toString).orElse(""),
                     "log", log.toAbsolutePath().toString());
+            try {
+                pidFiles.write(request.user(), request.serverName(), state);
+            } catch (IOException e) {
+                // Unrecorded, it could outlive a hub that dies before the database has it.
+                process.destroyForcibly();
+                throw e;
+            }
+            children.put(pid, process);
+            process.onExit().thenRun(() -> {
+                LOG.infof("server %s (pid %d) exited with %d", request.displayName(), pid, process.exitValue());
+                pidFiles.remove(state);
+            });
             LOG.infof("started %s for %s (pid %d, port %d, log %s)", command.get(0), request.displayName(), pid, port, log);
             return new SpawnResult("http://127.0.0.1:" + port, state, Map.of());
         } catch (IOException e) {
@@ -108,6 +121,7 @@ public class LocalSpawner implements Spawner {
     public Uni<Void> stop(ServerHandle server) {
         return Uni.createFrom().<Void>item(() -> {
             find(server.state()).ifPresent(this::terminate);
+            pidFiles.remove(server.state());
             return null;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
@@ -136,6 +150,46 @@ public class LocalSpawner implements Spawner {
                     ? PollResult.isRunning()
                     : PollResult.stopped(null, "process is gone");
         });
+    }
+
+    /**
+     * Processes started by this hub, or an earlier run of it on the same root, that {@code known}
+     * does not name (matched by pid and start time). Pid files of processes gone are removed; a
+     * file without a start time cannot prove its pid was not reused, and is left alone.
+     */
+    @Override
+    public List<ServerHandle> orphans(Collection<ServerHandle> known) {
+        List<ServerHandle> orphans = new ArrayList<>();
+        for (PidFiles.Entry entry : pidFiles.read()) {
+            if (find(entry.state()).isEmpty()) {
+                pidFiles.remove(entry.state());
+            } else if (!entry.state().getOrDefault("started", "").isEmpty()
+                    && known.stream().noneMatch(k -> sameProcess(k.state(), entry.state()))) {
+                orphans.add(new ServerHandle(entry.user(), entry.serverName(), entry.state()));
+            }
+        }
+        return orphans;
+    }
+
+    private static boolean sameProcess(Map<String, String> recorded, Map<String, String> found) {
+        String started = recorded.getOrDefault("started", "");
+        return pid(recorded).equals(pid(found)) && (started.isEmpty() || started.equals(found.get("started")));
+    }
+
+    /** A process that runs, found by {@link #orphans}: its address is in its state. */
+    @Override
+    public Optional<SpawnResult> adopt(ServerHandle orphan) {
+        String port = orphan.state().get("port");
+        if (port == null || find(orphan.state()).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpawnResult("http://127.0.0.1:" + port, orphan.state(), Map.of()));
+    }
+
+    /** Every process in {@code .pids} was started by a hub on this root: nobody else's to keep. */
+    @Override
+    public boolean orphansAreOwn() {
+        return true;
     }
 
     /** The live process the state describes, if it is still the same process (pid and start time). */
