@@ -20,7 +20,6 @@ import io.ganymede.hub.metrics.HubMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +49,13 @@ public class SpawnCoordinator {
     private final ReadinessProbe readiness;
     private final ProxyClient proxy;
     private final ServerSpecs specs;
+    private final ServerRecords records;
     private final HubMetrics metrics;
     private final Clock clock;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            HubMetrics metrics, Clock clock) {
+            ServerRecords records, HubMetrics metrics, Clock clock) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -63,6 +63,7 @@ public class SpawnCoordinator {
         this.readiness = readiness;
         this.proxy = proxy;
         this.specs = specs;
+        this.records = records;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -127,13 +128,13 @@ public class SpawnCoordinator {
             }
             reserveSlot();
             try {
-                Optional<ServerHandle> running = runningHandle(userName, serverName);
+                Optional<ServerHandle> running = records.running(userName, serverName);
                 if (running.isPresent()) {
                     PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
                     if (poll.running()) {
                         throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
                     }
-                    markStopped(userName, serverName);
+                    records.stopped(userName, serverName);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
                 Launch launch;
@@ -144,7 +145,7 @@ public class SpawnCoordinator {
                 }
                 runtime.reset();
                 runtime.pending("spawn");
-                emit(runtime, 0, "Server requested");
+                runtime.progress(0, "Server requested");
                 flow = launch(launch, runtime).memoize().indefinitely();
                 Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
                 runtime.cancel = inFlight::cancel;
@@ -223,17 +224,23 @@ public class SpawnCoordinator {
         Duration timeout = startTimeout(request.spec(), config.startTimeout());
         // A spawner that enforces the same timeout itself (kubernetes) knows why it ran out (no
         // node fits, image still pulling): give it a moment to say so before this backstop fires.
-        return spawner.start(request, event -> emit(runtime, event.progress(), event.message()))
+        return spawner.start(request, event -> runtime.progress(event.progress(), event.message()))
                 .ifNoItem().after(timeout.plus(SPAWNER_REASON_GRACE)).failWith(() -> new SpawnFailure(
                         "Spawner failed to start within " + timeout.toSeconds() + " seconds"))
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
-                .call(result -> blocking(() -> recordStarted(request, result)))
+                .call(result -> blocking(() -> {
+                    records.started(request, result);
+                    return null;
+                }))
                 .call(result -> {
-                    emit(runtime, 90, "Server process running; waiting for it to answer");
+                    runtime.progress(90, "Server process running; waiting for it to answer");
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
                     return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
                 })
-                .call(result -> blocking(() -> recordReady(request)))
+                .call(result -> blocking(() -> {
+                    records.ready(request.user(), request.serverName());
+                    return null;
+                }))
                 .call(result -> {
                     long routeStart = System.nanoTime();
                     return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
@@ -242,14 +249,7 @@ public class SpawnCoordinator {
                 })
                 .invoke(result -> {
                     runtime.pending(null);
-                    String url = launch.prefix();
-                    Map<String, Object> ready = new LinkedHashMap<>();
-                    ready.put("progress", 100);
-                    ready.put("ready", true);
-                    ready.put("message", "Server ready at " + url);
-                    ready.put("html_message", "Server ready at <a href=\"" + url + "\">" + url + "</a>");
-                    ready.put("url", url);
-                    runtime.emit(ready, true);
+                    runtime.ready(launch.prefix());
                     Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
                     metrics.spawn(took, "success");
                     LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(), took.toMillis());
@@ -257,14 +257,10 @@ public class SpawnCoordinator {
                 .onFailure().call(failure -> {
                     LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
                     metrics.spawn(Duration.ofNanos(System.nanoTime() - startedAt), "failure");
-                    Map<String, Object> failed = new LinkedHashMap<>();
-                    failed.put("progress", 100);
-                    failed.put("failed", true);
-                    failed.put("message", "Spawn failed: " + failure.getMessage());
                     return cleanUp(request.user(), request.serverName())
                             .invoke(() -> {
                                 runtime.pending(null);
-                                runtime.emit(failed, true);
+                                runtime.failed("Spawn failed: " + failure.getMessage());
                             });
                 })
                 .replaceWithVoid();
@@ -289,43 +285,14 @@ public class SpawnCoordinator {
         return RouteData.forServer(request.user(), request.serverName(), result.routeData());
     }
 
-    private Void recordStarted(SpawnRequest request, SpawnResult result) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(request.user(), request.serverName()).ifPresent(server -> {
-            server.url = result.url();
-            server.started = clock.instant();
-            server.lastActivity = server.started;
-            // Reports of an earlier run must not make the culler trust this one's (see culler package).
-            server.reportedActivity = null;
-            server.spawnerState = JsonColumns.write(result.state());
-            server.routeData = JsonColumns.write(result.routeData());
-        }));
-        return null;
-    }
-
-    private Void recordReady(SpawnRequest request) {
-        recordReady(request.user(), request.serverName());
-        return null;
-    }
-
     /** The start is over: from now on the route check keeps the server's route. */
     void recordReady(String userName, String serverName) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName)
-                .ifPresent(server -> server.pendingSince = null));
+        records.ready(userName, serverName);
     }
 
-    /**
-     * Records a server a start left running without finishing (its replica died): the spawner's
-     * {@link Spawner#adopt} result stands for the start's own.
-     */
+    /** A server a start left running without finishing (its replica died), recorded as {@link ServerRecords#adopted}. */
     void recordAdopted(String userName, String serverName, SpawnResult result) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
-            server.url = result.url();
-            server.started = server.started != null ? server.started : clock.instant();
-            server.lastActivity = server.lastActivity != null ? server.lastActivity : clock.instant();
-            server.spawnerState = JsonColumns.write(result.state());
-            server.routeData = JsonColumns.write(result.routeData());
-            server.pendingSince = null;
-        }));
+        records.adopted(userName, serverName, result);
     }
 
     /**
@@ -343,8 +310,8 @@ public class SpawnCoordinator {
             }
             if ("spawn".equals(runtime.pending())) {
                 runtime.cancel.run();
-                emit(runtime, 100, "Start cancelled");
-            } else if (runningHandle(userName, serverName).isEmpty()) {
+                runtime.progress(100, "Start cancelled");
+            } else if (records.running(userName, serverName).isEmpty()) {
                 return true;
             }
             runtime.pending("stop");
@@ -367,7 +334,7 @@ public class SpawnCoordinator {
     /** Removes the route, stops what the spawner runs, revokes credentials and records the stop. */
     private Uni<Void> cleanUp(String userName, String serverName) {
         String prefix = Urls.serverPrefix(userName, serverName);
-        ServerHandle handle = new ServerHandle(userName, serverName, storedState(userName, serverName));
+        ServerHandle handle = new ServerHandle(userName, serverName, records.state(userName, serverName));
         return proxy.deleteRoute(prefix)
                 .onFailure().invoke(e -> LOG.warnf("could not remove route %s: %s", prefix, e.getMessage()))
                 .onFailure().recoverWithNull()
@@ -382,34 +349,7 @@ public class SpawnCoordinator {
     }
 
     void markStopped(String userName, String serverName) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
-            server.url = null;
-            server.started = null;
-            server.pendingSince = null;
-            credentials.revoke(server);
-        }));
-    }
-
-    private Map<String, String> storedState(String userName, String serverName) {
-        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
-                .map(s -> JsonColumns.strings(s.spawnerState)).orElse(Map.of()));
-    }
-
-    private Optional<ServerHandle> runningHandle(String userName, String serverName) {
-        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
-                .filter(ServerEntity::running)
-                .map(s -> new ServerHandle(userName, serverName, JsonColumns.strings(s.spawnerState))));
-    }
-
-    private static Optional<ServerEntity> findServer(String userName, String serverName) {
-        return ServerEntity.find("user.name = ?1 and name = ?2", userName, serverName).firstResultOptional();
-    }
-
-    private static void emit(ServerRuntime runtime, int progress, String message) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("progress", progress);
-        event.put("message", message);
-        runtime.emit(event, false);
+        records.stopped(userName, serverName);
     }
 
     private static String displayName(String user, String serverName) {
