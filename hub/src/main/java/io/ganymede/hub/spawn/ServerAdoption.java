@@ -34,10 +34,11 @@ import org.jboss.logging.Logger;
  * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
  * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
  * start left in flight by a replica that died (older than the whole start may take) is finished
- * when its server runs with an address, and undone otherwise, so no server stays pending. Servers
- * running with no record are reported, and stopped when configured or when the spawner knows
- * them for this hub's (the local spawner's pid files). At shutdown a lone hub stops
- * every server when configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
+ * when its server runs with an address, as a start finishes (it must answer, then gets its
+ * route, then is ready), and undone otherwise, so no server stays pending. Servers running with
+ * no record are reported, and stopped when configured or when the spawner knows them for this
+ * hub's (the local spawner's pid files). At shutdown a lone hub stops every server when
+ * configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
  */
 @ApplicationScoped
 public class ServerAdoption {
@@ -96,9 +97,14 @@ public class ServerAdoption {
     }
 
     /** A server row that runs or is starting, as read at the start of a pass. */
-    private record Row(String user, String name, boolean running, Instant pendingSince, Map<String, String> state) {
+    private record Row(String user, String name, String url, Instant pendingSince, Map<String, String> state,
+            Map<String, Object> routeData) {
         String key() {
             return user + "/" + name;
+        }
+
+        boolean running() {
+            return url != null;
         }
 
         ServerHandle handle() {
@@ -123,9 +129,8 @@ public class ServerAdoption {
                 inFlight.add(row.key());
                 continue;
             }
-            boolean abandoned = row.pendingSince() != null;
             if (row.running()) {
-                check(spawner, row, abandoned);
+                check(spawner, row);
             } else {
                 undoOrFinish(spawner, row, orphans.remove(row.key()));
             }
@@ -134,14 +139,14 @@ public class ServerAdoption {
         orphans.values().forEach(orphan -> orphan(spawner, orphan));
     }
 
-    private void check(Spawner spawner, Row row, boolean abandoned) {
+    /** A recorded server: gone, it is recorded stopped; running with its start unfinished, adopted. */
+    private void check(Spawner spawner, Row row) {
         PollResult poll = spawner.poll(row.handle()).await().atMost(POLL_TIMEOUT);
         if (!poll.running()) {
             LOG.infof("server %s is gone (%s); recording it as stopped", row.key(), poll.reason());
             coordinator.stop(row.user(), row.name());
-        } else if (abandoned) {
-            LOG.infof("adopted server %s: its start was left unfinished by a hub replica that went away", row.key());
-            coordinator.recordReady(row.user(), row.name());
+        } else if (row.pendingSince() != null) {
+            coordinator.adopt(row.user(), row.name(), row.pendingSince(), new SpawnResult(row.url(), row.state(), row.routeData()));
         }
     }
 
@@ -149,16 +154,14 @@ public class ServerAdoption {
     private void undoOrFinish(Spawner spawner, Row row, ServerHandle found) {
         Optional<SpawnResult> up = found == null ? Optional.empty() : spawner.adopt(found);
         if (up.isPresent()) {
-            LOG.infof("adopted server %s at %s: its start was left unfinished by a hub replica that went away",
-                    row.key(), up.get().url());
-            coordinator.recordAdopted(row.user(), row.name(), up.get());
+            coordinator.adopt(row.user(), row.name(), row.pendingSince(), up.get());
             return;
         }
         LOG.infof("server %s was left starting by a hub replica that went away and never came up; recording it as stopped", row.key());
         if (found != null) {
             spawner.stop(found).await().atMost(POLL_TIMEOUT);
         }
-        coordinator.markStopped(row.user(), row.name());
+        coordinator.undo(row.user(), row.name(), row.pendingSince());
     }
 
     private void orphan(Spawner spawner, ServerHandle orphan) {
@@ -212,6 +215,7 @@ public class ServerAdoption {
     }
 
     private static Row row(ServerEntity s) {
-        return new Row(s.user.name, s.name, s.url != null, s.pendingSince, JsonColumns.strings(s.spawnerState));
+        return new Row(s.user.name, s.name, s.url, s.pendingSince, JsonColumns.strings(s.spawnerState),
+                JsonColumns.object(s.routeData));
     }
 }

@@ -8,13 +8,14 @@ import io.ganymede.hub.spawner.SpawnResult;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the database says of a server at each step of its lifecycle, each step one transaction of
- * its own: started (it runs, with an address), ready (the start is over), adopted (a start another
- * replica left unfinished), stopped.
+ * its own: started (it runs, with an address), ready (the start is over), adopting (a start
+ * another replica left unfinished goes on here), stopped.
  */
 @ApplicationScoped
 class ServerRecords {
@@ -46,18 +47,25 @@ class ServerRecords {
     }
 
     /**
-     * A server a start left running without finishing (its replica died): the spawner's
-     * {@link io.ganymede.hub.spawner.Spawner#adopt} result stands for the start's own.
+     * Takes over a start left unfinished (its replica died) whose server runs: {@code found}, the
+     * spawner's {@link io.ganymede.hub.spawner.Spawner#adopt} result, stands for the start's own,
+     * and the start goes on here (readiness, route). Claimed with one conditional write on the
+     * start as read ({@code since}): false when another pass or replica got there first.
      */
-    void adopted(String userName, String serverName, SpawnResult result) {
-        QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
-            server.url = result.url();
-            server.started = server.started != null ? server.started : clock.instant();
-            server.lastActivity = server.lastActivity != null ? server.lastActivity : clock.instant();
-            server.spawnerState = JsonColumns.write(result.state());
-            server.routeData = JsonColumns.write(result.routeData());
-            server.pendingSince = null;
-        }));
+    boolean adopting(String userName, String serverName, Instant since, SpawnResult found) {
+        return QuarkusTransaction.requiringNew().call(() -> find(userName, serverName).map(server -> {
+            Instant now = clock.instant();
+            if (ServerEntity.update("pendingSince = ?1 where id = ?2 and pendingSince = ?3", now, server.id, since) == 0) {
+                return false;
+            }
+            server.pendingSince = now;
+            server.url = found.url();
+            server.started = server.started != null ? server.started : now;
+            server.lastActivity = server.lastActivity != null ? server.lastActivity : now;
+            server.spawnerState = JsonColumns.write(found.state());
+            server.routeData = JsonColumns.write(found.routeData());
+            return true;
+        }).orElse(false));
     }
 
     /** Stopped, or never started: no address, no start, and the server's credentials revoked. */
@@ -67,6 +75,18 @@ class ServerRecords {
             server.started = null;
             server.pendingSince = null;
             credentials.revoke(server);
+        }));
+    }
+
+    /** A start left unfinished whose server never came up, recorded stopped if it is still the one recorded {@code since}. */
+    void undone(String userName, String serverName, Instant since) {
+        QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
+            if (ServerEntity.update("pendingSince = null where id = ?1 and pendingSince = ?2", server.id, since) == 1) {
+                server.url = null;
+                server.started = null;
+                server.pendingSince = null;
+                credentials.revoke(server);
+            }
         }));
     }
 

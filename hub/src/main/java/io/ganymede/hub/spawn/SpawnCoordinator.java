@@ -219,23 +219,62 @@ public class SpawnCoordinator {
 
     private Uni<Void> launch(Launch launch, ServerRuntime runtime) {
         SpawnRequest request = launch.request();
-        Spawner spawner = spawners.spawner();
         long startedAt = System.nanoTime();
         Duration timeout = startTimeout(request.spec(), config.startTimeout());
         // A spawner that enforces the same timeout itself (kubernetes) knows why it ran out (no
         // node fits, image still pulling): give it a moment to say so before this backstop fires.
-        return spawner.start(request, event -> runtime.progress(event.progress(), event.message()))
+        Uni<SpawnResult> running = spawners.spawner().start(request, event -> runtime.progress(event.progress(), event.message()))
                 .ifNoItem().after(timeout.plus(SPAWNER_REASON_GRACE)).failWith(() -> new SpawnFailure(
                         "Spawner failed to start within " + timeout.toSeconds() + " seconds"))
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
                 .call(result -> blocking(() -> {
                     records.started(request, result);
                     return null;
-                }))
+                }));
+        return serve(request, running, runtime)
+                .onItemOrFailure().invoke((ok, failure) -> metrics.spawn(
+                        Duration.ofNanos(System.nanoTime() - startedAt), failure == null ? "success" : "failure"));
+    }
+
+    /**
+     * Finishes a start that a replica now gone left unfinished while its server runs, as the start
+     * itself would have ({@link #serve}): a server is never reported ready before it answers and
+     * has its route. Claims the start first (it must still be the one recorded {@code since}), so
+     * no other pass or replica finishes it too. Returns at once; a server that does not answer
+     * within the http timeout is stopped, as a start that fails.
+     */
+    void adopt(String userName, String serverName, Instant since, SpawnResult found) {
+        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
+        synchronized (runtime) {
+            if (runtime.pending() != null || !records.adopting(userName, serverName, since, found)) {
+                return;
+            }
+            runtime.reset();
+            runtime.pending("spawn");
+            runtime.progress(50, "Server found running after a hub restart");
+            LOG.infof("adopting server %s at %s: its start was left unfinished by a hub replica that went away",
+                    displayName(userName, serverName), found.url());
+            SpawnRequest request = new SpawnRequest(userName, serverName, Map.of(), Map.of(), Map.of(), found.state());
+            Cancellable inFlight = serve(request, Uni.createFrom().item(found), runtime).subscribe().with(ok -> {}, failure -> {});
+            runtime.cancel = inFlight::cancel;
+        }
+    }
+
+    /**
+     * The end of every start, and of an adoption: the running server must answer HTTP, then its
+     * route is added, and only then is it reported ready, so a ready server is always reachable
+     * through the proxy. A failure is reported in the progress stream and cleaned up (route,
+     * process, credentials, record).
+     */
+    private Uni<Void> serve(SpawnRequest request, Uni<SpawnResult> running, ServerRuntime runtime) {
+        Spawner spawner = spawners.spawner();
+        String prefix = Urls.serverPrefix(request.user(), request.serverName());
+        long since = System.nanoTime();
+        return running
                 .call(result -> {
                     runtime.progress(90, "Server process running; waiting for it to answer");
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
-                    return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
+                    return readiness.awaitUp(probeUrl(result, prefix), config.httpTimeout(), () -> spawner.poll(handle));
                 })
                 .call(result -> blocking(() -> {
                     records.ready(request.user(), request.serverName());
@@ -243,20 +282,18 @@ public class SpawnCoordinator {
                 }))
                 .call(result -> {
                     long routeStart = System.nanoTime();
-                    return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
+                    return proxy.addRoute(prefix, result.url(), routeData(request, result))
                             .onItemOrFailure().invoke((ok, failure) -> metrics.proxyAdd(
                                     Duration.ofNanos(System.nanoTime() - routeStart), failure == null ? "success" : "failure"));
                 })
                 .invoke(result -> {
                     runtime.pending(null);
-                    runtime.ready(launch.prefix());
-                    Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
-                    metrics.spawn(took, "success");
-                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(), took.toMillis());
+                    runtime.ready(prefix);
+                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(),
+                            Duration.ofNanos(System.nanoTime() - since).toMillis());
                 })
                 .onFailure().call(failure -> {
                     LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
-                    metrics.spawn(Duration.ofNanos(System.nanoTime() - startedAt), "failure");
                     return cleanUp(request.user(), request.serverName())
                             .invoke(() -> {
                                 runtime.pending(null);
@@ -283,16 +320,6 @@ public class SpawnCoordinator {
 
     private static Map<String, Object> routeData(SpawnRequest request, SpawnResult result) {
         return RouteData.forServer(request.user(), request.serverName(), result.routeData());
-    }
-
-    /** The start is over: from now on the route check keeps the server's route. */
-    void recordReady(String userName, String serverName) {
-        records.ready(userName, serverName);
-    }
-
-    /** A server a start left running without finishing (its replica died), recorded as {@link ServerRecords#adopted}. */
-    void recordAdopted(String userName, String serverName, SpawnResult result) {
-        records.adopted(userName, serverName, result);
     }
 
     /**
@@ -350,6 +377,11 @@ public class SpawnCoordinator {
 
     void markStopped(String userName, String serverName) {
         records.stopped(userName, serverName);
+    }
+
+    /** Undoes a start left unfinished whose server never came up, unless another pass or replica settled it first. */
+    void undo(String userName, String serverName, Instant since) {
+        records.undone(userName, serverName, since);
     }
 
     private static String displayName(String user, String serverName) {

@@ -4,25 +4,33 @@ import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
 import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.proxy.ProxyClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the hub finds when it starts again (or at any reconciliation): server processes it started
- * but no longer records are stopped, and nothing a start in flight runs is taken for one.
+ * but no longer records are stopped, and nothing a start in flight runs is taken for one; servers
+ * whose start a dead hub left unfinished are adopted, and reported ready only with their route.
  */
 @QuarkusTest
 class ServerRecoveryTest {
 
     @Inject
     ServerAdoption adoption;
+
+    @Inject
+    ProxyClient proxy;
 
     @Test
     void aProcessTheHubNoLongerRecordsIsStopped() throws Exception {
@@ -57,6 +65,63 @@ class ServerRecoveryTest {
         adoption.reconcile();
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "a recorded server is kept");
         as(token).delete("/hub/api/users/sol@example.com/servers/slow").then().statusCode(204);
+    }
+
+    @Test
+    void anAdoptedServerIsReadyOnlyOnceItHasItsRoute() throws Exception {
+        String token = userWithToken("tess@example.com");
+        startServer(token, "tess@example.com", "");
+        long pid = pid("tess@example.com", "");
+        // Its start was left unfinished by a hub that died after recording the server's address;
+        // the hub's proxy started again with no routes.
+        leftUnfinished("tess@example.com", Instant.now().minus(Duration.ofHours(1)), true);
+        proxy.deleteRoute("/user/tess@example.com/").await().atMost(Duration.ofSeconds(5));
+
+        adoption.reconcile();
+
+        awaitReadyWithRoute("tess@example.com", "/user/tess@example.com");
+        assertEquals(pid, pid("tess@example.com", ""), "the running server is kept, not started again");
+        as(token).delete("/hub/api/users/tess@example.com/server").then().statusCode(204);
+    }
+
+    @Test
+    void aProcessAStartLeftUnrecordedIsAdoptedWithItsRoute() throws Exception {
+        String token = userWithToken("ugo@example.com");
+        startServer(token, "ugo@example.com", "");
+        long pid = pid("ugo@example.com", "");
+        // The hub died between starting the process and recording it: only its pid file knows it.
+        leftUnfinished("ugo@example.com", Instant.now().minus(Duration.ofHours(1)), false);
+        proxy.deleteRoute("/user/ugo@example.com/").await().atMost(Duration.ofSeconds(5));
+
+        adoption.reconcile();
+
+        awaitReadyWithRoute("ugo@example.com", "/user/ugo@example.com");
+        assertEquals(pid, pid("ugo@example.com", ""));
+        as(token).delete("/hub/api/users/ugo@example.com/server").then().statusCode(204);
+    }
+
+    /** The server's default server as a start left it when its hub died at {@code since}. */
+    private static void leftUnfinished(String user, Instant since, boolean recorded) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServerEntity server = UserEntity.findByName(user).orElseThrow().server("").orElseThrow();
+            server.pendingSince = since;
+            if (!recorded) {
+                server.url = null;
+                server.started = null;
+                server.spawnerState = "{}";
+            }
+        });
+    }
+
+    /** Waits for the server to be reported ready, and checks that its route was there by then. */
+    private static void awaitReadyWithRoute(String user, String route) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Boolean.TRUE.equals(admin().get("/hub/api/users/" + user).then().statusCode(200).extract().path("servers.''.ready"))) {
+            assertTrue(System.nanoTime() < until, user + "'s server never became ready");
+            Thread.sleep(20);
+        }
+        Map<String, Object> routes = admin().get("/hub/api/proxy").then().statusCode(200).extract().as(Map.class);
+        assertTrue(routes.containsKey(route), user + " was reported ready without its route: " + routes.keySet());
     }
 
     private static long pid(String user, String server) {

@@ -19,7 +19,10 @@ import io.ganymede.hub.spawner.SpawnRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import com.sun.net.httpserver.HttpServer;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -47,7 +50,19 @@ class FailoverTest {
     KubernetesSpawner spawner;
 
     @Test
-    void theNextLeaderSettlesStartsLeftInFlightByADeadReplica() {
+    void theNextLeaderSettlesStartsLeftInFlightByADeadReplica() throws IOException {
+        // The servers in alice's and dave's pods answer: only a server that answers is adopted.
+        HttpServer aliceServer = answering("127.0.0.7");
+        HttpServer daveServer = answering("127.0.0.9");
+        try {
+            settles();
+        } finally {
+            aliceServer.stop(0);
+            daveServer.stop(0);
+        }
+    }
+
+    private void settles() {
         // Another replica leads: this one serves, is ready, and says it does not lead.
         assertTrue(FailoverResource.other.isLeader());
         assertTrue(!leadership.isLeader());
@@ -82,7 +97,8 @@ class FailoverTest {
                 "took over within the lease duration, took " + took);
 
         await(() -> server("bob").pendingSince == null ? true : null, Duration.ofSeconds(60), "bob's start undone");
-        ServerEntity alice = await(() -> server("alice").url != null ? server("alice") : null, Duration.ofSeconds(60), "alice adopted");
+        ServerEntity alice = await(() -> server("alice").url != null && server("alice").pendingSince == null ? server("alice") : null,
+                Duration.ofSeconds(60), "alice adopted");
         assertEquals("http://127.0.0.7:8888", alice.url);
         assertNull(alice.pendingSince);
         assertNotNull(alice.started);
@@ -96,6 +112,13 @@ class FailoverTest {
         ServerEntity dave = await(() -> server("dave").pendingSince == null ? server("dave") : null,
                 Duration.ofSeconds(60), "dave's start finished");
         assertEquals("http://127.0.0.9:8888", dave.url);
+        // Adopted servers are reported ready only with their routes in place.
+        for (String user : new String[] {"alice", "dave"}) {
+            await(() -> Boolean.TRUE.equals(given().header("Authorization", "token test-admin-token").get("/hub/api/users/" + user)
+                    .then().extract().path("servers.''.ready")) ? true : null, Duration.ofSeconds(30), user + " ready");
+            given().header("Authorization", "token test-admin-token").get("/hub/api/proxy").then().statusCode(200)
+                    .body("'/user/" + user + "'.target", org.hamcrest.Matchers.equalTo("http://127.0.0." + (user.equals("alice") ? 7 : 9) + ":8888"));
+        }
 
         ServerEntity erin = await(() -> server("erin").url == null ? server("erin") : null, Duration.ofSeconds(60), "erin stopped");
         assertNull(erin.started);
@@ -135,6 +158,17 @@ class FailoverTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'leadership' }.data.leader", org.hamcrest.Matchers.equalTo(true));
         given().get("/q/metrics").then().statusCode(200).body(containsString("ganymede_hub_leader 1.0"));
+    }
+
+    /** A single-user server's stand-in at a pod's address, answering the hub's readiness check. */
+    private static HttpServer answering(String ip) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(ip, 8888), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     private static void awaitHolder(String holder, Duration within) {
