@@ -17,7 +17,6 @@ import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,7 +32,8 @@ import org.jboss.logging.Logger;
  * Keeps the records of servers true to what the spawner runs (JupyterHub's poll of every
  * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
  * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
- * start left in flight by a replica that died (older than the whole start may take) is finished
+ * start left in flight by a replica that died ({@link StartClaims}: at once when its replica is
+ * known to be gone, else once older than the whole start may take) is finished
  * when its server runs with an address, as a start finishes (it must answer, then gets its
  * route, then is ready), and undone otherwise, so no server stays pending. Servers running with
  * no record are reported, and stopped when configured or when the spawner knows them for this
@@ -52,19 +52,19 @@ public class ServerAdoption {
     private final SpawnConfig config;
     private final HubLeadership leadership;
     private final HubShutdown shutdown;
-    private final Clock clock;
+    private final StartClaims claims;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean listening;
 
     ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
-            HubLeadership leadership, HubShutdown shutdown, Clock clock) {
+            HubLeadership leadership, HubShutdown shutdown, StartClaims claims) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
         this.config = config;
         this.leadership = leadership;
         this.shutdown = shutdown;
-        this.clock = clock;
+        this.claims = claims;
     }
 
     /** Once the hub listens: servers and routes refer to its address. */
@@ -97,8 +97,8 @@ public class ServerAdoption {
     }
 
     /** A server row that runs or is starting, as read at the start of a pass. */
-    private record Row(String user, String name, String url, Instant pendingSince, Map<String, String> state,
-            Map<String, Object> routeData) {
+    private record Row(String user, String name, String url, Instant pendingSince, String pendingBy,
+            Map<String, String> state, Map<String, Object> routeData) {
         String key() {
             return user + "/" + name;
         }
@@ -115,8 +115,6 @@ public class ServerAdoption {
     /** One pass over every running or starting server. Blocks: call on a worker thread. */
     synchronized void reconcile() {
         Spawner spawner = spawners.spawner();
-        // Any start still in flight on a live replica has finished or failed by then.
-        Instant abandonedBefore = clock.instant().minus(coordinator.abandonedAfter());
         List<Row> rows = rows();
         Map<String, ServerHandle> orphans = new HashMap<>();
         for (ServerHandle orphan : spawner.orphans(rows.stream().filter(Row::running).map(Row::handle).toList())) {
@@ -125,7 +123,7 @@ public class ServerAdoption {
         Set<String> inFlight = new HashSet<>();
         for (Row row : rows) {
             if (coordinator.pending(row.user(), row.name()) != null
-                    || (row.pendingSince() != null && row.pendingSince().isAfter(abandonedBefore))) {
+                    || (row.pendingSince() != null && !claims.abandoned(row.pendingSince(), row.pendingBy()))) {
                 inFlight.add(row.key());
                 continue;
             }
@@ -215,7 +213,7 @@ public class ServerAdoption {
     }
 
     private static Row row(ServerEntity s) {
-        return new Row(s.user.name, s.name, s.url, s.pendingSince, JsonColumns.strings(s.spawnerState),
+        return new Row(s.user.name, s.name, s.url, s.pendingSince, s.pendingBy, JsonColumns.strings(s.spawnerState),
                 JsonColumns.object(s.routeData));
     }
 }

@@ -43,7 +43,10 @@ class ServerRecords {
 
     /** The start is over: from now on the route check keeps the server's route. */
     void ready(String userName, String serverName) {
-        QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> server.pendingSince = null));
+        QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
+            server.pendingSince = null;
+            server.pendingBy = null;
+        }));
     }
 
     /**
@@ -52,13 +55,15 @@ class ServerRecords {
      * and the start goes on here (readiness, route). Claimed with one conditional write on the
      * start as read ({@code since}): false when another pass or replica got there first.
      */
-    boolean adopting(String userName, String serverName, Instant since, SpawnResult found) {
+    boolean adopting(String userName, String serverName, Instant since, String by, SpawnResult found) {
         return QuarkusTransaction.requiringNew().call(() -> find(userName, serverName).map(server -> {
             Instant now = clock.instant();
-            if (ServerEntity.update("pendingSince = ?1 where id = ?2 and pendingSince = ?3", now, server.id, since) == 0) {
+            if (ServerEntity.update("pendingSince = ?1, pendingBy = ?2 where id = ?3 and pendingSince = ?4",
+                    now, by, server.id, since) == 0) {
                 return false;
             }
             server.pendingSince = now;
+            server.pendingBy = by;
             server.url = found.url();
             server.started = server.started != null ? server.started : now;
             server.lastActivity = server.lastActivity != null ? server.lastActivity : now;
@@ -74,17 +79,24 @@ class ServerRecords {
             server.url = null;
             server.started = null;
             server.pendingSince = null;
+            server.pendingBy = null;
             credentials.revoke(server);
         }));
+    }
+
+    /** A start in flight is recorded, on whichever replica (or left to settle). */
+    boolean starting(String userName, String serverName) {
+        return QuarkusTransaction.requiringNew().call(() -> find(userName, serverName).map(s -> s.pendingSince != null).orElse(false));
     }
 
     /** A start left unfinished whose server never came up, recorded stopped if it is still the one recorded {@code since}. */
     void undone(String userName, String serverName, Instant since) {
         QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
-            if (ServerEntity.update("pendingSince = null where id = ?1 and pendingSince = ?2", server.id, since) == 1) {
+            if (ServerEntity.update("pendingSince = null, pendingBy = null where id = ?1 and pendingSince = ?2", server.id, since) == 1) {
                 server.url = null;
                 server.started = null;
                 server.pendingSince = null;
+                server.pendingBy = null;
                 credentials.revoke(server);
             }
         }));

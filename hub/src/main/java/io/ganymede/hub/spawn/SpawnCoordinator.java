@@ -50,12 +50,13 @@ public class SpawnCoordinator {
     private final ProxyClient proxy;
     private final ServerSpecs specs;
     private final ServerRecords records;
+    private final StartClaims claims;
     private final HubMetrics metrics;
     private final Clock clock;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            ServerRecords records, HubMetrics metrics, Clock clock) {
+            ServerRecords records, StartClaims claims, HubMetrics metrics, Clock clock) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -64,6 +65,7 @@ public class SpawnCoordinator {
         this.proxy = proxy;
         this.specs = specs;
         this.records = records;
+        this.claims = claims;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -77,21 +79,19 @@ public class SpawnCoordinator {
         return runtime(user, serverName).map(ServerRuntime::pending).orElse(null);
     }
 
-    /** JupyterHub's {@code pending} across replicas: in flight here, or a start recorded by another replica. */
+    /**
+     * JupyterHub's {@code pending} across replicas: in flight here, or a start recorded in the
+     * database, which is pending until it ends or, its replica gone, the leader settles it; a
+     * server whose start is not over is never reported ready.
+     */
     public String pending(ServerEntity server) {
         String here = pending(server.user.name, server.name);
-        return here != null ? here : startingElsewhere(server) ? "spawn" : null;
+        return here != null ? here : server.pendingSince != null ? "spawn" : null;
     }
 
-    /** A start recorded in the database that no replica here runs, and not yet abandoned. */
+    /** A start recorded in the database that this process does not run: another replica's, or one left to settle. */
     public boolean startingElsewhere(ServerEntity server) {
-        return pending(server.user.name, server.name) == null && server.pendingSince != null
-                && server.pendingSince.isAfter(clock.instant().minus(abandonedAfter()));
-    }
-
-    /** How old a recorded start must be for its replica to have given up on it (or died). */
-    Duration abandonedAfter() {
-        return config.startTimeout().plus(config.httpTimeout()).plus(config.pollInterval());
+        return pending(server.user.name, server.name) == null && server.pendingSince != null;
     }
 
     /** Another replica runs this server's start: the database says so. */
@@ -128,6 +128,10 @@ public class SpawnCoordinator {
             }
             reserveSlot();
             try {
+                if (records.starting(userName, serverName)) {
+                    // Another replica runs this start, or the leader is about to finish or undo it.
+                    return Started.PENDING;
+                }
                 Optional<ServerHandle> running = records.running(userName, serverName);
                 if (running.isPresent()) {
                     PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
@@ -201,14 +205,16 @@ public class SpawnCoordinator {
                 user.servers.add(created);
                 return created;
             });
-            // Claimed with one conditional write, so two replicas never run the same server's start.
+            // Claimed with one conditional write, so two replicas never run the same server's start;
+            // a start left by a replica that died is the leader's to settle (ServerAdoption).
             Instant now = clock.instant();
-            int claimed = ServerEntity.update("pendingSince = ?1 where id = ?2 and (pendingSince is null or pendingSince < ?3)",
-                    now, server.id, now.minus(abandonedAfter()));
+            int claimed = ServerEntity.update("pendingSince = ?1, pendingBy = ?2 where id = ?3 and pendingSince is null",
+                    now, claims.self(), server.id);
             if (claimed == 0) {
                 throw new StartingElsewhere();
             }
             server.pendingSince = now;
+            server.pendingBy = claims.self();
             server.userOptions = JsonColumns.write(options);
             String token = credentials.issue(server);
             Map<String, String> env = environment.build(userName, serverName, token, spec);
@@ -246,7 +252,7 @@ public class SpawnCoordinator {
     void adopt(String userName, String serverName, Instant since, SpawnResult found) {
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         synchronized (runtime) {
-            if (runtime.pending() != null || !records.adopting(userName, serverName, since, found)) {
+            if (runtime.pending() != null || !records.adopting(userName, serverName, since, claims.self(), found)) {
                 return;
             }
             runtime.reset();

@@ -4,12 +4,14 @@ import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
 import static io.ganymede.hub.Api.startServer;
 import static io.ganymede.hub.Api.userWithToken;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.proxy.ProxyClient;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -74,7 +76,7 @@ class ServerRecoveryTest {
         long pid = pid("tess@example.com", "");
         // Its start was left unfinished by a hub that died after recording the server's address;
         // the hub's proxy started again with no routes.
-        leftUnfinished("tess@example.com", Instant.now().minus(Duration.ofHours(1)), true);
+        leftUnfinished("tess@example.com", Instant.now().minus(Duration.ofDays(1)), null, true);
         proxy.deleteRoute("/user/tess@example.com/").await().atMost(Duration.ofSeconds(5));
 
         adoption.reconcile();
@@ -90,7 +92,7 @@ class ServerRecoveryTest {
         startServer(token, "ugo@example.com", "");
         long pid = pid("ugo@example.com", "");
         // The hub died between starting the process and recording it: only its pid file knows it.
-        leftUnfinished("ugo@example.com", Instant.now().minus(Duration.ofHours(1)), false);
+        leftUnfinished("ugo@example.com", Instant.now().minus(Duration.ofDays(1)), null, false);
         proxy.deleteRoute("/user/ugo@example.com/").await().atMost(Duration.ofSeconds(5));
 
         adoption.reconcile();
@@ -100,11 +102,54 @@ class ServerRecoveryTest {
         as(token).delete("/hub/api/users/ugo@example.com/server").then().statusCode(204);
     }
 
-    /** The server's default server as a start left it when its hub died at {@code since}. */
-    private static void leftUnfinished(String user, Instant since, boolean recorded) {
+    @Test
+    void aLoneHubSettlesAtOnceTheStartsItsEarlierRunLeft() throws Exception {
+        String vera = userWithToken("vera@example.com");
+        startServer(vera, "vera@example.com", "");
+        long veraPid = pid("vera@example.com", "");
+        String walt = userWithToken("walt@example.com");
+        startServer(walt, "walt@example.com", "");
+        long waltPid = pid("walt@example.com", "");
+        ProcessHandle.of(waltPid).ifPresent(ProcessHandle::destroyForcibly);
+        awaitGone(waltPid);
+        // Held, so no scheduled pass settles them while they are checked unsettled.
+        synchronized (ClientProxy.unwrap(adoption)) {
+            // The hub was killed while both starts were in flight: vera's just begun (its server
+            // came up), walt's long ago in a run that named no replica (its process died since).
+            leftUnfinished("vera@example.com", Instant.now(), "the-hub-killed-just-now", true);
+            leftUnfinished("walt@example.com", Instant.now().minus(Duration.ofDays(1)), null, true);
+            proxy.deleteRoute("/user/vera@example.com/").await().atMost(Duration.ofSeconds(5));
+            // Until settled, a start is pending, and neither server is reported ready.
+            for (String user : new String[] {"vera@example.com", "walt@example.com"}) {
+                admin().get("/hub/api/users/" + user).then().statusCode(200)
+                        .body("servers.''.pending", equalTo("spawn")).body("servers.''.ready", equalTo(false));
+            }
+            // Asking for a server whose start is still to settle is a 202, not "already running".
+            as(vera).post("/hub/api/users/vera@example.com/server").then().statusCode(202);
+        }
+
+        long settling = System.nanoTime();
+        adoption.reconcile();
+
+        // No other hub can be running them: settled at once, not after start, http and poll timeouts.
+        awaitReadyWithRoute("vera@example.com", "/user/vera@example.com");
+        assertEquals(veraPid, pid("vera@example.com", ""));
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!admin().get("/hub/api/users/walt@example.com").then().extract().path("servers").equals(Map.of())) {
+            assertTrue(System.nanoTime() < until, "walt's start never undone");
+            Thread.sleep(20);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - settling);
+        assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "settled in " + took);
+        as(vera).delete("/hub/api/users/vera@example.com/server").then().statusCode(204);
+    }
+
+    /** The server's default server as a start left it when its hub ({@code by}) died at {@code since}. */
+    private static void leftUnfinished(String user, Instant since, String by, boolean recorded) {
         QuarkusTransaction.requiringNew().run(() -> {
             ServerEntity server = UserEntity.findByName(user).orElseThrow().server("").orElseThrow();
             server.pendingSince = since;
+            server.pendingBy = by;
             if (!recorded) {
                 server.url = null;
                 server.started = null;

@@ -54,11 +54,13 @@ class FailoverTest {
         // The servers in alice's and dave's pods answer: only a server that answers is adopted.
         HttpServer aliceServer = answering("127.0.0.7");
         HttpServer daveServer = answering("127.0.0.9");
+        HttpServer frankServer = answering("127.0.0.12");
         try {
             settles();
         } finally {
             aliceServer.stop(0);
             daveServer.stop(0);
+            frankServer.stop(0);
         }
     }
 
@@ -76,17 +78,23 @@ class FailoverTest {
 
         Instant longAgo = Instant.now().minus(Duration.ofHours(1));
         // The dead replica's starts: alice's pod came up before it could record it; bob's never got
-        // a node; carol's began just now (a live replica may still finish it); dave's was recorded
-        // but not yet routed; erin's server was recorded running and its pod is gone.
-        seed("alice", null, longAgo);
+        // a node; carol's began just now by a replica that did not say who it is (a live replica
+        // may still finish it); dave's was recorded but not yet routed; erin's server was recorded
+        // running and its pod is gone. Frank's and gina's began just now on the leader about to
+        // die, which recorded its name: frank's pod came up, gina's never got a node.
+        seed("alice", null, longAgo, null);
         pod("alice", "127.0.0.7");
-        seed("bob", null, longAgo);
+        seed("bob", null, longAgo, null);
         pod("bob", null);
-        seed("carol", null, Instant.now());
+        seed("carol", null, Instant.now(), null);
         pod("carol", null);
-        seed("dave", "http://127.0.0.9:8888", longAgo);
+        seed("dave", "http://127.0.0.9:8888", longAgo, null);
         pod("dave", "127.0.0.9");
-        seed("erin", "http://127.0.0.10:8888", null);
+        seed("erin", "http://127.0.0.10:8888", null, null);
+        seed("frank", null, Instant.now(), "hub-other");
+        pod("frank", "127.0.0.12");
+        seed("gina", null, Instant.now(), "hub-other");
+        pod("gina", null);
 
         // The leader dies: it stops renewing and releases nothing.
         long killed = System.nanoTime();
@@ -95,6 +103,15 @@ class FailoverTest {
         Duration took = Duration.ofNanos(System.nanoTime() - killed);
         assertTrue(took.compareTo(FailoverResource.OTHER.leaseDuration().plusMillis(3000)) < 0,
                 "took over within the lease duration, took " + took);
+
+        // The starts of the replica that lost the Lease are settled at once, not after the whole
+        // start may take (start timeout + http timeout + poll interval: 151 s here).
+        Duration soon = Duration.ofSeconds(30);
+        ServerEntity frank = await(() -> server("frank").url != null && server("frank").pendingSince == null ? server("frank") : null,
+                soon, "frank adopted at once");
+        assertEquals("http://127.0.0.12:8888", frank.url);
+        await(() -> server("gina").pendingSince == null ? true : null, soon, "gina's start undone at once");
+        assertNull(server("gina").url);
 
         await(() -> server("bob").pendingSince == null ? true : null, Duration.ofSeconds(60), "bob's start undone");
         ServerEntity alice = await(() -> server("alice").url != null && server("alice").pendingSince == null ? server("alice") : null,
@@ -185,7 +202,7 @@ class FailoverTest {
         }
     }
 
-    private static void seed(String user, String url, Instant pendingSince) {
+    private static void seed(String user, String url, Instant pendingSince, String pendingBy) {
         QuarkusTransaction.requiringNew().run(() -> {
             UserEntity u = new UserEntity();
             u.name = user;
@@ -197,6 +214,7 @@ class FailoverTest {
             s.url = url;
             s.started = url == null ? null : Instant.now();
             s.pendingSince = pendingSince;
+            s.pendingBy = pendingBy;
             if (url != null) {
                 s.spawnerState = JsonColumns.write(Map.of("pod_name", "jupyter-" + user, "namespace", NS, "app", "jupyterlab"));
             }
