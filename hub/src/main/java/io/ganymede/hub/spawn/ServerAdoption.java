@@ -92,8 +92,14 @@ public class ServerAdoption {
 
     private void catchUp() {
         reported.clear();
+        // Routes first: a proxy that started with the hub (the embedded one) has none, and the
+        // servers recorded ready are reported ready from the start. Adoption adds its own.
+        try {
+            sync.run().await().atMost(POLL_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warnf("initial route check failed: %s", e.getMessage());
+        }
         reconcile();
-        sync.run().subscribe().with(ok -> {}, e -> LOG.warnf("initial route check failed: %s", e.getMessage()));
     }
 
     /** A server row that runs or is starting, as read at the start of a pass. */
