@@ -14,10 +14,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +39,14 @@ import org.jboss.logging.Logger;
 public class LocalSpawner implements Spawner {
 
     private static final Logger LOG = Logger.getLogger(LocalSpawner.class);
+
+    /**
+     * Run by {@code /bin/sh} before the server: the process adds its own pid to the file the hub
+     * wrote ({@code $0}), then becomes the server (same pid), so no server runs that no file names.
+     */
+    static final String RECORD_PID_THEN_RUN = "echo \"pid=$$\" >> \"$0\" && exec \"$@\"";
+    /** How far a process's start may lie from its file's writes: clocks and start times are imprecise. */
+    private static final Duration START_WINDOW = Duration.ofMinutes(1);
 
     private final LocalSpawnerConfig config;
     private final PidFiles pidFiles;
@@ -64,14 +75,17 @@ public class LocalSpawner implements Spawner {
             Path dir = serverDir(request.user(), request.serverName());
             Files.createDirectories(dir);
             Path log = dir.resolve("server.log");
-            List<String> command = new ArrayList<>(config.cmd());
-            config.args().ifPresent(command::addAll);
-            command.add("--ip=127.0.0.1");
-            command.add("--port=" + port);
-            if ("root".equals(System.getProperty("user.name")) && isJupyterCommand(command)) {
+            List<String> server = new ArrayList<>(config.cmd());
+            config.args().ifPresent(server::addAll);
+            server.add("--ip=127.0.0.1");
+            server.add("--port=" + port);
+            if ("root".equals(System.getProperty("user.name")) && isJupyterCommand(server)) {
                 // Jupyter refuses to run as root without it; the hub only runs as root in containers and CI.
-                command.add("--allow-root");
+                server.add("--allow-root");
             }
+            Map<String, String> planned = Map.of("port", String.valueOf(port), "log", log.toAbsolutePath().toString());
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", RECORD_PID_THEN_RUN, pidFiles.file(planned.get("port")).toString()));
+            command.addAll(server);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
@@ -83,11 +97,19 @@ public class LocalSpawner implements Spawner {
                 Optional.ofNullable(inherited.get(key)).ifPresent(v -> env.put(key, v));
             }
             env.put("HOME", dir.toAbsolutePath().toString());
+            requireCommand(server.get(0), dir, env.get("PATH"));
             env.putAll(request.environment());
             String prefix = request.environment().getOrDefault("JUPYTERHUB_SERVICE_PREFIX", "/");
             env.put("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + port + prefix);
-            progress.accept(new ProgressEvent(20, "Starting " + command.get(0) + " on port " + port));
-            Process process = builder.start();
+            progress.accept(new ProgressEvent(20, "Starting " + server.get(0) + " on port " + port));
+            pidFiles.starting(request.user(), request.serverName(), planned);
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                pidFiles.remove(planned);
+                throw e;
+            }
             long pid = process.pid();
             Map<String, String> state = Map.of(
                     "pid", String.valueOf(pid),
@@ -95,9 +117,9 @@ public class LocalSpawner implements Spawner {
                     "started", process.info().startInstant().map(Instant::toString).orElse(""),
                     "log", log.toAbsolutePath().toString());
             try {
-                pidFiles.write(request.user(), request.serverName(), state);
+                // The process added its pid itself; the start time tells a reused pid from it later.
+                pidFiles.started(request.user(), request.serverName(), state);
             } catch (IOException e) {
-                // Unrecorded, it could outlive a hub that dies before the database has it.
                 process.destroyForcibly();
                 throw e;
             }
@@ -106,10 +128,19 @@ public class LocalSpawner implements Spawner {
                 LOG.infof("server %s (pid %d) exited with %d", request.displayName(), pid, process.exitValue());
                 pidFiles.remove(state);
             });
-            LOG.infof("started %s for %s (pid %d, port %d, log %s)", command.get(0), request.displayName(), pid, port, log);
+            LOG.infof("started %s for %s (pid %d, port %d, log %s)", server.get(0), request.displayName(), pid, port, log);
             return new SpawnResult("http://127.0.0.1:" + port, state, Map.of());
         } catch (IOException e) {
             throw new IllegalStateException("Could not start " + config.cmd().get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The shell runs the server by {@code exec}: a command it cannot find is refused before, with its name. */
+    private static void requireCommand(String command, Path dir, String path) throws IOException {
+        boolean found = command.contains("/") ? Files.isExecutable(dir.resolve(command))
+                : path != null && Arrays.stream(path.split(":")).anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
+        if (!found) {
+            throw new IOException(command + " not found" + (command.contains("/") ? "" : " on PATH " + path));
         }
     }
 
@@ -154,21 +185,50 @@ public class LocalSpawner implements Spawner {
 
     /**
      * Processes started by this hub, or an earlier run of it on the same root, that {@code known}
-     * does not name (matched by pid and start time). Pid files of processes gone are removed; a
-     * file without a start time cannot prove its pid was not reused, and is left alone.
+     * does not name (matched by pid and start time). Pid files of processes gone are removed.
      */
     @Override
     public List<ServerHandle> orphans(Collection<ServerHandle> known) {
         List<ServerHandle> orphans = new ArrayList<>();
         for (PidFiles.Entry entry : pidFiles.read()) {
-            if (find(entry.state()).isEmpty()) {
-                pidFiles.remove(entry.state());
-            } else if (!entry.state().getOrDefault("started", "").isEmpty()
-                    && known.stream().noneMatch(k -> sameProcess(k.state(), entry.state()))) {
-                orphans.add(new ServerHandle(entry.user(), entry.serverName(), entry.state()));
+            Optional<Map<String, String>> state = identified(entry);
+            if (state.isEmpty()) {
+                // A file the process has not added its pid to yet is left a while: it may be starting.
+                if (entry.state().containsKey("pid") || entry.requested().isBefore(Instant.now().minus(START_WINDOW))) {
+                    pidFiles.remove(entry.state());
+                }
+            } else if (find(state.get()).isEmpty()) {
+                pidFiles.remove(state.get());
+            } else if (known.stream().noneMatch(k -> sameProcess(k.state(), state.get()))) {
+                orphans.add(new ServerHandle(entry.user(), entry.serverName(), state.get()));
             }
         }
         return orphans;
+    }
+
+    /**
+     * The state a file names a process by: as the hub completed it, or, when the hub died before
+     * that, the pid the process added itself and the start time, if that process started between
+     * the file's writes (give or take the clock's imprecision); a pid reused since did not.
+     */
+    private Optional<Map<String, String>> identified(PidFiles.Entry entry) {
+        Map<String, String> state = entry.state();
+        if (!state.getOrDefault("started", "").isEmpty() || !state.containsKey("pid")) {
+            return state.containsKey("pid") ? Optional.of(state) : Optional.empty();
+        }
+        Optional<Instant> started = pid(state).flatMap(ProcessHandle::of).flatMap(p -> p.info().startInstant())
+                .filter(at -> !at.isBefore(entry.requested().minus(START_WINDOW)) && !at.isAfter(entry.modified().plus(START_WINDOW)));
+        if (started.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> complete = new LinkedHashMap<>(state);
+        complete.put("started", started.get().toString());
+        try {
+            pidFiles.started(entry.user(), entry.serverName(), complete);
+        } catch (IOException e) {
+            LOG.warnf("could not complete the pid file of %s: %s", complete, e.getMessage());
+        }
+        return Optional.of(Map.copyOf(complete));
     }
 
     private static boolean sameProcess(Map<String, String> recorded, Map<String, String> found) {

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A hub started again on the same root finds the server processes an earlier one started, by
- * their pid files, whether its database records them or not; a pid the system has given to
- * another process since is never taken for a server.
+ * their pid files, whether its database records them or not, and even when it was killed before
+ * it learnt their pid; a pid the system has given to another process since is never taken for a
+ * server.
  */
 class LocalSpawnerTest {
 
     private static final String USER = "o'brien+test@example.com";
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String FAKE_SERVER = Path.of("src/test/resources/fake-server.py").toAbsolutePath().toString();
 
     @TempDir
     Path root;
@@ -67,16 +69,59 @@ class LocalSpawnerTest {
         PidFiles files = new PidFiles(root);
         // A server's pid now belongs to another process (here: this JVM), started at another time.
         ProcessHandle other = ProcessHandle.current();
-        files.write(USER, "", Map.of("pid", String.valueOf(other.pid()), "port", "1",
+        files.started(USER, "", Map.of("pid", String.valueOf(other.pid()), "port", "1",
                 "started", Instant.parse("2020-01-01T00:00:00Z").toString(), "log", "server.log"));
         // And a server whose process is gone.
-        files.write("alice@example.com", "", Map.of("pid", String.valueOf(Integer.MAX_VALUE), "port", "2",
+        files.started("alice@example.com", "", Map.of("pid", String.valueOf(Integer.MAX_VALUE), "port", "2",
                 "started", Instant.now().toString(), "log", "server.log"));
 
         LocalSpawner spawner = new LocalSpawner(config(root));
         assertEquals(List.of(), spawner.orphans(List.of()));
         assertTrue(other.isAlive());
         assertEquals(List.of(), pidFiles(), "files of processes gone are forgotten");
+    }
+
+    @Test
+    void aProcessWhoseHubDiedBeforeLearningItsPidIsFound() throws Exception {
+        PidFiles files = new PidFiles(root);
+        String port = String.valueOf(freePort());
+        files.starting(USER, "exp #1", Map.of("port", port, "log", root.resolve("server.log").toString()));
+        // The process the spawner runs; its hub is killed before it learns the pid.
+        Process process = new ProcessBuilder("/bin/sh", "-c", LocalSpawner.RECORD_PID_THEN_RUN, files.file(port).toString(),
+                "python3", FAKE_SERVER, "--port=" + port).start();
+        started = process.pid();
+
+        LocalSpawner restarted = new LocalSpawner(config(root));
+        long until = System.nanoTime() + WAIT.toNanos();
+        List<ServerHandle> found = restarted.orphans(List.of());
+        while (found.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(50);
+            found = restarted.orphans(List.of());
+        }
+        assertEquals(1, found.size(), "found " + found);
+        ServerHandle server = found.get(0);
+        assertEquals(USER, server.user());
+        assertEquals("exp #1", server.serverName());
+        assertEquals(String.valueOf(process.pid()), server.state().get("pid"));
+        assertEquals(process.info().startInstant().orElseThrow().toString(), server.state().get("started"));
+        assertEquals(found, restarted.orphans(List.of()), "its file is complete now");
+        assertEquals("http://127.0.0.1:" + port, restarted.adopt(server).orElseThrow().url());
+        restarted.stop(server).await().atMost(WAIT);
+        assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aProcessAboutToStartIsGivenTime() throws Exception {
+        PidFiles files = new PidFiles(root);
+        files.starting(USER, "", Map.of("port", "3", "log", "server.log"));
+        assertEquals(List.of(), new LocalSpawner(config(root)).orphans(List.of()));
+        assertEquals(1, pidFiles().size(), "kept while its process may still add its pid");
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private List<Path> pidFiles() throws IOException {
@@ -93,7 +138,7 @@ class LocalSpawnerTest {
         return new LocalSpawnerConfig() {
             @Override
             public List<String> cmd() {
-                return List.of("python3", Path.of("src/test/resources/fake-server.py").toAbsolutePath().toString());
+                return List.of("python3", FAKE_SERVER);
             }
 
             @Override
