@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,8 +87,14 @@ final class PidFiles {
             return entries;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().matches("[0-9]+"))
-                    .forEach(f -> read(f).ifPresent(entries::add));
+            files.forEach(f -> {
+                String name = f.getFileName().toString();
+                if (name.matches("[0-9]+")) {
+                    read(f).ifPresent(entries::add);
+                } else if (name.endsWith(".part")) {
+                    forgetIfStale(f);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("could not list " + dir, e);
         }
@@ -113,6 +120,17 @@ final class PidFiles {
                         // Stale files are skipped once their process is gone, and removed at the next look.
                     }
                 });
+    }
+
+    /** A file being written when its hub was killed. */
+    private static void forgetIfStale(Path part) {
+        try {
+            if (Files.getLastModifiedTime(part).toInstant().isBefore(Instant.now().minus(Duration.ofMinutes(1)))) {
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException ignored) {
+            // Gone already, or tried again at the next look.
+        }
     }
 
     private static Optional<Entry> read(Path file) {
