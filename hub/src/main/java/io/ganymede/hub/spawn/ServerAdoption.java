@@ -31,14 +31,14 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the records of servers true to what the spawner runs (JupyterHub's poll of every
  * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
- * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
- * start left in flight by a replica that died ({@link StartClaims}: at once when its replica is
- * known to be gone, else once older than the whole start may take) is finished
- * when its server runs with an address, as a start finishes (it must answer, then gets its
- * route, then is ready), and undone otherwise, so no server stays pending. Servers running with
- * no record are reported, and stopped when configured or when the spawner knows them for this
- * hub's (the local spawner's pid files). At shutdown a lone hub stops every server when
- * configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
+ * leader (routes first, then servers), then every poll interval. A recorded server that is gone
+ * is recorded as stopped. A start left in flight by a replica that died ({@link StartClaims}: at
+ * once when its replica is known to be gone, else once older than a whole start may take) is
+ * finished when its server runs, as a start finishes (it must answer, then gets its route, then
+ * is ready), and undone otherwise, so no server stays pending. Servers running with no record
+ * are reported, and stopped when configured or when the spawner knows them for this hub's (the
+ * local spawner's pid files). At shutdown a lone hub stops every server when configured to
+ * (JupyterHub's cleanup_servers); with replicas, the others keep them.
  */
 @ApplicationScoped
 public class ServerAdoption {
