@@ -81,7 +81,8 @@ class FailoverTest {
         // a node; carol's began just now by a replica that did not say who it is (a live replica
         // may still finish it); dave's was recorded but not yet routed; erin's server was recorded
         // running and its pod is gone. Frank's and gina's began just now on the leader about to
-        // die, which recorded its name: frank's pod came up, gina's never got a node.
+        // die, which recorded its name: frank's pod came up, gina's never got a node (their names
+        // are prefixed: other test classes share the database).
         seed("alice", null, longAgo, null);
         pod("alice", "127.0.0.7");
         seed("bob", null, longAgo, null);
@@ -91,10 +92,10 @@ class FailoverTest {
         seed("dave", "http://127.0.0.9:8888", longAgo, null);
         pod("dave", "127.0.0.9");
         seed("erin", "http://127.0.0.10:8888", null, null);
-        seed("frank", null, Instant.now(), "hub-other");
-        pod("frank", "127.0.0.12");
-        seed("gina", null, Instant.now(), "hub-other");
-        pod("gina", null);
+        seed("lease-frank", null, Instant.now(), "hub-other");
+        pod("lease-frank", "127.0.0.12");
+        seed("lease-gina", null, Instant.now(), "hub-other");
+        pod("lease-gina", null);
 
         // The leader dies: it stops renewing and releases nothing.
         long killed = System.nanoTime();
@@ -107,11 +108,11 @@ class FailoverTest {
         // The starts of the replica that lost the Lease are settled at once, not after the whole
         // start may take (start timeout + http timeout + poll interval: 151 s here).
         Duration soon = Duration.ofSeconds(30);
-        ServerEntity frank = await(() -> server("frank").url != null && server("frank").pendingSince == null ? server("frank") : null,
-                soon, "frank adopted at once");
+        ServerEntity frank = await(() -> server("lease-frank").url != null && server("lease-frank").pendingSince == null
+                ? server("lease-frank") : null, soon, "frank adopted at once");
         assertEquals("http://127.0.0.12:8888", frank.url);
-        await(() -> server("gina").pendingSince == null ? true : null, soon, "gina's start undone at once");
-        assertNull(server("gina").url);
+        await(() -> server("lease-gina").pendingSince == null ? true : null, soon, "gina's start undone at once");
+        assertNull(server("lease-gina").url);
 
         await(() -> server("bob").pendingSince == null ? true : null, Duration.ofSeconds(60), "bob's start undone");
         ServerEntity alice = await(() -> server("alice").url != null && server("alice").pendingSince == null ? server("alice") : null,
