@@ -102,6 +102,12 @@ final class HubProcess implements AutoCloseable {
         throw new IllegalStateException("hub not up at " + url + " within " + timeout + ":\n" + Files.readString(log));
     }
 
+    /** Kills the hub as the OOM killer or a failing node does: SIGKILL, no shutdown of any kind. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     String logText() throws IOException {
         return Files.readString(log);
     }

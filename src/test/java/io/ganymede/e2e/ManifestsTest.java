@@ -310,6 +310,9 @@ class ManifestsTest {
                 assertTrue(env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "").startsWith("jdbc:postgresql:"),
                         variant + ": database URL " + env.get("QUARKUS_DATASOURCE_JDBC_URL"));
             }
+            String url = env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "");
+            assertTrue(!url.startsWith("jdbc:h2:file:") || url.contains(";WRITE_DELAY=0"),
+                    variant + ": an H2 file database must write each commit before the hub answers (WRITE_DELAY=0): " + url);
             String leaseNamespace = env.get("GANYMEDE_LEADER_NAMESPACE");
             assertTrue(leaseNamespace == null || leaseNamespace.equals(hub.at("/metadata/namespace").asText()),
                     variant + ": the Lease must live in the hub's namespace, where its Role grants leases");

@@ -29,6 +29,7 @@ public class HubLeadership implements Leadership {
 
     private final Leadership delegate;
     private final LeaseElection election;
+    private final String identity;
     private final MeterRegistry registry;
     private final Gauge gauge;
 
@@ -37,8 +38,8 @@ public class HubLeadership implements Leadership {
             Instance<KubernetesClient> client, Event<Elected> elected, MeterRegistry registry) {
         boolean lease = config.kind() == LeaderConfig.Kind.LEASE
                 || (config.kind() == LeaderConfig.Kind.AUTO && "kubernetes".equals(spawnerKind));
+        identity = config.identity().orElseGet(HubLeadership::defaultIdentity);
         if (lease) {
-            String identity = config.identity().orElseGet(HubLeadership::defaultIdentity);
             election = new LeaseElection(client.get(), config.namespace().orElse(spawnerNamespace), config.leaseName(),
                     identity, new LeaseElection.Timings(config.leaseDuration(), config.renewDeadline(), config.retryPeriod()),
                     leading -> {
@@ -72,9 +73,22 @@ public class HubLeadership implements Leadership {
         return election != null;
     }
 
-    /** This replica's name on the Lease, or null without election. */
+    /** This replica's name: on the Lease, and in the starts it records; unique to this process. */
     public String identity() {
-        return election == null ? null : election.identity();
+        return identity;
+    }
+
+    /**
+     * Whether {@code replica}, named in a start's record, can no longer be running that start.
+     * A lone hub is the only process: any other name is an earlier run of it (no name: a start
+     * recorded before records named their replica). With a Lease, a replica this one saw lose
+     * it ({@link LeaseElection#hasLeft}); of the other replicas nothing is known.
+     */
+    public boolean gone(String replica) {
+        if (identity.equals(replica)) {
+            return false;
+        }
+        return election == null || (replica != null && election.hasLeft(replica));
     }
 
     /** The replica last seen holding the Lease, or null (none, or no election). */

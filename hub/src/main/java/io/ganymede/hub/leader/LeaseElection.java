@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ public final class LeaseElection implements Leadership, AutoCloseable {
 
     private volatile boolean leader;
     private volatile String holder;
+    /** Replicas seen holding the Lease and then losing it (expired or released), not holding it since. */
+    private final Set<String> left = ConcurrentHashMap.newKeySet();
     /** Last successful renewal (System.nanoTime), while leading. */
     private volatile long renewedAt;
     /** The Lease as last seen (resourceVersion) and when it was first seen so (System.nanoTime). */
@@ -99,6 +103,15 @@ public final class LeaseElection implements Leadership, AutoCloseable {
     /** The holder last seen on the Lease (null: none or not yet read). */
     public String holder() {
         return holder;
+    }
+
+    /**
+     * Whether this replica saw {@code identity} hold the Lease and then lose it, without taking it
+     * back since: it died, shut down, or cannot reach the API server (and stepped down); in all
+     * cases it runs nothing that needs the cluster any more.
+     */
+    public boolean hasLeft(String identity) {
+        return left.contains(identity);
     }
 
     /** Stops campaigning and, when leading, releases the Lease so another replica takes over at once. */
@@ -164,7 +177,7 @@ public final class LeaseElection implements Leadership, AutoCloseable {
             observedAt = nowNanos;
         }
         LeaseSpec current = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
-        holder = blankToNull(current.getHolderIdentity());
+        observe(blankToNull(current.getHolderIdentity()));
         int transitions = current.getLeaseTransitions() == null ? 0 : current.getLeaseTransitions();
         if (identity.equals(holder)) {
             ZonedDateTime acquired = current.getAcquireTime() == null ? now() : current.getAcquireTime();
@@ -189,11 +202,22 @@ public final class LeaseElection implements Leadership, AutoCloseable {
 
     private void won(long nowNanos) {
         renewedAt = nowNanos;
-        holder = identity;
+        // Before duties learn of the election: the replica replaced counts as gone for them.
+        observe(identity);
         if (!leader) {
             LOG.infof("%s now leads (Lease %s/%s)", identity, namespace, name);
             changeTo(true);
         }
+    }
+
+    private void observe(String seen) {
+        if (holder != null && !holder.equals(seen)) {
+            left.add(holder);
+        }
+        if (seen != null) {
+            left.remove(seen);
+        }
+        holder = seen;
     }
 
     private void changeTo(boolean leading) {

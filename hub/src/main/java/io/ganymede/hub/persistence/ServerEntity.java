@@ -42,6 +42,10 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(name = "pending_since")
     public Instant pendingSince;
 
+    /** The replica that runs the start in flight ({@code HubLeadership.identity()}). */
+    @Column(name = "pending_by")
+    public String pendingBy;
+
     @Column(name = "last_activity")
     public Instant lastActivity;
 

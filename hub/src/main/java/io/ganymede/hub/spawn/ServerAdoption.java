@@ -17,7 +17,6 @@ import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,11 +31,14 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the records of servers true to what the spawner runs (JupyterHub's poll of every
  * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
- * leader, then every poll interval. A recorded server that is gone is recorded as stopped. A
- * start left in flight by a replica that died (older than the whole start may take) is finished
- * when its server runs with an address, and undone otherwise, so no server stays pending. Servers
- * running with no record are reported, and stopped when configured. At shutdown a lone hub stops
- * every server when configured to (JupyterHub's cleanup_servers); with replicas, the others keep them.
+ * leader (routes first, then servers), then every poll interval. A recorded server that is gone
+ * is recorded as stopped. A start left in flight by a replica that died ({@link StartClaims}: at
+ * once when its replica is known to be gone, else once older than a whole start may take) is
+ * finished when its server runs, as a start finishes (it must answer, then gets its route, then
+ * is ready), and undone otherwise, so no server stays pending. Servers running with no record
+ * are reported, and stopped when configured or when the spawner knows them for this hub's (the
+ * local spawner's pid files). At shutdown a lone hub stops every server when configured to
+ * (JupyterHub's cleanup_servers); with replicas, the others keep them.
  */
 @ApplicationScoped
 public class ServerAdoption {
@@ -50,19 +52,19 @@ public class ServerAdoption {
     private final SpawnConfig config;
     private final HubLeadership leadership;
     private final HubShutdown shutdown;
-    private final Clock clock;
+    private final StartClaims claims;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean listening;
 
     ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
-            HubLeadership leadership, HubShutdown shutdown, Clock clock) {
+            HubLeadership leadership, HubShutdown shutdown, StartClaims claims) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
         this.config = config;
         this.leadership = leadership;
         this.shutdown = shutdown;
-        this.clock = clock;
+        this.claims = claims;
     }
 
     /** Once the hub listens: servers and routes refer to its address. */
@@ -90,14 +92,25 @@ public class ServerAdoption {
 
     private void catchUp() {
         reported.clear();
+        // Routes first: a proxy that started with the hub (the embedded one) has none, and the
+        // servers recorded ready are reported ready from the start. Adoption adds its own.
+        try {
+            sync.run().await().atMost(POLL_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warnf("initial route check failed: %s", e.getMessage());
+        }
         reconcile();
-        sync.run().subscribe().with(ok -> {}, e -> LOG.warnf("initial route check failed: %s", e.getMessage()));
     }
 
     /** A server row that runs or is starting, as read at the start of a pass. */
-    private record Row(String user, String name, boolean running, Instant pendingSince, Map<String, String> state) {
+    private record Row(String user, String name, String url, Instant pendingSince, String pendingBy,
+            Map<String, String> state, Map<String, Object> routeData) {
         String key() {
             return user + "/" + name;
+        }
+
+        boolean running() {
+            return url != null;
         }
 
         ServerHandle handle() {
@@ -108,8 +121,6 @@ public class ServerAdoption {
     /** One pass over every running or starting server. Blocks: call on a worker thread. */
     synchronized void reconcile() {
         Spawner spawner = spawners.spawner();
-        // Any start still in flight on a live replica has finished or failed by then.
-        Instant abandonedBefore = clock.instant().minus(coordinator.abandonedAfter());
         List<Row> rows = rows();
         Map<String, ServerHandle> orphans = new HashMap<>();
         for (ServerHandle orphan : spawner.orphans(rows.stream().filter(Row::running).map(Row::handle).toList())) {
@@ -118,13 +129,12 @@ public class ServerAdoption {
         Set<String> inFlight = new HashSet<>();
         for (Row row : rows) {
             if (coordinator.pending(row.user(), row.name()) != null
-                    || (row.pendingSince() != null && row.pendingSince().isAfter(abandonedBefore))) {
+                    || (row.pendingSince() != null && !claims.abandoned(row.pendingSince(), row.pendingBy()))) {
                 inFlight.add(row.key());
                 continue;
             }
-            boolean abandoned = row.pendingSince() != null;
             if (row.running()) {
-                check(spawner, row, abandoned);
+                check(spawner, row);
             } else {
                 undoOrFinish(spawner, row, orphans.remove(row.key()));
             }
@@ -133,14 +143,14 @@ public class ServerAdoption {
         orphans.values().forEach(orphan -> orphan(spawner, orphan));
     }
 
-    private void check(Spawner spawner, Row row, boolean abandoned) {
+    /** A recorded server: gone, it is recorded stopped; running with its start unfinished, adopted. */
+    private void check(Spawner spawner, Row row) {
         PollResult poll = spawner.poll(row.handle()).await().atMost(POLL_TIMEOUT);
         if (!poll.running()) {
             LOG.infof("server %s is gone (%s); recording it as stopped", row.key(), poll.reason());
             coordinator.stop(row.user(), row.name());
-        } else if (abandoned) {
-            LOG.infof("adopted server %s: its start was left unfinished by a hub replica that went away", row.key());
-            coordinator.recordReady(row.user(), row.name());
+        } else if (row.pendingSince() != null) {
+            coordinator.adopt(row.user(), row.name(), row.pendingSince(), new SpawnResult(row.url(), row.state(), row.routeData()));
         }
     }
 
@@ -148,27 +158,43 @@ public class ServerAdoption {
     private void undoOrFinish(Spawner spawner, Row row, ServerHandle found) {
         Optional<SpawnResult> up = found == null ? Optional.empty() : spawner.adopt(found);
         if (up.isPresent()) {
-            LOG.infof("adopted server %s at %s: its start was left unfinished by a hub replica that went away",
-                    row.key(), up.get().url());
-            coordinator.recordAdopted(row.user(), row.name(), up.get());
+            coordinator.adopt(row.user(), row.name(), row.pendingSince(), up.get());
             return;
         }
         LOG.infof("server %s was left starting by a hub replica that went away and never came up; recording it as stopped", row.key());
         if (found != null) {
             spawner.stop(found).await().atMost(POLL_TIMEOUT);
         }
-        coordinator.markStopped(row.user(), row.name());
+        coordinator.undo(row.user(), row.name(), row.pendingSince());
     }
 
     private void orphan(Spawner spawner, ServerHandle orphan) {
         String key = orphan.user() + "/" + orphan.serverName();
-        if (config.deleteOrphans()) {
-            LOG.warnf("stopping orphan server %s (no record in the database)", key);
+        if (!config.deleteOrphans().orElse(spawner.orphansAreOwn())) {
+            if (reported.add(key)) {
+                LOG.warnf("orphan server %s runs with no record in the database (%s); "
+                        + "set ganymede.spawner.delete-orphans=true to stop such servers", key, orphan.state());
+            }
+        } else if (stillOrphan(spawner, orphan)) {
+            LOG.warnf("stopping orphan server %s (no record in the database: %s)", key, orphan.state());
             spawner.stop(orphan).await().atMost(POLL_TIMEOUT);
-        } else if (reported.add(key)) {
-            LOG.warnf("orphan server %s runs with no record in the database (%s); "
-                    + "set ganymede.spawner.delete-orphans=true to stop such servers", key, orphan.state());
         }
+    }
+
+    /**
+     * Asked again just before stopping: a start that began during this pass is recorded by now
+     * (its record is written before its process starts), and its process is no orphan.
+     */
+    private boolean stillOrphan(Spawner spawner, ServerHandle orphan) {
+        if (coordinator.pending(orphan.user(), orphan.serverName()) != null) {
+            return false;
+        }
+        Optional<Row> now = QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>find(
+                "user.name = ?1 and name = ?2", orphan.user(), orphan.serverName()).firstResultOptional().map(ServerAdoption::row));
+        if (now.isPresent() && now.get().pendingSince() != null) {
+            return false;
+        }
+        return spawner.orphans(now.filter(Row::running).map(Row::handle).stream().toList()).contains(orphan);
     }
 
     void cleanUp(@Observes ShutdownEvent event) {
@@ -189,7 +215,11 @@ public class ServerAdoption {
 
     private static List<Row> rows() {
         return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null or pendingSince is not null")
-                .stream().map(s -> new Row(s.user.name, s.name, s.url != null, s.pendingSince, JsonColumns.strings(s.spawnerState)))
-                .toList());
+                .stream().map(ServerAdoption::row).toList());
+    }
+
+    private static Row row(ServerEntity s) {
+        return new Row(s.user.name, s.name, s.url, s.pendingSince, s.pendingBy, JsonColumns.strings(s.spawnerState),
+                JsonColumns.object(s.routeData));
     }
 }

@@ -3,6 +3,7 @@ package io.ganymede.hub.spawn;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,34 @@ public final class ServerRuntime {
     synchronized void reset() {
         events.clear();
         finished = false;
+    }
+
+    /** A step of the start (0-99), for people watching. */
+    void progress(int progress, String message) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("progress", progress);
+        event.put("message", message);
+        emit(event, false);
+    }
+
+    /** The last event of a start that succeeded: the server answers at {@code url}. */
+    void ready(String url) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("progress", 100);
+        event.put("ready", true);
+        event.put("message", "Server ready at " + url);
+        event.put("html_message", "Server ready at <a href=\"" + url + "\">" + url + "</a>");
+        event.put("url", url);
+        emit(event, true);
+    }
+
+    /** The last event of a start that failed. */
+    void failed(String message) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("progress", 100);
+        event.put("failed", true);
+        event.put("message", message);
+        emit(event, true);
     }
 
     synchronized void emit(Map<String, Object> event, boolean last) {

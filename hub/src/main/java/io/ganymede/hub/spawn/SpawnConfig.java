@@ -3,6 +3,7 @@ package io.ganymede.hub.spawn;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The spawn lifecycle's settings (JupyterHub's names in brackets); comments in application.yaml. */
 @ConfigMapping(prefix = "ganymede.spawner")
@@ -40,9 +41,11 @@ public interface SpawnConfig {
     @WithDefault("30s")
     Duration pollInterval();
 
-    /** Stop servers found running that the hub has no record of (reported either way). */
-    @WithDefault("false")
-    boolean deleteOrphans();
+    /**
+     * Stop servers found running that the hub has no record of (reported either way). Unset: when
+     * the spawner knows they are this hub's ({@link io.ganymede.hub.spawner.Spawner#orphansAreOwn}).
+     */
+    Optional<Boolean> deleteOrphans();
 
     /** Stop every server when the hub shuts down (cleanup_servers). */
     @WithDefault("true")

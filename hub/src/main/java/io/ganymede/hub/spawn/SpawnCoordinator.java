@@ -20,7 +20,6 @@ import io.ganymede.hub.metrics.HubMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +49,14 @@ public class SpawnCoordinator {
     private final ReadinessProbe readiness;
     private final ProxyClient proxy;
     private final ServerSpecs specs;
+    private final ServerRecords records;
+    private final StartClaims claims;
     private final HubMetrics metrics;
     private final Clock clock;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            HubMetrics metrics, Clock clock) {
+            ServerRecords records, StartClaims claims, HubMetrics metrics, Clock clock) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -63,6 +64,8 @@ public class SpawnCoordinator {
         this.readiness = readiness;
         this.proxy = proxy;
         this.specs = specs;
+        this.records = records;
+        this.claims = claims;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -76,21 +79,19 @@ public class SpawnCoordinator {
         return runtime(user, serverName).map(ServerRuntime::pending).orElse(null);
     }
 
-    /** JupyterHub's {@code pending} across replicas: in flight here, or a start recorded by another replica. */
+    /**
+     * JupyterHub's {@code pending} across replicas: in flight here, or a start recorded in the
+     * database, which is pending until it ends or, its replica gone, the leader settles it; a
+     * server whose start is not over is never reported ready.
+     */
     public String pending(ServerEntity server) {
         String here = pending(server.user.name, server.name);
-        return here != null ? here : startingElsewhere(server) ? "spawn" : null;
+        return here != null ? here : server.pendingSince != null ? "spawn" : null;
     }
 
-    /** A start recorded in the database that no replica here runs, and not yet abandoned. */
+    /** A start recorded in the database that this process does not run: another replica's, or one left to settle. */
     public boolean startingElsewhere(ServerEntity server) {
-        return pending(server.user.name, server.name) == null && server.pendingSince != null
-                && server.pendingSince.isAfter(clock.instant().minus(abandonedAfter()));
-    }
-
-    /** How old a recorded start must be for its replica to have given up on it (or died). */
-    Duration abandonedAfter() {
-        return config.startTimeout().plus(config.httpTimeout()).plus(config.pollInterval());
+        return pending(server.user.name, server.name) == null && server.pendingSince != null;
     }
 
     /** Another replica runs this server's start: the database says so. */
@@ -129,13 +130,17 @@ public class SpawnCoordinator {
             }
             reserveSlot();
             try {
-                Optional<ServerHandle> running = runningHandle(userName, serverName);
+                if (records.starting(userName, serverName)) {
+                    // Another replica runs this start, or the leader is about to finish or undo it.
+                    return Started.PENDING;
+                }
+                Optional<ServerHandle> running = records.running(userName, serverName);
                 if (running.isPresent()) {
                     PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
                     if (poll.running()) {
                         throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
                     }
-                    markStopped(userName, serverName);
+                    records.stopped(userName, serverName);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
                 Launch launch;
@@ -146,7 +151,7 @@ public class SpawnCoordinator {
                 }
                 runtime.reset();
                 runtime.pending("spawn");
-                emit(runtime, 0, "Server requested");
+                runtime.progress(0, "Server requested");
                 flow = launch(launch, runtime).memoize().indefinitely();
                 Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
                 runtime.cancel = inFlight::cancel;
@@ -202,14 +207,16 @@ public class SpawnCoordinator {
                 user.servers.add(created);
                 return created;
             });
-            // Claimed with one conditional write, so two replicas never run the same server's start.
+            // Claimed with one conditional write, so two replicas never run the same server's start;
+            // a start left by a replica that died is the leader's to settle (ServerAdoption).
             Instant now = clock.instant();
-            int claimed = ServerEntity.update("pendingSince = ?1 where id = ?2 and (pendingSince is null or pendingSince < ?3)",
-                    now, server.id, now.minus(abandonedAfter()));
+            int claimed = ServerEntity.update("pendingSince = ?1, pendingBy = ?2 where id = ?3 and pendingSince is null",
+                    now, claims.self(), server.id);
             if (claimed == 0) {
                 throw new StartingElsewhere();
             }
             server.pendingSince = now;
+            server.pendingBy = claims.self();
             server.userOptions = JsonColumns.write(options);
             String token = credentials.issue(server);
             Map<String, String> env = environment.build(userName, serverName, token, spec);
@@ -220,53 +227,85 @@ public class SpawnCoordinator {
 
     private Uni<Void> launch(Launch launch, ServerRuntime runtime) {
         SpawnRequest request = launch.request();
-        Spawner spawner = spawners.spawner();
         long startedAt = System.nanoTime();
         Duration timeout = startTimeout(request.spec(), config.startTimeout());
         // A spawner that enforces the same timeout itself (kubernetes) knows why it ran out (no
         // node fits, image still pulling): give it a moment to say so before this backstop fires.
-        return spawner.start(request, event -> emit(runtime, event.progress(), event.message()))
+        Uni<SpawnResult> running = spawners.spawner().start(request, event -> runtime.progress(event.progress(), event.message()))
                 .ifNoItem().after(timeout.plus(SPAWNER_REASON_GRACE)).failWith(() -> new SpawnFailure(
                         "Spawner failed to start within " + timeout.toSeconds() + " seconds"))
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
-                .call(result -> blocking(() -> recordStarted(request, result)))
+                .call(result -> blocking(() -> {
+                    records.started(request, result);
+                    return null;
+                }));
+        return serve(request, running, runtime)
+                .onItemOrFailure().invoke((ok, failure) -> metrics.spawn(
+                        Duration.ofNanos(System.nanoTime() - startedAt), failure == null ? "success" : "failure"));
+    }
+
+    /**
+     * Finishes a start that a replica now gone left unfinished while its server runs, as the start
+     * itself would have ({@link #serve}): a server is never reported ready before it answers and
+     * has its route. Claims the start first (it must still be the one recorded {@code since}), so
+     * no other pass or replica finishes it too. Returns at once; a server that does not answer
+     * within the http timeout is stopped, as a start that fails.
+     */
+    void adopt(String userName, String serverName, Instant since, SpawnResult found) {
+        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
+        synchronized (runtime) {
+            if (runtime.pending() != null || !records.adopting(userName, serverName, since, claims.self(), found)) {
+                return;
+            }
+            runtime.reset();
+            runtime.pending("spawn");
+            runtime.progress(50, "Server found running after a hub restart");
+            LOG.infof("adopting server %s at %s: its start was left unfinished by a hub replica that went away",
+                    displayName(userName, serverName), found.url());
+            SpawnRequest request = new SpawnRequest(userName, serverName, Map.of(), Map.of(), Map.of(), found.state());
+            Cancellable inFlight = serve(request, Uni.createFrom().item(found), runtime).subscribe().with(ok -> {}, failure -> {});
+            runtime.cancel = inFlight::cancel;
+        }
+    }
+
+    /**
+     * The end of every start, and of an adoption: the running server must answer HTTP, then its
+     * route is added, and only then is it reported ready, so a ready server is always reachable
+     * through the proxy. A failure is reported in the progress stream and cleaned up (route,
+     * process, credentials, record).
+     */
+    private Uni<Void> serve(SpawnRequest request, Uni<SpawnResult> running, ServerRuntime runtime) {
+        Spawner spawner = spawners.spawner();
+        String prefix = Urls.serverPrefix(request.user(), request.serverName());
+        long since = System.nanoTime();
+        return running
                 .call(result -> {
-                    emit(runtime, 90, "Server process running; waiting for it to answer");
+                    runtime.progress(90, "Server process running; waiting for it to answer");
                     ServerHandle handle = new ServerHandle(request.user(), request.serverName(), result.state());
-                    return readiness.awaitUp(probeUrl(result, launch.prefix()), config.httpTimeout(), () -> spawner.poll(handle));
+                    return readiness.awaitUp(probeUrl(result, prefix), config.httpTimeout(), () -> spawner.poll(handle));
                 })
-                .call(result -> blocking(() -> recordReady(request)))
+                .call(result -> blocking(() -> {
+                    records.ready(request.user(), request.serverName());
+                    return null;
+                }))
                 .call(result -> {
                     long routeStart = System.nanoTime();
-                    return proxy.addRoute(launch.prefix(), result.url(), routeData(request, result))
+                    return proxy.addRoute(prefix, result.url(), routeData(request, result))
                             .onItemOrFailure().invoke((ok, failure) -> metrics.proxyAdd(
                                     Duration.ofNanos(System.nanoTime() - routeStart), failure == null ? "success" : "failure"));
                 })
                 .invoke(result -> {
                     runtime.pending(null);
-                    String url = launch.prefix();
-                    Map<String, Object> ready = new LinkedHashMap<>();
-                    ready.put("progress", 100);
-                    ready.put("ready", true);
-                    ready.put("message", "Server ready at " + url);
-                    ready.put("html_message", "Server ready at <a href=\"" + url + "\">" + url + "</a>");
-                    ready.put("url", url);
-                    runtime.emit(ready, true);
-                    Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
-                    metrics.spawn(took, "success");
-                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(), took.toMillis());
+                    runtime.ready(prefix);
+                    LOG.infof("server %s ready at %s after %d ms", request.displayName(), result.url(),
+                            Duration.ofNanos(System.nanoTime() - since).toMillis());
                 })
                 .onFailure().call(failure -> {
                     LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
-                    metrics.spawn(Duration.ofNanos(System.nanoTime() - startedAt), "failure");
-                    Map<String, Object> failed = new LinkedHashMap<>();
-                    failed.put("progress", 100);
-                    failed.put("failed", true);
-                    failed.put("message", "Spawn failed: " + failure.getMessage());
                     return cleanUp(request.user(), request.serverName())
                             .invoke(() -> {
                                 runtime.pending(null);
-                                runtime.emit(failed, true);
+                                runtime.failed("Spawn failed: " + failure.getMessage());
                             });
                 })
                 .replaceWithVoid();
@@ -291,45 +330,6 @@ public class SpawnCoordinator {
         return RouteData.forServer(request.user(), request.serverName(), result.routeData());
     }
 
-    private Void recordStarted(SpawnRequest request, SpawnResult result) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(request.user(), request.serverName()).ifPresent(server -> {
-            server.url = result.url();
-            server.started = clock.instant();
-            server.lastActivity = server.started;
-            // Reports of an earlier run must not make the culler trust this one's (see culler package).
-            server.reportedActivity = null;
-            server.spawnerState = JsonColumns.write(result.state());
-            server.routeData = JsonColumns.write(result.routeData());
-        }));
-        return null;
-    }
-
-    private Void recordReady(SpawnRequest request) {
-        recordReady(request.user(), request.serverName());
-        return null;
-    }
-
-    /** The start is over: from now on the route check keeps the server's route. */
-    void recordReady(String userName, String serverName) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName)
-                .ifPresent(server -> server.pendingSince = null));
-    }
-
-    /**
-     * Records a server a start left running without finishing (its replica died): the spawner's
-     * {@link Spawner#adopt} result stands for the start's own.
-     */
-    void recordAdopted(String userName, String serverName, SpawnResult result) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
-            server.url = result.url();
-            server.started = server.started != null ? server.started : clock.instant();
-            server.lastActivity = server.lastActivity != null ? server.lastActivity : clock.instant();
-            server.spawnerState = JsonColumns.write(result.state());
-            server.routeData = JsonColumns.write(result.routeData());
-            server.pendingSince = null;
-        }));
-    }
-
     /**
      * Stops a server: waits up to the slow-stop timeout and answers whether it finished.
      * A start in flight is cancelled first. Must be called on a worker thread.
@@ -345,8 +345,8 @@ public class SpawnCoordinator {
             }
             if ("spawn".equals(runtime.pending())) {
                 runtime.cancel.run();
-                emit(runtime, 100, "Start cancelled");
-            } else if (runningHandle(userName, serverName).isEmpty()) {
+                runtime.progress(100, "Start cancelled");
+            } else if (records.running(userName, serverName).isEmpty()) {
                 return true;
             }
             runtime.pending("stop");
@@ -369,7 +369,7 @@ public class SpawnCoordinator {
     /** Removes the route, stops what the spawner runs, revokes credentials and records the stop. */
     private Uni<Void> cleanUp(String userName, String serverName) {
         String prefix = Urls.serverPrefix(userName, serverName);
-        ServerHandle handle = new ServerHandle(userName, serverName, storedState(userName, serverName));
+        ServerHandle handle = new ServerHandle(userName, serverName, records.state(userName, serverName));
         return proxy.deleteRoute(prefix)
                 .onFailure().invoke(e -> LOG.warnf("could not remove route %s: %s", prefix, e.getMessage()))
                 .onFailure().recoverWithNull()
@@ -384,34 +384,12 @@ public class SpawnCoordinator {
     }
 
     void markStopped(String userName, String serverName) {
-        QuarkusTransaction.requiringNew().run(() -> findServer(userName, serverName).ifPresent(server -> {
-            server.url = null;
-            server.started = null;
-            server.pendingSince = null;
-            credentials.revoke(server);
-        }));
+        records.stopped(userName, serverName);
     }
 
-    private Map<String, String> storedState(String userName, String serverName) {
-        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
-                .map(s -> JsonColumns.strings(s.spawnerState)).orElse(Map.of()));
-    }
-
-    private Optional<ServerHandle> runningHandle(String userName, String serverName) {
-        return QuarkusTransaction.requiringNew().call(() -> findServer(userName, serverName)
-                .filter(ServerEntity::running)
-                .map(s -> new ServerHandle(userName, serverName, JsonColumns.strings(s.spawnerState))));
-    }
-
-    private static Optional<ServerEntity> findServer(String userName, String serverName) {
-        return ServerEntity.find("user.name = ?1 and name = ?2", userName, serverName).firstResultOptional();
-    }
-
-    private static void emit(ServerRuntime runtime, int progress, String message) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("progress", progress);
-        event.put("message", message);
-        runtime.emit(event, false);
+    /** Undoes a start left unfinished whose server never came up, unless another pass or replica settled it first. */
+    void undo(String userName, String serverName, Instant since) {
+        records.undone(userName, serverName, since);
     }
 
     private static String displayName(String user, String serverName) {

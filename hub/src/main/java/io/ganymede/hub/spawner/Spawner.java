@@ -42,6 +42,15 @@ public interface Spawner {
     }
 
     /**
+     * Whether every server {@link #orphans} finds was certainly started by this hub (or an earlier
+     * run of it), and no other hub's: then the hub stops them unless {@code delete-orphans} says
+     * otherwise. False where other hubs may run servers alike (a shared namespace).
+     */
+    default boolean orphansAreOwn() {
+        return false;
+    }
+
+    /**
      * What {@link #start} would have returned for a server found by {@link #orphans} (a start
      * whose hub died before recording it), or empty while it has no address yet.
      */

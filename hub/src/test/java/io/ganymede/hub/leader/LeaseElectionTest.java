@@ -90,6 +90,7 @@ class LeaseElectionTest {
         assertEquals(leader.identity(), other.holder());
         assertEquals(List.of(true), leader == a ? aChanges : bChanges);
         assertEquals(List.of(), leader == a ? bChanges : aChanges);
+        assertFalse(other.hasLeft(leader.identity()), "a leader renewing has not left");
 
         // The leader's process dies: no more renewals, nothing released.
         long killed = System.nanoTime();
@@ -102,6 +103,9 @@ class LeaseElectionTest {
         Lease after = lease();
         assertEquals(other.identity(), after.getSpec().getHolderIdentity());
         assertEquals(1, after.getSpec().getLeaseTransitions());
+        // The new leader knows the old one is gone: the starts it recorded can be settled at once.
+        assertTrue(other.hasLeft(leader.identity()));
+        assertFalse(other.hasLeft(other.identity()));
     }
 
     @Test
@@ -122,6 +126,7 @@ class LeaseElectionTest {
         await(b::isLeader, Duration.ofSeconds(5), "b takes over");
         Duration took = Duration.ofNanos(System.nanoTime() - released);
         assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "a released lease moves at once, took " + took);
+        assertTrue(b.hasLeft(a.identity()), "a replica that released the Lease is gone");
     }
 
     @Test

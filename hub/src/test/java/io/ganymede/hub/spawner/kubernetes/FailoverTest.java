@@ -19,7 +19,10 @@ import io.ganymede.hub.spawner.SpawnRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import com.sun.net.httpserver.HttpServer;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -47,7 +50,21 @@ class FailoverTest {
     KubernetesSpawner spawner;
 
     @Test
-    void theNextLeaderSettlesStartsLeftInFlightByADeadReplica() {
+    void theNextLeaderSettlesStartsLeftInFlightByADeadReplica() throws IOException {
+        // The servers in alice's and dave's pods answer: only a server that answers is adopted.
+        HttpServer aliceServer = answering("127.0.0.7");
+        HttpServer daveServer = answering("127.0.0.9");
+        HttpServer frankServer = answering("127.0.0.12");
+        try {
+            settles();
+        } finally {
+            aliceServer.stop(0);
+            daveServer.stop(0);
+            frankServer.stop(0);
+        }
+    }
+
+    private void settles() {
         // Another replica leads: this one serves, is ready, and says it does not lead.
         assertTrue(FailoverResource.other.isLeader());
         assertTrue(!leadership.isLeader());
@@ -61,17 +78,24 @@ class FailoverTest {
 
         Instant longAgo = Instant.now().minus(Duration.ofHours(1));
         // The dead replica's starts: alice's pod came up before it could record it; bob's never got
-        // a node; carol's began just now (a live replica may still finish it); dave's was recorded
-        // but not yet routed; erin's server was recorded running and its pod is gone.
-        seed("alice", null, longAgo);
+        // a node; carol's began just now by a replica that did not say who it is (a live replica
+        // may still finish it); dave's was recorded but not yet routed; erin's server was recorded
+        // running and its pod is gone. Frank's and gina's began just now on the leader about to
+        // die, which recorded its name: frank's pod came up, gina's never got a node (their names
+        // are prefixed: other test classes share the database).
+        seed("alice", null, longAgo, null);
         pod("alice", "127.0.0.7");
-        seed("bob", null, longAgo);
+        seed("bob", null, longAgo, null);
         pod("bob", null);
-        seed("carol", null, Instant.now());
+        seed("carol", null, Instant.now(), null);
         pod("carol", null);
-        seed("dave", "http://127.0.0.9:8888", longAgo);
+        seed("dave", "http://127.0.0.9:8888", longAgo, null);
         pod("dave", "127.0.0.9");
-        seed("erin", "http://127.0.0.10:8888", null);
+        seed("erin", "http://127.0.0.10:8888", null, null);
+        seed("lease-frank", null, Instant.now(), "hub-other");
+        pod("lease-frank", "127.0.0.12");
+        seed("lease-gina", null, Instant.now(), "hub-other");
+        pod("lease-gina", null);
 
         // The leader dies: it stops renewing and releases nothing.
         long killed = System.nanoTime();
@@ -81,8 +105,18 @@ class FailoverTest {
         assertTrue(took.compareTo(FailoverResource.OTHER.leaseDuration().plusMillis(3000)) < 0,
                 "took over within the lease duration, took " + took);
 
+        // The starts of the replica that lost the Lease are settled at once, not after the whole
+        // start may take (start timeout + http timeout + poll interval: 151 s here).
+        Duration soon = Duration.ofSeconds(30);
+        ServerEntity frank = await(() -> server("lease-frank").url != null && server("lease-frank").pendingSince == null
+                ? server("lease-frank") : null, soon, "frank adopted at once");
+        assertEquals("http://127.0.0.12:8888", frank.url);
+        await(() -> server("lease-gina").pendingSince == null ? true : null, soon, "gina's start undone at once");
+        assertNull(server("lease-gina").url);
+
         await(() -> server("bob").pendingSince == null ? true : null, Duration.ofSeconds(60), "bob's start undone");
-        ServerEntity alice = await(() -> server("alice").url != null ? server("alice") : null, Duration.ofSeconds(60), "alice adopted");
+        ServerEntity alice = await(() -> server("alice").url != null && server("alice").pendingSince == null ? server("alice") : null,
+                Duration.ofSeconds(60), "alice adopted");
         assertEquals("http://127.0.0.7:8888", alice.url);
         assertNull(alice.pendingSince);
         assertNotNull(alice.started);
@@ -96,6 +130,13 @@ class FailoverTest {
         ServerEntity dave = await(() -> server("dave").pendingSince == null ? server("dave") : null,
                 Duration.ofSeconds(60), "dave's start finished");
         assertEquals("http://127.0.0.9:8888", dave.url);
+        // Adopted servers are reported ready only with their routes in place.
+        for (String user : new String[] {"alice", "dave"}) {
+            await(() -> Boolean.TRUE.equals(given().header("Authorization", "token test-admin-token").get("/hub/api/users/" + user)
+                    .then().extract().path("servers.''.ready")) ? true : null, Duration.ofSeconds(30), user + " ready");
+            given().header("Authorization", "token test-admin-token").get("/hub/api/proxy").then().statusCode(200)
+                    .body("'/user/" + user + "'.target", org.hamcrest.Matchers.equalTo("http://127.0.0." + (user.equals("alice") ? 7 : 9) + ":8888"));
+        }
 
         ServerEntity erin = await(() -> server("erin").url == null ? server("erin") : null, Duration.ofSeconds(60), "erin stopped");
         assertNull(erin.started);
@@ -137,6 +178,17 @@ class FailoverTest {
         given().get("/q/metrics").then().statusCode(200).body(containsString("ganymede_hub_leader 1.0"));
     }
 
+    /** A single-user server's stand-in at a pod's address, answering the hub's readiness check. */
+    private static HttpServer answering(String ip) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(ip, 8888), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
     private static void awaitHolder(String holder, Duration within) {
         Instant deadline = Instant.now().plus(within);
         while (!holder.equals(given().get("/q/health/ready").then().extract()
@@ -151,7 +203,7 @@ class FailoverTest {
         }
     }
 
-    private static void seed(String user, String url, Instant pendingSince) {
+    private static void seed(String user, String url, Instant pendingSince, String pendingBy) {
         QuarkusTransaction.requiringNew().run(() -> {
             UserEntity u = new UserEntity();
             u.name = user;
@@ -163,6 +215,7 @@ class FailoverTest {
             s.url = url;
             s.started = url == null ? null : Instant.now();
             s.pendingSince = pendingSince;
+            s.pendingBy = pendingBy;
             if (url != null) {
                 s.spawnerState = JsonColumns.write(Map.of("pod_name", "jupyter-" + user, "namespace", NS, "app", "jupyterlab"));
             }
