@@ -11,6 +11,7 @@ import io.ganymede.hub.auth.CallerFilter;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.spawn.ServerCredentials;
+import io.ganymede.hub.spawn.Urls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -121,7 +122,7 @@ class OidcModeTest {
 
     private static int authorize(String session, String owner) {
         return given().redirects().follow(false).cookie(CallerFilter.LOGIN_COOKIE, session)
-                .queryParam("client_id", "jupyterhub-user-" + owner).queryParam("response_type", "code")
+                .queryParam("client_id", Urls.clientId(owner, "")).queryParam("response_type", "code")
                 .get("/hub/api/oauth2/authorize").statusCode();
     }
 
