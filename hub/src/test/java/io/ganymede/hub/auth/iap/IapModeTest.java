@@ -181,6 +181,17 @@ class IapModeTest {
         given().get("/q/health/../../hub/api/user").then().statusCode(401);
     }
 
+    /**
+     * The API's description is not exempt: no load balancer needs it, and whoever may call the API
+     * (through IAP, or with a hub token from inside the VPC) may read it.
+     */
+    @Test
+    void theApiDescriptionIsBehindIapLikeTheApi() throws Exception {
+        given().get("/q/openapi").then().statusCode(401);
+        through(assertion("reader@example.com")).get("/q/openapi").then().statusCode(200);
+        Api.admin().get("/q/openapi").then().statusCode(200);
+    }
+
     @Test
     void apiTokensWorkWithoutIap() {
         String token = Api.userWithToken("robot@example.com");
