@@ -51,7 +51,7 @@ class HostileInputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<String> USERS = List.of("alice@example.com", "o'brien+test@example.com", "bob.smith@example.co.uk");
-    private static final List<String> GROUPS = List.of("data-science", "gpu-users");
+    private static final List<String> GROUPS = List.of("fuzz-data-science", "fuzz-gpu-users");
     /** Someone the storm may do anything to, signed in on the pages. */
     private static final String STORM_USER = "storm.chaser@example.org";
     private static final String STORM_GROUP = "storm-chasers";
