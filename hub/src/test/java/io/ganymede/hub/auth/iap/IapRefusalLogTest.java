@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ganymede.hub.auth.TestJwksServer;
 import io.ganymede.hub.tokens.Secrets;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -49,26 +47,7 @@ class IapRefusalLogTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Jwks.class));
-        }
-    }
-
-    public static class Jwks implements QuarkusTestResourceLifecycleManager {
-        static TestJwksServer server;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                server = new TestJwksServer();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return Map.of("ganymede.auth.iap.jwks-url", server.url());
-        }
-
-        @Override
-        public void stop() {
-            server.close();
+            return List.of(new TestResourceEntry(IapModeTest.Jwks.class));
         }
     }
 
@@ -77,12 +56,12 @@ class IapRefusalLogTest {
     @Test
     void refusalsAreLoggedByFingerprintNeverWithTheAssertion() throws Exception {
         EllipticCurveJsonWebKey key = IapTokens.newKey("key-1");
-        Jwks.server.publish(List.of(key));
+        IapModeTest.Jwks.server.publish(List.of(key));
         given().header(IapRequestAuthenticator.ASSERTION_HEADER, IapTokens.sign(IapTokens.claims(Instant.now(), USER), key))
                 .get("/hub/api/user").then().statusCode(200);
         // Google rotates: the next key is published, but the hub fetched a moment ago.
         EllipticCurveJsonWebKey next = IapTokens.newKey("key-2");
-        Jwks.server.publish(List.of(key, next));
+        IapModeTest.Jwks.server.publish(List.of(key, next));
 
         long now = Instant.now().getEpochSecond();
         Map<String, String> refused = new LinkedHashMap<>();
