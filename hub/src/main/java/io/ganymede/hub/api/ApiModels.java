@@ -8,6 +8,7 @@ import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
+import io.ganymede.hub.persistence.UserView;
 import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * JupyterHub's JSON models of users, servers, tokens and groups. Fields appear only when the
@@ -43,39 +45,45 @@ public class ApiModels {
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
-        return user(user, permissions, false);
+        return user(UserView.of(user), permissions, false);
     }
 
     /** A user model; with {@code readyOnly} the servers are only those ready ({@code state=ready}). */
     public Map<String, Object> user(UserEntity user, Permissions permissions, boolean readyOnly) {
-        Target target = Target.user(user.name, user.groupNames());
+        return user(UserView.of(user), permissions, readyOnly);
+    }
+
+    /** A user model from a view: a page of users is read as views ({@link UserView#page}). */
+    public Map<String, Object> user(UserView user, Permissions permissions, boolean readyOnly) {
+        Set<String> groups = user.groups();
+        Target target = Target.user(user.name(), groups);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("kind", "user");
-        model.put("name", user.name);
+        model.put("name", user.name());
         if (permissions.allows("read:users", target)) {
-            model.put("admin", user.admin);
-            model.put("roles", roles(user));
-            model.put("groups", new ArrayList<>(user.groupNames()));
-            model.put("created", iso(user.created));
-            model.put("last_activity", iso(activity.lastActivity(user)));
+            model.put("admin", user.admin());
+            model.put("roles", roleCatalog.rolesOf(user.name(), user.admin(), groups));
+            model.put("groups", new ArrayList<>(groups));
+            model.put("created", iso(user.created()));
+            model.put("last_activity", iso(activity.lastActivity(user.id(), user.lastActivity())));
             ServerEntity defaultServer = user.server("").orElse(null);
-            String pending = defaultServer == null ? spawns.pending(user.name, "") : spawns.pending(defaultServer);
+            String pending = defaultServer == null ? spawns.pending(user.name(), "") : spawns.pending(defaultServer);
             model.put("server", defaultServer != null && defaultServer.running() && pending == null
-                    ? Urls.serverPrefix(user.name, "") : null);
+                    ? Urls.serverPrefix(user.name(), "") : null);
             model.put("pending", pending);
         } else {
             if (permissions.allows("read:users:groups", target)) {
-                model.put("groups", new ArrayList<>(user.groupNames()));
+                model.put("groups", new ArrayList<>(groups));
             }
             if (permissions.allows("read:users:activity", target)) {
-                model.put("last_activity", iso(activity.lastActivity(user)));
+                model.put("last_activity", iso(activity.lastActivity(user.id(), user.lastActivity())));
             }
         }
-        if (permissions.allows("read:servers", Target.server(user.name, "", user.groupNames()))
+        if (permissions.allows("read:servers", Target.server(user.name(), "", groups))
                 || permissions.allows("read:servers", target)) {
             Map<String, Object> servers = new LinkedHashMap<>();
-            for (ServerEntity server : user.servers) {
-                if (!permissions.allows("read:servers", Target.server(user.name, server.name, user.groupNames()))) {
+            for (ServerEntity server : user.servers()) {
+                if (!permissions.allows("read:servers", Target.server(user.name(), server.name, groups))) {
                     continue;
                 }
                 String pending = spawns.pending(server);
@@ -83,7 +91,7 @@ public class ApiModels {
                 if ((readyOnly && !ready) || (!server.running() && pending == null)) {
                     continue;
                 }
-                servers.put(server.name, server(server, permissions));
+                servers.put(server.name, server(server, groups, permissions));
             }
             model.put("servers", servers);
         }
@@ -96,6 +104,11 @@ public class ApiModels {
     }
 
     public Map<String, Object> server(ServerEntity server, Permissions permissions) {
+        return server(server, server.user.groupNames(), permissions);
+    }
+
+    /** A server model, with its user's groups known already. */
+    public Map<String, Object> server(ServerEntity server, Set<String> groups, Permissions permissions) {
         String user = server.user.name;
         String pending = spawns.pending(server);
         Map<String, Object> model = new LinkedHashMap<>();
@@ -115,7 +128,7 @@ public class ApiModels {
         Verdict cull = culler.of(server, pending);
         model.put("cull_at", iso(cull.cullAt()));
         model.put("cull_warning", cull.warning());
-        if (permissions.allows("admin:server_state", Target.server(user, server.name, server.user.groupNames()))) {
+        if (permissions.allows("admin:server_state", Target.server(user, server.name, groups))) {
             model.put("state", io.ganymede.hub.persistence.JsonColumns.object(server.spawnerState));
         }
         return model;
