@@ -186,8 +186,50 @@ public class ApiModels {
         return model;
     }
 
-    /** ISO 8601 with milliseconds and a Z, as JupyterHub writes times. */
+    /** The last second of year 9999: later times (and times before 1970) take {@link Instant#toString}'s path. */
+    private static final long LAST_FAST_SECOND = 253402300799L;
+
+    /**
+     * ISO 8601 with milliseconds and a Z, as JupyterHub writes times: what
+     * {@code instant.truncatedTo(MILLIS).toString()} gives (no fraction for a whole second), written
+     * directly. A page of 200 users has 400 times, and {@code Instant.toString} allocated half of
+     * the page's memory and a good share of its time.
+     */
     public static String iso(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        if (instant == null) {
+            return null;
+        }
+        long seconds = instant.getEpochSecond();
+        if (seconds < 0 || seconds > LAST_FAST_SECOND) {
+            return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        }
+        int millis = instant.getNano() / 1_000_000;
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(seconds / 86_400);
+        int secondOfDay = (int) (seconds % 86_400);
+        byte[] text = new byte[millis == 0 ? 20 : 24];
+        digits(text, 0, date.getYear(), 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = 'T';
+        digits(text, 11, secondOfDay / 3600, 2);
+        text[13] = ':';
+        digits(text, 14, secondOfDay / 60 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, secondOfDay % 60, 2);
+        if (millis != 0) {
+            text[19] = '.';
+            digits(text, 20, millis, 3);
+        }
+        text[text.length - 1] = 'Z';
+        return new String(text, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void digits(byte[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 }
