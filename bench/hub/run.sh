@@ -17,7 +17,7 @@
 # ${GANYMEDE_CACHE:-~/.cache/ganymede} (jupyterhub-5.5/, chp-5.3.0/), pinned.
 # Knobs: USERS (10000), BATCH (1000), DURATION (8), WARMUP (4), CONNECTIONS (8), STARTS (3),
 #        PREWARM (s of each case on each hub, unmeasured, before the measured runs; 10),
-#        HUBS (which to run, default "ganymede jupyterhub-5.5 jupyterhub-3.0"), PORT_BASE (18000),
+#        HUBS (which to run, default "ganymede jupyterhub-5.5 jupyterhub-3.0"), PORT_BASE (18400),
 #        GANYMEDE_JAVA_OPTS (replaces the launcher's JVM options, to compare settings).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,7 +27,7 @@ cache="${GANYMEDE_CACHE:-$HOME/.cache/ganymede}"
 launcher="$root/hub/bin/ganymede-hub"
 [ -f "$root/hub/target/ganymede-hub-runner.jar" ] || { echo "build first: mvn -B -pl proxy,hub package -DskipTests" >&2; exit 1; }
 USERS="${USERS:-10000}"; BATCH="${BATCH:-1000}"; DURATION="${DURATION:-8}"; WARMUP="${WARMUP:-4}"
-CONNECTIONS="${CONNECTIONS:-8}"; STARTS="${STARTS:-3}"; PORT_BASE="${PORT_BASE:-18000}"; PREWARM="${PREWARM:-10}"
+CONNECTIONS="${CONNECTIONS:-8}"; STARTS="${STARTS:-3}"; PORT_BASE="${PORT_BASE:-18400}"; PREWARM="${PREWARM:-10}"
 HUBS="${HUBS:-ganymede jupyterhub-5.5 jupyterhub-3.0}"
 export BENCH_TOKEN="bench-admin-token-$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')"
 export USERS
