@@ -13,7 +13,7 @@ setup = function(thread)
   counter = counter + 1
 end
 request = function()
-  local name = string.format("bench-%05d", n % users)
+  local name = string.format("user%05d@example.com", n % users)
   local seconds = base + thread_offset + math.floor(n / 1000)
   local when = os.date("!%Y-%m-%dT%H:%M:%S", seconds) .. string.format(".%03dZ", n % 1000)
   n = n + 1

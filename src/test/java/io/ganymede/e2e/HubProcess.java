@@ -9,15 +9,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The built hub ({@code hub/target/ganymede-hub-runner.jar}) run as a separate process on free
- * loopback ports, with its embedded proxy, the way a user runs it from the README: with the
- * build's AppCDS archive when there is one (-DskipAppCds=true makes none).
+ * loopback ports, with its embedded proxy, the way a user runs it from the README: by
+ * {@code hub/bin/ganymede-hub}, with the launcher's JVM options and the build's AppCDS archive when
+ * there is one (-DskipAppCds=true makes none).
  */
 final class HubProcess implements AutoCloseable {
 
@@ -49,12 +49,7 @@ final class HubProcess implements AutoCloseable {
             throw new IllegalStateException("hub not built: " + jar);
         }
         log = workDir.resolve("hub-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of("java"));
-        Path archive = jar.resolveSibling("app-cds.jsa");
-        if (Files.exists(archive)) {
-            command.add("-XX:SharedArchiveFile=" + archive);
-        }
-        command.addAll(List.of("-jar", jar.toString()));
+        List<String> command = List.of(ROOT.resolve("hub/bin/ganymede-hub").toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

@@ -79,7 +79,12 @@ public class ActivityBuffer {
 
     /** The user's last activity, pending reports included. */
     public Instant lastActivity(UserEntity user) {
-        return pending.userTime(user.id, user.lastActivity);
+        return lastActivity(user.id, user.lastActivity);
+    }
+
+    /** The user's last activity, pending reports included, from the user's id and stored time. */
+    public Instant lastActivity(long userId, Instant stored) {
+        return pending.userTime(userId, stored);
     }
 
     /** The server's last activity, pending reports included. */
