@@ -88,9 +88,9 @@ nginx -c "$work/nginx-proxy.conf" -p "$work" -g 'daemon off;' & npid=$!; pids+=(
 bench_tool echo $WS_BACKEND > "$work/echo.log" 2>&1 & echo_pid=$!; pids+=($echo_pid)
 
 start_ganymede() { # [gc-log]: with it, GC, safepoint and JIT logging on top of the launcher's options
-  local extra=""
-  [ -n "${1:-}" ] && extra="-Xlog:gc,safepoint:file=$1:uptime -XX:+PrintCompilation"
-  JAVA_TOOL_OPTIONS="$extra" "$root/proxy/bin/ganymede-proxy" --port $G_PORT --api-port $G_API \
+  local logging=()
+  [ -n "${1:-}" ] && logging=("JAVA_TOOL_OPTIONS=-Xlog:gc,safepoint:file=$1:uptime -XX:+PrintCompilation")
+  env "${logging[@]}" "$root/proxy/bin/ganymede-proxy" --port $G_PORT --api-port $G_API \
     --default-target "http://127.0.0.1:$BACKEND" --log-level warn > "$work/ganymede${1:+-logged}.log" 2>&1 &
   gpid=$!; pids+=($gpid); wait_port $G_PORT; wait_port $G_API
 }
