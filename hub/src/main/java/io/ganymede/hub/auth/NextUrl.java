@@ -65,6 +65,11 @@ public final class NextUrl {
         return URI.create(orHome(next, host));
     }
 
+    /** The login page, coming back to the request's own address afterwards. */
+    public static URI toLogin(URI request) {
+        return toLogin(request.getRawPath(), request.getRawQuery());
+    }
+
     /** The login page, coming back to {@code rawPath} and {@code rawQuery} (as the request had them) afterwards. */
     public static URI toLogin(String rawPath, String rawQuery) {
         String here = rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);

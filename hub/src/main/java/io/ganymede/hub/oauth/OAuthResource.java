@@ -64,8 +64,7 @@ public class OAuthResource {
             @QueryParam("response_type") String responseType, @QueryParam("state") String state, @Context UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
-                    uri.getRequestUri().getRawQuery())).build();
+            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
         }
         OAuthClientEntity client = OAuthClientEntity.findByIdentifier(clientId == null ? "" : clientId)
                 .orElseThrow(() -> new OAuthError(400, "invalid_client", "No such client: " + clientId));

@@ -63,8 +63,7 @@ public class RouteAccessResource {
     private Response open(String name, String serverName, String next, UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
-            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
-                    uri.getRequestUri().getRawQuery())).build();
+            return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
         }
         UserEntity owner = UserEntity.findByName(name).orElseThrow(() -> new OAuthError(404, "not_found", "No such user: " + name));
         if (!who.permissions().allows("access:servers", Target.server(owner.name, serverName, owner.groupNames()))) {

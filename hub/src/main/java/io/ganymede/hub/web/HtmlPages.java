@@ -48,8 +48,7 @@ public class HtmlPages {
 
     /** To the login page, coming back here afterwards. */
     public static Response toLogin(UriInfo uri) {
-        return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri().getRawPath(),
-                uri.getRequestUri().getRawQuery())).build();
+        return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
     }
 
     public static Response redirect(String path) {
