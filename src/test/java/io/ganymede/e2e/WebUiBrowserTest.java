@@ -111,7 +111,11 @@ class WebUiBrowserTest {
                 "GANYMEDE_PROFILES_POLL_INTERVAL", "1s",
                 // Warned from the start (stop after 15 min idle, warning 20 min ahead); no pass runs meanwhile.
                 "GANYMEDE_CULLER_TIMEOUT", "900",
-                "GANYMEDE_CULLER_WARNING", "20m"));
+                "GANYMEDE_CULLER_WARNING", "20m",
+                // The server takes two seconds more to start, as a pod always does: the start then
+                // outlasts the spawn form's one-second early answer, so the progress page is always
+                // shown (a start within that second goes straight to the server, as in JupyterHub).
+                "GANYMEDE_SPAWNER_LOCAL_CMD", "/bin/sh,-c,sleep 2; exec jupyterhub-singleuser \"$@\",jupyterhub-singleuser"));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         chromium = new Chromium();
         driver = chromium.driver;
