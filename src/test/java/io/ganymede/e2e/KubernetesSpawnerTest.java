@@ -1,0 +1,206 @@
+package io.ganymede.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ganymede.e2e.testbed.FakeNodes;
+import io.ganymede.e2e.testbed.Testbed;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The hub with {@code ganymede.spawner.kind=kubernetes} against a real API server, scheduler and
+ * controller manager (the test bed), with the example {@code profiles/profiles.yaml} as an admin
+ * deploys it: pods are created, scheduled on the node their profile asks for, their disks
+ * provisioned and bound, and the real {@code jupyterhub-singleuser} in them is reached through the
+ * proxy.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesSpawnerTest {
+
+    private static final String ADMIN = "e2e-kube-admin-token";
+    private static final String NAMESPACE = "kube-spawner-e2e";
+    private static final String CAROL = "carol.diaz@example.com";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The images profiles.yaml names; the stand-in kubelet runs Debian's JupyterHub 3.0 server for them. */
+    private static final List<String> JUPYTER_IMAGES = List.of("quay.io/jupyter/scipy-notebook:2025-10-20",
+            "quay.io/jupyter/pytorch-notebook:cuda12-2025-10-20");
+
+    private static Testbed testbed;
+    private static KubernetesClient kube;
+    private static HubProcess hub;
+    private final HttpClient api = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        testbed = Testbed.shared(HubProcess.ROOT);
+        kube = testbed.client();
+        testbed.namespace(NAMESPACE);
+        JUPYTER_IMAGES.forEach(image -> testbed.kubelet().image(image, List.of("/usr/bin/jupyterhub-singleuser")));
+        // What profiles.yaml expects the admin to have made: the GCSFuse profile's service account
+        // and the team's Filestore share.
+        kube.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName("notebook-user").endMetadata().build()).create();
+        kube.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("home-shared").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteMany").withStorageClassName("standard-rwx")
+                .withNewResources().addToRequests("storage", new Quantity("1Ti")).endResources().endSpec()
+                .build()).create();
+        hub = new HubProcess(Map.of(
+                "GANYMEDE_ADMIN_TOKEN", ADMIN,
+                "GANYMEDE_SPAWNER_KIND", "kubernetes",
+                "KUBECONFIG", testbed.kubeconfig().toString(),
+                "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
+                "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString()));
+        hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
+        for (String user : List.of(Names.ALICE, Names.OBRIEN, CAROL)) {
+            assertEquals(201, call("POST", "/users/" + Names.path(user), null).statusCode());
+        }
+        // The GPU profiles are the "ml" group's.
+        assertEquals(201, call("POST", "/groups/ml", JSON.writeValueAsString(
+                Map.of("users", List.of(Names.ALICE, Names.OBRIEN, CAROL)))).statusCode());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDiskFollowsItsUserFromOneStartToTheNext() throws Exception {
+        String alice = Names.path(Names.ALICE);
+        String prefix = Names.prefix(Names.ALICE, "");
+        startAndAwaitReady("/users/" + alice + "/server", "{\"profile\": \"cpu-small\"}");
+
+        Pod pod = serverPod(Names.ALICE, "");
+        // No node selector: any node without a GPU taint.
+        assertTrue(List.of(FakeNodes.CPU, FakeNodes.HIGHMEM).contains(pod.getSpec().getNodeName()), pod.getSpec().getNodeName());
+        String claim = pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        PersistentVolumeClaim pvc = kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get();
+        assertEquals("Bound", pvc.getStatus().getPhase());
+        assertEquals("standard-rwo", pvc.getSpec().getStorageClassName());
+        assertEquals(new Quantity("10Gi"), pvc.getStatus().getCapacity().get("storage"));
+        assertNoPodSecurityWarnings(pod);
+
+        // Alice signs in through the proxy (the server's OAuth step with the hub), runs a kernel
+        // over its WebSocket, and writes a file in her home.
+        Browser browser = new Browser();
+        HttpResponse<String> tree = browser.signIn(browser.open(hub.publicUrl(prefix + "tree")), Names.ALICE);
+        assertEquals(200, tree.statusCode(), tree.uri() + " " + tree.body());
+        String token = JSON.readTree(call("POST", "/users/" + alice + "/tokens", "{\"note\": \"e2e\"}").body())
+                .get("token").asText();
+        Kernels.assertOnePlusOne(browser.http, hub.publicUrl(prefix), Names.ALICE, token);
+        HttpResponse<String> saved = server("PUT", prefix + "api/contents/notes.txt", token,
+                "{\"type\": \"file\", \"format\": \"text\", \"content\": \"kept on the disk\"}");
+        assertEquals(201, saved.statusCode(), saved.body());
+
+        // Stopped: the pod goes, the claim stays.
+        stopAndAwaitGone("/users/" + alice + "/server", pod.getMetadata().getName());
+        assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get());
+
+        // Started again: a new pod, the same disk, the file still there.
+        startAndAwaitReady("/users/" + alice + "/server", "{\"profile\": \"cpu-small\"}");
+        Pod again = serverPod(Names.ALICE, "");
+        assertTrue(!again.getMetadata().getUid().equals(pod.getMetadata().getUid()));
+        HttpResponse<String> read = server("GET", prefix + "api/contents/notes.txt", token, null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("kept on the disk", JSON.readTree(read.body()).path("content").asText());
+        stopAndAwaitGone("/users/" + alice + "/server", again.getMetadata().getName());
+    }
+
+    private void startAndAwaitReady(String api, String options) throws Exception {
+        int started = call("POST", api, options).statusCode();
+        assertTrue(started == 201 || started == 202, "start answered " + started);
+        String progress = call("GET", api + "/progress", null).body();
+        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText() + "\n" + testbed.logs());
+    }
+
+    private void stopAndAwaitGone(String api, String pod) throws Exception {
+        int stopped = call("DELETE", api, null).statusCode();
+        assertTrue(stopped == 204 || stopped == 202, "stop answered " + stopped);
+        await(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
+                "pod " + pod + " still there");
+    }
+
+    /** The pod of a user's server, found by the raw-name annotations the spawner puts on it. */
+    private Pod serverPod(String user, String server) {
+        return kube.pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(p -> user.equals(p.getMetadata().getAnnotations().get("hub.jupyter.org/username"))
+                        && server.equals(p.getMetadata().getAnnotations().getOrDefault("hub.jupyter.org/servername", "")))
+                .findFirst().orElseThrow(() -> new AssertionError("no pod for " + user + " " + server));
+    }
+
+    /**
+     * The spawner's pod, sent again as a server-side dry run: the namespace enforces Pod Security
+     * "baseline" and warns "restricted", and kubectl prints any warning the API server answers.
+     */
+    private static void assertNoPodSecurityWarnings(Pod pod) throws Exception {
+        Pod copy = Serialization.clone(pod);
+        copy.setStatus(null);
+        copy.getMetadata().setResourceVersion(null);
+        copy.getMetadata().setUid(null);
+        copy.getMetadata().setCreationTimestamp(null);
+        copy.getMetadata().setManagedFields(null);
+        copy.getMetadata().setName(pod.getMetadata().getName() + "-check");
+        copy.getSpec().setNodeName(null);
+        Path file = Files.createTempFile("pod", ".json");
+        Files.writeString(file, Serialization.asJson(copy));
+        ProcessBuilder builder = new ProcessBuilder("kubectl", "create", "--dry-run=server", "-f", file.toString(), "-o", "name")
+                .redirectErrorStream(true);
+        builder.environment().put("KUBECONFIG", testbed.kubeconfig().toString());
+        Process kubectl = builder.start();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, kubectl.waitFor(), out);
+        assertTrue(!out.contains("Warning"), out);
+    }
+
+    private HttpResponse<String> server(String method, String path, String token, String body) throws Exception {
+        return api.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(path)))
+                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
+                .header("Authorization", "token " + ADMIN).timeout(Duration.ofSeconds(120));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.ganymede.e2e.testbed;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real Kubernetes control plane on loopback with fake GKE nodes, a stand-in kubelet that runs
+ * pods as local processes and a stand-in disk and Filestore provisioner: one per test JVM, started
+ * by the first test that asks and stopped when the JVM exits. See {@code src/test/README.md}.
+ */
+public final class Testbed {
+
+    private static Testbed shared;
+
+    private final ControlPlane controlPlane;
+    private final KubernetesClient client;
+    private final StandInKubelet kubelet;
+
+    private Testbed(Path root) throws Exception {
+        controlPlane = new ControlPlane(root, Files.createTempDirectory("ganymede-testbed"));
+        try {
+            client = controlPlane.client();
+            FakeNodes.register(client);
+            VolumeProvisioner volumes = new VolumeProvisioner(client, controlPlane.dir.resolve("volumes"));
+            kubelet = new StandInKubelet(client, controlPlane.dir, volumes);
+            Files.createDirectories(controlPlane.dir.resolve("pods"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                kubelet.close();
+                volumes.close();
+                client.close();
+                try {
+                    controlPlane.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        } catch (Exception | Error e) {
+            String logs = controlPlane.logs();
+            controlPlane.close();
+            throw new IllegalStateException("the test bed did not come up: " + e + "\n" + logs, e);
+        }
+    }
+
+    /** The test bed of this JVM, started on first use. {@code root}: the project's folder. */
+    public static synchronized Testbed shared(Path root) throws Exception {
+        if (shared == null) {
+            shared = new Testbed(root);
+        }
+        return shared;
+    }
+
+    /** An admin client of the API server. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The admin kubeconfig, for a hub's {@code KUBECONFIG}. */
+    public Path kubeconfig() {
+        return controlPlane.kubeconfig;
+    }
+
+    public StandInKubelet kubelet() {
+        return kubelet;
+    }
+
+    /**
+     * A new namespace for one test class, labelled as the k8s/ manifests label Ganymede's: Pod
+     * Security "baseline" enforced and "restricted" warned.
+     */
+    public String namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("pod-security.kubernetes.io/enforce", "baseline",
+                        "pod-security.kubernetes.io/warn", "restricted"))
+                .endMetadata().build()).create();
+        return name;
+    }
+
+    /** The control plane's logs, for a failure message. */
+    public String logs() {
+        return controlPlane.logs();
+    }
+}
