@@ -1,6 +1,7 @@
 package io.ganymede.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,6 +56,8 @@ class KubernetesSpawnerTest {
     private static Testbed testbed;
     private static KubernetesClient kube;
     private static HubProcess hub;
+    /** The claim of Alice's default server, made by her first start. */
+    private static String aliceDisk;
     private final HttpClient api = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -86,6 +90,12 @@ class KubernetesSpawnerTest {
                 Map.of("users", List.of(Names.ALICE, Names.OBRIEN, CAROL)))).statusCode());
     }
 
+    /** Every start here succeeds: one that failed after its watchers were told it was ready would show only here. */
+    @AfterEach
+    void noStartFailed() throws Exception {
+        assertFalse(hub.logText().contains("failed to start"), hub.logText());
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (hub != null) {
@@ -104,6 +114,7 @@ class KubernetesSpawnerTest {
         // No node selector: any node without a GPU taint.
         assertTrue(List.of(FakeNodes.CPU, FakeNodes.HIGHMEM).contains(pod.getSpec().getNodeName()), pod.getSpec().getNodeName());
         String claim = pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        aliceDisk = claim;
         PersistentVolumeClaim pvc = kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get();
         assertEquals("Bound", pvc.getStatus().getPhase());
         assertEquals("standard-rwo", pvc.getSpec().getStorageClassName());
@@ -136,11 +147,152 @@ class KubernetesSpawnerTest {
         stopAndAwaitGone("/users/" + alice + "/server", again.getMetadata().getName());
     }
 
+    @Test
+    @Order(2)
+    void gpusGoWhereTheyAreAndAThirdStartWaitsForOne() throws Exception {
+        String obrienApi = "/users/" + Names.path(Names.OBRIEN) + "/server";
+        startAndAwaitReady(obrienApi, "{\"profile\": \"gpu-t4\"}");
+        Pod first = serverPod(Names.OBRIEN, "");
+        assertEquals(FakeNodes.GPU_T4, first.getSpec().getNodeName());
+        assertEquals(new Quantity("1"), first.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu"));
+        assertNoPodSecurityWarnings(first);
+
+        // Alice picks the same profile for a named server on the spawn page.
+        Browser alice = new Browser();
+        String spawnPage = hub.publicUrl("/hub/spawn/" + Names.path(Names.ALICE) + "/" + Names.path(Names.SERVER));
+        HttpResponse<String> form = alice.signIn(alice.open(spawnPage), Names.ALICE);
+        assertEquals(200, form.statusCode(), form.uri() + " " + form.body());
+        assertTrue(form.body().contains("data-profile=\"gpu-t4\""), form.body());
+        HttpResponse<String> submitted = alice.submit(spawnPage, Map.of("_xsrf", alice.cookie("_xsrf"), "profile", "gpu-t4"));
+        assertEquals(200, submitted.statusCode(), submitted.uri() + " " + submitted.body());
+        String aliceApi = "/users/" + Names.path(Names.ALICE) + "/servers/" + Names.path(Names.SERVER);
+        String progress = call("GET", aliceApi + "/progress", null).body();
+        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
+        assertRunning(aliceApi);
+        assertEquals(FakeNodes.GPU_T4, serverPod(Names.ALICE, Names.SERVER).getSpec().getNodeName());
+
+        // Both T4s are taken: Carol's picker says so, and her start waits, unschedulable.
+        String carolToken = JSON.readTree(call("POST", "/users/" + Names.path(CAROL) + "/tokens", "{}").body()).get("token").asText();
+        await(() -> capacity(carolToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
+                "the picker still counts a free T4: " + capacity(carolToken));
+        JsonNode room = capacity(carolToken);
+        assertTrue(!room.path("fits").asBoolean(true) && room.path("text").asText().contains("no T4 free"), room.toString());
+        String carolApi = "/users/" + Names.path(CAROL) + "/server";
+        assertEquals(202, call("POST", carolApi, "{\"profile\": \"gpu-t4\"}").statusCode());
+        await(() -> unschedulable(CAROL), Duration.ofSeconds(60), "Carol's pod is not reported unschedulable");
+        assertEquals("spawn", JSON.readTree(call("GET", "/users/" + Names.path(CAROL), null).body())
+                .path("servers").path("").path("pending").asText());
+
+        // O'Brien stops: the scheduler gives his T4 to Carol, whose start then completes.
+        stopAndAwaitGone(obrienApi, first.getMetadata().getName());
+        String carolProgress = call("GET", carolApi + "/progress", null).body();
+        assertTrue(carolProgress.contains("\"ready\":true"), carolProgress + "\n" + hub.logText());
+        assertRunning(carolApi);
+        assertEquals(FakeNodes.GPU_T4, serverPod(CAROL, "").getSpec().getNodeName());
+        stopAndAwaitGone(aliceApi, serverPod(Names.ALICE, Names.SERVER).getMetadata().getName());
+    }
+
+    @Test
+    @Order(3)
+    void theTeamsFilestoreShareAndABucketAsHome() throws Exception {
+        assertEquals(201, call("POST", "/groups/data-science", JSON.writeValueAsString(
+                Map.of("users", List.of(Names.ALICE)))).statusCode());
+        // Alice's named server on the high-memory pool, her own folder of the team's share as home.
+        String aliceApi = "/users/" + Names.path(Names.ALICE) + "/servers/" + Names.path(Names.SERVER);
+        startAndAwaitReady(aliceApi, "{\"profile\": \"cpu-large\"}");
+        Pod large = serverPod(Names.ALICE, Names.SERVER);
+        assertEquals(FakeNodes.HIGHMEM, large.getSpec().getNodeName());
+        assertEquals("home-shared", large.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+        String subPath = large.getSpec().getContainers().get(0).getVolumeMounts().get(0).getSubPath();
+        assertTrue(subPath.startsWith("home/alice"), subPath);
+        assertNoPodSecurityWarnings(large);
+        String aliceToken = token(Names.ALICE);
+        assertEquals(201, server("PUT", Names.prefix(Names.ALICE, Names.SERVER) + "api/contents/shared.txt", aliceToken,
+                "{\"type\": \"file\", \"format\": \"text\", \"content\": \"on the share\"}").statusCode());
+        String share = kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("home-shared").get().getSpec().getVolumeName();
+        assertEquals("on the share", Files.readString(testbed.volumeFolder(share).resolve(subPath).resolve("shared.txt")));
+
+        // O'Brien's bucket, mounted by GKE's GCSFuse driver, with the profile's service account, on the L4 node.
+        String obrienApi = "/users/" + Names.path(Names.OBRIEN) + "/server";
+        startAndAwaitReady(obrienApi, "{\"profile\": \"gpu-l4\"}");
+        Pod l4 = serverPod(Names.OBRIEN, "");
+        assertEquals(FakeNodes.GPU_L4, l4.getSpec().getNodeName());
+        assertEquals("notebook-user", l4.getSpec().getServiceAccountName());
+        assertEquals("true", l4.getMetadata().getAnnotations().get("gke-gcsfuse/volumes"));
+        String bucket = l4.getSpec().getVolumes().get(0).getCsi().getVolumeAttributes().get("bucketName");
+        assertTrue(bucket.endsWith("-notebooks"), bucket);
+        assertNoPodSecurityWarnings(l4);
+        assertEquals(201, server("PUT", Names.prefix(Names.OBRIEN, "") + "api/contents/bucket.txt", token(Names.OBRIEN),
+                "{\"type\": \"file\", \"format\": \"text\", \"content\": \"in the bucket\"}").statusCode());
+        assertEquals("in the bucket", Files.readString(testbed.bucketFolder(bucket).resolve("bucket.txt")));
+
+        stopAndAwaitGone(aliceApi, large.getMetadata().getName());
+        stopAndAwaitGone(obrienApi, l4.getMetadata().getName());
+    }
+
+    @Test
+    @Order(4)
+    void deletingAUserOrANamedServerDeletesItsPodAndItsOwnDisk() throws Exception {
+        // Carol still runs her T4 server, on a disk of her own.
+        Pod carol = serverPod(CAROL, "");
+        String carolClaim = carol.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
+        assertEquals(204, call("DELETE", "/users/" + Names.path(CAROL), null).statusCode());
+        assertEquals(404, call("GET", "/users/" + Names.path(CAROL), null).statusCode());
+        await(() -> kube.pods().inNamespace(NAMESPACE).withName(carol.getMetadata().getName()).get() == null,
+                Duration.ofSeconds(60), "Carol's pod is still there");
+        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(carolClaim).get() == null,
+                Duration.ofSeconds(60), "Carol's disk is still there");
+
+        // Alice's named server had a disk of its own (its T4 start); removing the server removes it,
+        // while her default server's disk and the team's share stay.
+        String named = kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().stream()
+                .map(c -> c.getMetadata().getName()).filter(n -> n.startsWith("claim-alice") && !n.equals(aliceDisk))
+                .findFirst().orElseThrow(() -> new AssertionError("no claim of Alice's named server"));
+        String aliceApi = "/users/" + Names.path(Names.ALICE) + "/servers/" + Names.path(Names.SERVER);
+        assertEquals(204, call("DELETE", aliceApi, "{\"remove\": true}").statusCode());
+        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(named).get() == null,
+                Duration.ofSeconds(60), "the named server's disk is still there");
+        assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(aliceDisk).get());
+        assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("home-shared").get());
+        assertTrue(kube.pods().inNamespace(NAMESPACE).list().getItems().isEmpty(), "pods left over");
+    }
+
+
+    private boolean unschedulable(String user) {
+        return kube.pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(p -> user.equals(p.getMetadata().getAnnotations().get("hub.jupyter.org/username")))
+                .anyMatch(p -> p.getStatus() != null && p.getStatus().getConditions() != null
+                        && p.getStatus().getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType())
+                                && "Unschedulable".equals(c.getReason())));
+    }
+
+    private JsonNode capacity(String token) {
+        try {
+            return JSON.readTree(api.send(HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api/profiles/capacity")))
+                    .header("Authorization", "token " + token).build(), HttpResponse.BodyHandlers.ofString()).body()).path("gpu-t4");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(String user) throws Exception {
+        return JSON.readTree(call("POST", "/users/" + Names.path(user) + "/tokens", "{}").body()).get("token").asText();
+    }
+
     private void startAndAwaitReady(String api, String options) throws Exception {
         int started = call("POST", api, options).statusCode();
         assertTrue(started == 201 || started == 202, "start answered " + started);
         String progress = call("GET", api + "/progress", null).body();
         assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText() + "\n" + testbed.logs());
+        assertRunning(api);
+    }
+
+    /** The hub's own record agrees with the progress stream: the server runs, nothing pending. */
+    private static void assertRunning(String api) throws Exception {
+        String[] parts = api.split("/");
+        JsonNode server = JSON.readTree(call("GET", "/users/" + parts[2], null).body()).path("servers")
+                .path(parts.length > 4 ? java.net.URLDecoder.decode(parts[4], StandardCharsets.UTF_8) : "");
+        assertTrue(server.path("ready").asBoolean() && server.path("pending").isNull(), api + ": " + server);
     }
 
     private void stopAndAwaitGone(String api, String pod) throws Exception {

@@ -51,6 +51,8 @@ public final class FakeNodes {
         labels.put("node.kubernetes.io/instance-type", gpus > 0 ? "n1-standard-16" : "n2-standard-" + cpus);
         labels.put("topology.kubernetes.io/zone", "europe-west4-a");
         labels.put("cloud.google.com/gke-nodepool", pool);
+        // Pools of a cluster with Workload Identity run GKE's metadata server (GCSFuse needs it).
+        labels.put("iam.gke.io/gke-metadata-server-enabled", "true");
         if (accelerator != null) {
             labels.put("cloud.google.com/gke-accelerator", accelerator);
         }

@@ -59,6 +59,7 @@ public final class StandInKubelet implements AutoCloseable {
     private final KubernetesClient client;
     private final Path root;
     private final VolumeProvisioner volumes;
+    private final java.util.function.Function<String, Path> buckets;
     private final Map<String, List<String>> images = new ConcurrentHashMap<>();
     private final Map<String, Running> pods = new ConcurrentHashMap<>();
     private final AtomicInteger addresses = new AtomicInteger();
@@ -85,10 +86,11 @@ public final class StandInKubelet implements AutoCloseable {
         }
     }
 
-    StandInKubelet(KubernetesClient client, Path root, VolumeProvisioner volumes) {
+    StandInKubelet(KubernetesClient client, Path root, VolumeProvisioner volumes, java.util.function.Function<String, Path> buckets) {
         this.client = client;
         this.root = root;
         this.volumes = volumes;
+        this.buckets = buckets;
         informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -230,8 +232,10 @@ public final class StandInKubelet implements AutoCloseable {
                         .withName(v.getPersistentVolumeClaim().getClaimName()).get();
                 folder = volumes.folder(claim.getSpec().getVolumeName());
             } else if (v.getCsi() != null && "gcsfuse.csi.storage.gke.io".equals(v.getCsi().getDriver())) {
-                folder = root.resolve("buckets").resolve(v.getCsi().getVolumeAttributes().get("bucketName"));
-            } else if (v.getEmptyDir() != null) {
+                folder = buckets.apply(v.getCsi().getVolumeAttributes().get("bucketName"));
+            } else if (v.getEmptyDir() != null || v.getProjected() != null || v.getConfigMap() != null
+                    || v.getSecret() != null) {
+                // Scratch, or files the process here does not read (a service account's token).
                 folder = root.resolve("pods").resolve(pod.getMetadata().getUid()).resolve(v.getName());
             } else {
                 throw new IllegalStateException("the test bed cannot mount volume " + v.getName());

@@ -18,14 +18,15 @@ public final class Testbed {
     private final ControlPlane controlPlane;
     private final KubernetesClient client;
     private final StandInKubelet kubelet;
+    private final VolumeProvisioner volumes;
 
     private Testbed(Path root) throws Exception {
         controlPlane = new ControlPlane(root, Files.createTempDirectory("ganymede-testbed"));
         try {
             client = controlPlane.client();
             FakeNodes.register(client);
-            VolumeProvisioner volumes = new VolumeProvisioner(client, controlPlane.dir.resolve("volumes"));
-            kubelet = new StandInKubelet(client, controlPlane.dir, volumes);
+            volumes = new VolumeProvisioner(client, controlPlane.dir.resolve("volumes"));
+            kubelet = new StandInKubelet(client, controlPlane.dir, volumes, this::bucketFolder);
             Files.createDirectories(controlPlane.dir.resolve("pods"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kubelet.close();
@@ -76,6 +77,16 @@ public final class Testbed {
                         "pod-security.kubernetes.io/warn", "restricted"))
                 .endMetadata().build()).create();
         return name;
+    }
+
+    /** The folder behind a provisioned volume (a disk or a Filestore share). */
+    public Path volumeFolder(String volumeName) {
+        return volumes.folder(volumeName);
+    }
+
+    /** The folder behind a GCSFuse bucket. */
+    public Path bucketFolder(String bucket) {
+        return controlPlane.dir.resolve("buckets").resolve(bucket);
     }
 
     /** The control plane's logs, for a failure message. */
