@@ -34,6 +34,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The hub with {@code ganymede.spawner.kind=kubernetes} against a real API server, scheduler and
@@ -144,6 +147,16 @@ class KubernetesSpawnerTest {
         HttpResponse<String> read = server("GET", prefix + "api/contents/notes.txt", token, null);
         assertEquals(200, read.statusCode(), read.body());
         assertEquals("kept on the disk", JSON.readTree(read.body()).path("content").asText());
+
+        // In a real browser: the server's OAuth step with the hub, then her files in her server's page.
+        try (Chromium chromium = new Chromium()) {
+            chromium.driver.get(hub.publicUrl(prefix + "tree"));
+            WebElement name = chromium.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            name.sendKeys(Names.ALICE);
+            name.submit();
+            chromium.wait.until(d -> d.getCurrentUrl().contains(prefix) && d.getPageSource().contains("notes.txt"));
+            chromium.shot("kubernetes-server");
+        }
         stopAndAwaitGone("/users/" + alice + "/server", again.getMetadata().getName());
     }
 
