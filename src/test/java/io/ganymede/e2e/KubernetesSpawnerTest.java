@@ -81,7 +81,8 @@ class KubernetesSpawnerTest {
         hub = new HubProcess(Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
                 "GANYMEDE_SPAWNER_KIND", "kubernetes",
-                "KUBECONFIG", testbed.kubeconfig().toString(),
+                // The hub holds only what k8s/base/hub-rbac.yaml grants it.
+                "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
                 "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
                 "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString()));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));

@@ -62,7 +62,8 @@ public final class StandInKubelet implements AutoCloseable {
     private final java.util.function.Function<String, Path> buckets;
     private final Map<String, List<String>> images = new ConcurrentHashMap<>();
     private final Map<String, Running> pods = new ConcurrentHashMap<>();
-    private final AtomicInteger addresses = new AtomicInteger();
+    /** Pod addresses count up from a random point, so test beds of concurrent runs rarely share one. */
+    private final AtomicInteger addresses = new AtomicInteger(new java.util.Random().nextInt(200) * 250);
     private final ExecutorService work = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stand-in-kubelet");
         t.setDaemon(true);
@@ -148,7 +149,7 @@ public final class StandInKubelet implements AutoCloseable {
         }
         int n = addresses.getAndIncrement();
         Running r = new Running(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                "127.1." + (n / 250) + "." + (n % 250 + 2));
+                "127.1." + (n / 250 % 250) + "." + (n % 250 + 2));
         if (pods.putIfAbsent(uid, r) == null) {
             work.submit(() -> run(pod, r));
         }

@@ -1,9 +1,16 @@
 package io.ganymede.e2e.testbed;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +20,7 @@ import java.util.Map;
  */
 public final class Testbed {
 
+    private static final String HUB_ACCOUNT = "ganymede-hub";
     private static Testbed shared;
 
     private final ControlPlane controlPlane;
@@ -87,6 +95,47 @@ public final class Testbed {
     /** The folder behind a GCSFuse bucket. */
     public Path bucketFolder(String bucket) {
         return controlPlane.dir.resolve("buckets").resolve(bucket);
+    }
+
+    /**
+     * A kubeconfig for a hub deployed as {@code k8s/} deploys it in {@code namespace}: the
+     * service account {@code ganymede-hub} with the Role and ClusterRole of
+     * {@code k8s/base/hub-rbac.yaml} (cluster-wide objects get the namespace in their names, so
+     * every test class has its own), through a token the API server issues for it.
+     */
+    public Path hubKubeconfig(Path root, String namespace) throws Exception {
+        client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(HUB_ACCOUNT).endMetadata().build()).create();
+        List<HasMetadata> rbac;
+        try (InputStream manifests = Files.newInputStream(root.resolve("k8s/base/hub-rbac.yaml"))) {
+            rbac = client.load(manifests).items();
+        }
+        for (HasMetadata object : rbac) {
+            if (object instanceof ClusterRole || object instanceof ClusterRoleBinding) {
+                object.getMetadata().setName(object.getMetadata().getName() + "-" + namespace);
+            } else {
+                object.getMetadata().setNamespace(namespace);
+            }
+            if (object instanceof ClusterRoleBinding binding) {
+                binding.getRoleRef().setName(binding.getRoleRef().getName() + "-" + namespace);
+                binding.getSubjects().forEach(subject -> subject.setNamespace(namespace));
+            }
+            client.resource(object).create();
+        }
+        String token = client.serviceAccounts().inNamespace(namespace).withName(HUB_ACCOUNT)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
+                .getStatus().getToken();
+        Path kubeconfig = controlPlane.dir.resolve("kubeconfig-" + namespace);
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: testbed, cluster: {server: "%s", certificate-authority: "%s"}}]
+                users: [{name: %s, user: {token: "%s"}}]
+                contexts: [{name: testbed, context: {cluster: testbed, user: %s, namespace: %s}}]
+                current-context: testbed
+                """.formatted(client.getConfiguration().getMasterUrl(), controlPlane.dir.resolve("certs/apiserver.crt"),
+                HUB_ACCOUNT, token, HUB_ACCOUNT, namespace));
+        return kubeconfig;
     }
 
     /** The control plane's logs, for a failure message. */
