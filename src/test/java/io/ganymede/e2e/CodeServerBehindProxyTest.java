@@ -74,7 +74,9 @@ class CodeServerBehindProxyTest {
                 launcher + ",--disable-telemetry,--disable-update-check,--disable-workspace-trust",
                 // The extension gallery on loopback's discard port, where nothing answers.
                 "EXTENSIONS_GALLERY", "{\"serviceUrl\": \"http://127.0.0.1:9/\"}",
-                "GANYMEDE_SPAWNER_LOCAL_ENV_KEEP", "PATH,LANG,EXTENSIONS_GALLERY"));
+                // VS Code's sockets go here rather than into /tmp, where they would outlive the test.
+                "TMPDIR", Files.createDirectory(dir.resolve("tmp")).toString(),
+                "GANYMEDE_SPAWNER_LOCAL_ENV_KEEP", "PATH,LANG,EXTENSIONS_GALLERY,TMPDIR"));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         for (String user : List.of(Names.ALICE, Names.OBRIEN)) {
             assertEquals(201, call("POST", "/users/" + Names.path(user), null).statusCode());
