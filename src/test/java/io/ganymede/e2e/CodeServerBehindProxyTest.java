@@ -224,7 +224,7 @@ class CodeServerBehindProxyTest {
     }
 
     /** Runs the install script (quick once installed) and returns the launcher it prints. */
-    private static String install() throws Exception {
+    static String install() throws Exception {
         Path script = HubProcess.ROOT.resolve("src/test/peers/install-code-server.sh");
         Path output = Files.createTempFile("install-code-server", ".log");
         Process process = new ProcessBuilder("bash", script.toString())

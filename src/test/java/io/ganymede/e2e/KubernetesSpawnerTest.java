@@ -56,6 +56,8 @@ class KubernetesSpawnerTest {
     private static final List<String> JUPYTER_IMAGES = List.of("quay.io/jupyter/scipy-notebook:2025-10-20",
             "quay.io/jupyter/pytorch-notebook:cuda12-2025-10-20");
 
+    private static final String CODE_SERVER_IMAGE = "codercom/code-server:4.96.2";
+
     private static Testbed testbed;
     private static KubernetesClient kube;
     private static HubProcess hub;
@@ -69,6 +71,10 @@ class KubernetesSpawnerTest {
         kube = testbed.client();
         testbed.namespace(NAMESPACE);
         JUPYTER_IMAGES.forEach(image -> testbed.kubelet().image(image, List.of("/usr/bin/jupyterhub-singleuser")));
+        // code-server's image runs code-server from npm; nothing leaves the machine.
+        testbed.kubelet().image(CODE_SERVER_IMAGE, List.of(CodeServerBehindProxyTest.install(),
+                "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"),
+                Map.of("EXTENSIONS_GALLERY", "{\"serviceUrl\": \"http://127.0.0.1:9/\"}"));
         // What profiles.yaml expects the admin to have made: the GCSFuse profile's service account
         // and the team's Filestore share.
         kube.serviceAccounts().inNamespace(NAMESPACE).resource(new ServiceAccountBuilder()
@@ -271,6 +277,31 @@ class KubernetesSpawnerTest {
         assertTrue(kube.pods().inNamespace(NAMESPACE).list().getItems().isEmpty(), "pods left over");
     }
 
+
+    @Test
+    @Order(5)
+    void codeServerInItsPodBehindTheProxy() throws Exception {
+        String api = "/users/" + Names.path(Names.OBRIEN) + "/server";
+        startAndAwaitReady(api, "{\"profile\": \"code-server\"}");
+        Pod pod = serverPod(Names.OBRIEN, "");
+        assertEquals(CODE_SERVER_IMAGE, pod.getSpec().getContainers().get(0).getImage());
+        assertEquals("code-server", pod.getMetadata().getAnnotations().get("ganymede.io/app"));
+        assertNoPodSecurityWarnings(pod);
+
+        // The proxy guards it (code-server has no hub login of its own): not signed in, the hub asks
+        // who it is; signed in, the workbench page is served at the prefix, stripped for code-server.
+        String prefix = Names.prefix(Names.OBRIEN, "");
+        Browser browser = new Browser();
+        HttpResponse<String> login = browser.open(hub.publicUrl(prefix));
+        assertEquals("/hub/login", login.uri().getPath(), login.uri().toString());
+        HttpResponse<String> workbench = browser.signIn(login, Names.OBRIEN);
+        assertEquals(200, workbench.statusCode(), workbench.uri() + " " + workbench.body());
+        assertTrue(workbench.uri().getRawPath().startsWith(prefix), workbench.uri().toString());
+        assertTrue(workbench.body().contains("workbench"), workbench.body());
+        Browser alice = new Browser();
+        assertEquals(403, alice.signIn(alice.open(hub.publicUrl(prefix)), Names.ALICE).statusCode());
+        stopAndAwaitGone(api, pod.getMetadata().getName());
+    }
 
     private boolean unschedulable(String user) {
         return kube.pods().inNamespace(NAMESPACE).list().getItems().stream()

@@ -60,7 +60,7 @@ public final class StandInKubelet implements AutoCloseable {
     private final Path root;
     private final VolumeProvisioner volumes;
     private final java.util.function.Function<String, Path> buckets;
-    private final Map<String, List<String>> images = new ConcurrentHashMap<>();
+    private final Map<String, Image> images = new ConcurrentHashMap<>();
     private final Map<String, Running> pods = new ConcurrentHashMap<>();
     /** Pod addresses count up from a random point, so test beds of concurrent runs rarely share one. */
     private final AtomicInteger addresses = new AtomicInteger(new java.util.Random().nextInt(200) * 250);
@@ -69,7 +69,9 @@ public final class StandInKubelet implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** Probes in HTTP/1.1, as a kubelet does: an h2c upgrade offer is a WebSocket-like upgrade to some apps. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
     private final SharedIndexInformer<Pod> informer;
 
     /** A pod this kubelet runs. */
@@ -113,9 +115,17 @@ public final class StandInKubelet implements AutoCloseable {
         });
     }
 
+    /** What an image's entrypoint runs, and the environment its ENV lines set. */
+    private record Image(List<String> entrypoint, Map<String, String> env) {}
+
     /** Teaches the "container runtime" an image: the command its entrypoint runs. */
     public void image(String image, List<String> entrypoint) {
-        images.put(image, List.copyOf(entrypoint));
+        image(image, entrypoint, Map.of());
+    }
+
+    /** Teaches the "container runtime" an image: its entrypoint and the environment it sets. */
+    public void image(String image, List<String> entrypoint, Map<String, String> env) {
+        images.put(image, new Image(List.copyOf(entrypoint), Map.copyOf(env)));
     }
 
     /** The log of a pod's process, as {@code kubectl logs} would show it. */
@@ -158,15 +168,13 @@ public final class StandInKubelet implements AutoCloseable {
     private void run(Pod pod, Running r) {
         Container c = pod.getSpec().getContainers().get(0);
         try {
-            List<String> command = new ArrayList<>();
-            if (c.getCommand() != null && !c.getCommand().isEmpty()) {
-                command.addAll(c.getCommand());
-            } else if (images.containsKey(c.getImage())) {
-                command.addAll(images.get(c.getImage()));
-            } else {
+            Image image = images.get(c.getImage());
+            if (image == null) {
                 status(pod, r, waiting(c, "ErrImagePull", "the test bed has no image " + c.getImage()), false);
                 return;
             }
+            List<String> command = new ArrayList<>(c.getCommand() != null && !c.getCommand().isEmpty()
+                    ? c.getCommand() : image.entrypoint());
             if (c.getArgs() != null) {
                 command.addAll(c.getArgs());
             }
@@ -184,6 +192,7 @@ public final class StandInKubelet implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log(r.namespace, r.name).toFile()));
             Map<String, String> env = builder.environment();
             env.keySet().retainAll(IMAGE_ENV);
+            env.putAll(image.env());
             env.put("HOME", home.toString());
             env.put("HOSTNAME", r.name);
             for (EnvVar e : c.getEnv()) {
