@@ -19,6 +19,14 @@ public interface HubConfig {
 
     Hub hub();
 
+    OAuth oauth();
+
+    interface OAuth {
+        /** Refuse authorization codes asked for without PKCE (JupyterHub 6.0's oauth_require_pkce). */
+        @WithDefault("false")
+        boolean requirePkce();
+    }
+
     interface Hub {
         /** URL prefix of the hub, with leading and trailing slash. */
         @WithDefault("/hub/")

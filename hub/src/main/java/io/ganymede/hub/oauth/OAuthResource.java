@@ -3,6 +3,7 @@ package io.ganymede.hub.oauth;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.NextUrl;
+import io.ganymede.hub.config.HubConfig;
 import io.ganymede.hub.persistence.OAuthClientEntity;
 import io.ganymede.hub.persistence.OAuthCodeEntity;
 import io.ganymede.hub.persistence.TokenEntity;
@@ -34,8 +35,9 @@ import java.util.Map;
 
 /**
  * The OAuth2 provider single-user servers log their users in with, as JupyterHub's
- * {@code /hub/api/oauth2}: authorization code grant, one client per server, its secret being the
- * server's API token. Access is decided here: a user reaches a server only with
+ * {@code /hub/api/oauth2}: authorization code grant, with PKCE when the server sends a challenge
+ * (JupyterHub 6's do; {@link Pkce}), one client per server, its secret being the server's API
+ * token. Access is decided here: a user reaches a server only with
  * {@code access:servers} on it.
  */
 @Path("/hub/api/oauth2")
@@ -49,11 +51,13 @@ public class OAuthResource {
     private final CurrentCaller caller;
     private final TokenService tokens;
     private final Clock clock;
+    private final boolean requirePkce;
 
-    OAuthResource(CurrentCaller caller, TokenService tokens, Clock clock) {
+    OAuthResource(CurrentCaller caller, TokenService tokens, Clock clock, HubConfig config) {
         this.caller = caller;
         this.tokens = tokens;
         this.clock = clock;
+        this.requirePkce = config.oauth().requirePkce();
     }
 
     @GET
@@ -61,7 +65,9 @@ public class OAuthResource {
     @Public
     @Transactional
     public Response authorize(@QueryParam("client_id") String clientId, @QueryParam("redirect_uri") String redirectUri,
-            @QueryParam("response_type") String responseType, @QueryParam("state") String state, @Context UriInfo uri) {
+            @QueryParam("response_type") String responseType, @QueryParam("state") String state,
+            @QueryParam("code_challenge") String codeChallenge, @QueryParam("code_challenge_method") String challengeMethod,
+            @Context UriInfo uri) {
         Caller who = caller.get().orElse(null);
         if (who == null || who.service()) {
             return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
@@ -74,6 +80,7 @@ public class OAuthResource {
         if (!"code".equals(responseType)) {
             throw new OAuthError(400, "unsupported_response_type", "Only response_type=code is supported");
         }
+        String pkceMethod = Pkce.method(codeChallenge, challengeMethod, requirePkce);
         UserEntity owner = client.server.user;
         Target server = Target.server(owner.name, client.server.name, owner.groupNames());
         if (!who.permissions().allows("access:servers", server)) {
@@ -87,6 +94,8 @@ public class OAuthResource {
         stored.codeHash = Secrets.hash("", code);
         stored.redirectUri = client.redirectUri;
         stored.expiresAt = clock.instant().plus(CODE_LIFETIME);
+        stored.codeChallenge = pkceMethod == null ? null : codeChallenge;
+        stored.codeChallengeMethod = pkceMethod;
         stored.persist();
         // Built by hand: UriBuilder would read braces in the client's state as template parameters.
         String target = client.redirectUri + (client.redirectUri.contains("?") ? "&" : "?") + "code=" + code
@@ -101,7 +110,8 @@ public class OAuthResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response token(@FormParam("client_id") String clientId, @FormParam("client_secret") String clientSecret,
             @FormParam("grant_type") String grantType, @FormParam("code") String code,
-            @FormParam("redirect_uri") String redirectUri, @HeaderParam("Authorization") String authorization) {
+            @FormParam("redirect_uri") String redirectUri, @FormParam("code_verifier") String codeVerifier,
+            @HeaderParam("Authorization") String authorization) {
         String[] basic = basicCredentials(authorization);
         String id = basic != null ? basic[0] : clientId == null ? "" : clientId;
         String secret = basic != null ? basic[1] : clientSecret;
@@ -123,6 +133,7 @@ public class OAuthResource {
         if (redirectUri != null && !redirectUri.equals(grant.redirectUri)) {
             throw new OAuthError(400, "invalid_grant", "Redirect URI does not match the authorization request");
         }
+        Pkce.verify(grant.codeChallenge, grant.codeChallengeMethod, codeVerifier, requirePkce);
         TokenService.Issued issued = tokens.issue(grant.user, TokenEntity.Kind.oauth,
                 client.allowedScopeList(), "OAuth token for " + client.identifier,
                 TOKEN_LIFETIME, null, client.identifier);

@@ -36,4 +36,12 @@ public class OAuthCodeEntity extends PanacheEntityBase {
 
     @Column(name = "expires_at", nullable = false)
     public Instant expiresAt;
+
+    /** The PKCE challenge the code was asked with, if any; its verifier must come with the exchange. */
+    @Column(name = "code_challenge", length = 255)
+    public String codeChallenge;
+
+    /** {@code S256} or {@code plain}. */
+    @Column(name = "code_challenge_method", length = 64)
+    public String codeChallengeMethod;
 }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,11 +62,11 @@ class OAuthFlowTest {
                     .body("scope", equalTo("access:servers!server=oa-user/ access:servers!user=oa-user"))
                     .extract().path("access_token");
             exchange(client, serverToken, code, callback).then().statusCode(400).body("message", startsWith("invalid_grant"));
-            String second = authorize(userToken, client, callback, null);
+            String second = authorize(userToken, client, callback, Map.of());
             exchange(client, serverToken, second, "/user/elsewhere/oauth_callback").then().statusCode(400);
 
             // Client credentials in an Authorization: Basic header, as some clients send them.
-            String third = authorize(userToken, client, callback, null);
+            String third = authorize(userToken, client, callback, Map.of());
             String basic = Base64.getEncoder().encodeToString((client + ":" + serverToken).getBytes(StandardCharsets.UTF_8));
             given().header("Authorization", "Basic " + basic).formParam("grant_type", "authorization_code")
                     .formParam("code", third).formParam("redirect_uri", callback).post(TOKEN).then().statusCode(200);
@@ -123,12 +124,60 @@ class OAuthFlowTest {
         admin().get("/hub/api/users/oa-owner").then().statusCode(200);
     }
 
+    /** PKCE as JupyterHub 6's single-user servers send it, checked as JupyterHub 6.0's provider checks it. */
+    @Test
+    void pkceChallengesAreCheckedAtTheExchange() throws Exception {
+        String user = "pkce.user@example.com";
+        String userToken = userWithToken(user);
+        String path = "pkce.user@example.com";
+        startServer(userToken, path, "");
+        String serverToken = serverToken(path);
+        String client = "jupyterhub-user-pkce.user%40example.com";
+        String callback = "/user/pkce.user@example.com/oauth_callback";
+        String verifier = "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW-gFWFOEjXk";
+        String challenge = Pkce.s256(verifier);
+        try {
+            // S256: only the right verifier gets the token; a failed exchange does not spend the code
+            // (as in JupyterHub, whose oauthlib spends it on success only).
+            String code = authorize(userToken, client, callback, Map.of("code_challenge", challenge, "code_challenge_method", "S256"));
+            exchange(client, serverToken, code, callback, verifier).then().statusCode(200).body("token_type", equalTo("Bearer"));
+            String wrong = authorize(userToken, client, callback, Map.of("code_challenge", challenge, "code_challenge_method", "S256"));
+            exchange(client, serverToken, wrong, callback, verifier.replace('d', 'e')).then().statusCode(400)
+                    .body("message", startsWith("invalid_grant"));
+            exchange(client, serverToken, wrong, callback, verifier).then().statusCode(200);
+            String missing = authorize(userToken, client, callback, Map.of("code_challenge", challenge, "code_challenge_method", "S256"));
+            exchange(client, serverToken, missing, callback, null).then().statusCode(400)
+                    .body("message", startsWith("invalid_request")).body("message", org.hamcrest.Matchers.containsString("Code verifier required"));
+            // plain, the method when none is named.
+            String plain = authorize(userToken, client, callback, Map.of("code_challenge", verifier));
+            exchange(client, serverToken, plain, callback, challenge).then().statusCode(400);
+            String plain2 = authorize(userToken, client, callback, Map.of("code_challenge", verifier));
+            exchange(client, serverToken, plain2, callback, verifier).then().statusCode(200);
+            // Without a challenge, a verifier is not needed (PKCE is optional unless require-pkce).
+            exchange(client, serverToken, authorize(userToken, client, callback, Map.of()), callback, null).then().statusCode(200);
+            // Unknown methods and malformed challenges are refused before any code is issued.
+            for (Map<String, String> bad : List.of(Map.of("code_challenge", challenge, "code_challenge_method", "S512"),
+                    Map.of("code_challenge", "short", "code_challenge_method", "S256"),
+                    Map.of("code_challenge", "x".repeat(129)))) {
+                var request = as(userToken).redirects().follow(false).queryParam("client_id", client)
+                        .queryParam("redirect_uri", callback).queryParam("response_type", "code");
+                bad.forEach(request::queryParam);
+                request.get(AUTHORIZE).then().statusCode(400).body("message", startsWith("invalid_request"));
+            }
+        } finally {
+            as(userToken).delete("/hub/api/users/" + path + "/server").then().statusCode(204);
+        }
+    }
+
     private static String authorize(String userToken, String client, String callback, String state) {
+        return authorize(userToken, client, callback, state == null ? Map.of() : Map.of("state", state));
+    }
+
+    private static String authorize(String userToken, String client, String callback, Map<String, String> params) {
+        String state = params.get("state");
         var request = as(userToken).redirects().follow(false).queryParam("client_id", client)
                 .queryParam("redirect_uri", callback).queryParam("response_type", "code");
-        if (state != null) {
-            request.queryParam("state", state);
-        }
+        params.forEach(request::queryParam);
         Response response = request.get(AUTHORIZE);
         assertEquals(302, response.statusCode(), response.asString());
         URI location = URI.create(response.header("Location"));
@@ -145,9 +194,16 @@ class OAuthFlowTest {
     }
 
     private static Response exchange(String client, String secret, String code, String redirect) {
-        return given().formParam("client_id", client).formParam("client_secret", secret)
-                .formParam("grant_type", "authorization_code").formParam("code", code).formParam("redirect_uri", redirect)
-                .post(TOKEN);
+        return exchange(client, secret, code, redirect, null);
+    }
+
+    private static Response exchange(String client, String secret, String code, String redirect, String verifier) {
+        var request = given().formParam("client_id", client).formParam("client_secret", secret)
+                .formParam("grant_type", "authorization_code").formParam("code", code).formParam("redirect_uri", redirect);
+        if (verifier != null) {
+            request.formParam("code_verifier", verifier);
+        }
+        return request.post(TOKEN);
     }
 
     /** The server's API token, read from the environment the spawner gave its process. */

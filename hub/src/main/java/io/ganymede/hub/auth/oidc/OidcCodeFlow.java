@@ -1,5 +1,7 @@
 package io.ganymede.hub.auth.oidc;
 
+import io.ganymede.hub.oauth.Pkce;
+
 import io.ganymede.hub.auth.AccessDeniedException;
 import io.ganymede.hub.auth.AuthConfig;
 import io.ganymede.hub.auth.AuthenticationFailedException;
@@ -20,7 +22,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,7 @@ public class OidcCodeFlow {
             query.put("scope", String.join(" ", settings.scopes()));
             query.put("state", state);
             query.put("nonce", nonce);
-            query.put("code_challenge", s256(verifier));
+            query.put("code_challenge", Pkce.s256(verifier));
             query.put("code_challenge_method", "S256");
             return new LoginRedirect(withQuery(p.metadata().authorizationEndpoint(), query), state);
         });
@@ -245,16 +246,6 @@ public class OidcCodeFlow {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    // RFC 7636 4.2: BASE64URL(SHA256(ASCII(code_verifier))).
-    static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     private static URI withQuery(String endpoint, Map<String, String> query) {

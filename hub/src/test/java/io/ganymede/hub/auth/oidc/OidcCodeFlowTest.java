@@ -120,7 +120,7 @@ class OidcCodeFlowTest {
         assertEquals("the-code", form.get("code"));
         assertEquals(CALLBACK, form.get("redirect_uri"));
         String challenge = LoginFormBrowser.query(redirect.location()).get("code_challenge");
-        assertEquals(challenge, OidcCodeFlow.s256(form.get("code_verifier")));
+        assertEquals(challenge, io.ganymede.hub.oauth.Pkce.s256(form.get("code_verifier")));
         String basic = new String(Base64.getDecoder().decode(provider.lastAuthorization.substring("Basic ".length())),
                 StandardCharsets.UTF_8);
         assertEquals("hub-client:s3cret%3Awith%26odd%3Dchars", basic);
@@ -242,6 +242,6 @@ class OidcCodeFlowTest {
     void pkceChallengeIsUnpaddedBase64UrlOfSha256() {
         // Expected value computed with Python's hashlib and base64.urlsafe_b64encode.
         assertEquals("bS4gnTnMG9X9daLB6V5JmEDNuyFYy1snbxlm68oDOo0",
-                OidcCodeFlow.s256("dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW-gFWFOEjXk"));
+                io.ganymede.hub.oauth.Pkce.s256("dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW-gFWFOEjXk"));
     }
 }
