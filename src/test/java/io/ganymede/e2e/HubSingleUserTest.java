@@ -21,10 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The hub in its embedded default runs the real {@code jupyterhub-singleuser} of each JupyterHub
  * release users run (Debian's 3.0 with the classic notebook; 5.5 and 6.1 with JupyterLab 4.6 on
- * jupyter-server, which log in with newer OAuth steps): a server started through the REST API, a browser-like OAuth login through the proxy, a kernel computing
- * over its WebSocket, the server's activity reaching the hub, and a clean stop. Users are named by
- * e-mail as IAP and OIDC name them, one with characters that need escaping, and one of them has a
- * named server whose name needs escaping too.
+ * jupyter-server, 6.1 sending PKCE in its OAuth step): a server started through the REST API, a
+ * browser-like OAuth login through the proxy, a kernel computing over its WebSocket, the server's
+ * activity reaching the hub, and a clean stop. Users are named by e-mail as IAP and OIDC name them,
+ * one with characters that need escaping, and one of them has a named server whose name needs
+ * escaping too.
  */
 class HubSingleUserTest {
 
@@ -57,6 +58,10 @@ class HubSingleUserTest {
             JsonNode server = JSON.readTree(call(hub, "GET", "/users/" + alice, null).body()).path("servers").path("");
             assertTrue(server.path("ready").asBoolean(), server.toString());
             assertEquals(aliceServer, server.path("url").asText());
+            // The release asked for is the one that runs (its start line differs across releases).
+            String serverStart = serverLog(hub, Names.ALICE, "");
+            assertTrue(serverStart.matches("(?s).*single-user server (extension )?version " + jupyterhub.toString().replace(".", "\\.") + "\\..*"),
+                    serverStart);
             long pid = server.path("state").path("pid").asLong();
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
