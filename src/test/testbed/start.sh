@@ -3,13 +3,13 @@
 # etcd, kube-apiserver (Service IPs in 127.200.0.0/16, nothing routable), kube-controller-manager
 # (without the node-lifecycle controller, since no kubelet renews fake nodes' leases) and
 # kube-scheduler. Writes DIR/kubeconfig (an admin token) and DIR/env (KUBECONFIG and the API
-# server's URL), waits until the API server is ready, then stays in the foreground until it is
-# stopped (SIGTERM or Ctrl-C), stopping what it started. Logs go to DIR/*.log.
+# server's URL), waits until the API server is ready, writes DIR/ready, then stays in the
+# foreground until it is stopped (SIGTERM or Ctrl-C), stopping what it started. Logs go to DIR/*.log.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$("$here/build.sh")"
 dir="${1:-$(mktemp -d -t ganymede-testbed.XXXXXX)}"
-mkdir -p "$dir" && cd "$dir"
+mkdir -p "$dir" && cd "$dir" && rm -f ready
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 etcd_client=$(free_port); etcd_peer=$(free_port); api=$(free_port)
 token="testbed-$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')"
@@ -56,6 +56,7 @@ curl -sf --cacert certs/apiserver.crt -H "Authorization: Bearer $token" "https:/
 pids+=($!)
 "$bin/kube-scheduler" --kubeconfig kubeconfig --leader-elect=false --bind-address 127.0.0.1 --secure-port 0 >scheduler.log 2>&1 &
 pids+=($!)
+touch ready
 echo "testbed: API server at https://127.0.0.1:$api, KUBECONFIG=$dir/kubeconfig" >&2
 wait -n "${pids[@]}"
 echo "testbed: a component stopped; see $dir/*.log" >&2

@@ -25,12 +25,23 @@ final class Chromium implements AutoCloseable {
     final WebDriverWait wait;
 
     Chromium() throws Exception {
+        this(false);
+    }
+
+    /**
+     * @param networkLog keep the DevTools network events ({@code driver.manage().logs().get("performance")}),
+     *     where WebSockets show, which no page script can list
+     */
+    Chromium(boolean networkLog) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/chromedriver")), "apt-get install -y chromium chromium-driver");
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,1000", "--lang=en-US");
+        if (networkLog) {
+            options.setCapability("goog:loggingPrefs", java.util.Map.of("performance", "ALL"));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);

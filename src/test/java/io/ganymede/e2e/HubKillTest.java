@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>no acknowledged write is lost: every user and token answered 201 exists, and the tokens
  *       still authenticate;</li>
- *   <li>every server is settled within 30 s of the restarted hub answering: ready, and answering
+ *   <li>every server is settled within 30 s of the restart: ready, and answering
  *       through the proxy at {@code /user/<name>/api} (not redirected to the hub), or stopped;</li>
  *   <li>no server is ever reported ready without a live process behind it;</li>
  *   <li>no orphan: every single-user process the killed hub started is a ready server of the
@@ -47,9 +47,8 @@ class HubKillTest {
     private static final String ADMIN = "kill-test-admin-token";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * Counted from when the restarted hub answers: what the hub does. Its JVM's start before that
-     * is the machine's (5 s on two idle cores, above 25 s on two cores shared with other builds
-     * while the servers' Python processes start); the time from the restart is printed too.
+     * Counted from the restart, the hub's JVM start included (about 4 s of the 5 s it took in CI
+     * on two cores); how long the hub took to answer is printed too.
      */
     private static final Duration SETTLE_WITHIN = Duration.ofSeconds(30);
     /** Alice's server is ready before the kill; the others are starting when it comes. */
@@ -186,7 +185,7 @@ class HubKillTest {
      */
     private String awaitSettled(HubProcess hub, Path servers, long restart) throws Exception {
         answeredAfter = hub.awaitUp(hub.hubUrl("/hub/api/"), Duration.ofSeconds(120));
-        long deadline = System.nanoTime() + SETTLE_WITHIN.toNanos();
+        long deadline = restart + SETTLE_WITHIN.toNanos();
         Map<String, String> last = new TreeMap<>();
         while (System.nanoTime() < deadline) {
             boolean settled = true;
@@ -214,7 +213,8 @@ class HubKillTest {
             }
             Thread.sleep(100);
         }
-        return "not settled " + SETTLE_WITHIN.toSeconds() + " s after the restarted hub answered: " + last;
+        return "not settled " + SETTLE_WITHIN.toSeconds() + " s after the restart (the hub answered after "
+                + answeredAfter.toMillis() + " ms): " + last;
     }
 
     /** ready (behind its route), stopped, or what it is still doing. */

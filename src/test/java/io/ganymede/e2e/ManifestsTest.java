@@ -49,8 +49,8 @@ class ManifestsTest {
             "/events:get", "/events:list", "/events:watch",
             "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
             "coordination.k8s.io/leases:update");
-    /** And its ClusterRole, cluster-wide: read nodes for the free-capacity view. */
-    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch");
+    /** And its ClusterRole, cluster-wide: read nodes and the pods on them for the free-capacity view. */
+    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch");
 
     /** Paths the hub serves for probes (Quarkus SmallRye Health). */
     private static final Set<String> HUB_HEALTH_PATHS = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");

@@ -102,6 +102,7 @@ public class ServersResource {
         boolean done = spawns.stop(name, serverName);
         if (remove && done) {
             QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).server(serverName).ifPresent(s -> s.delete()));
+            spawns.deleteForever(name, serverName);
         }
         return stopped(done);
     }

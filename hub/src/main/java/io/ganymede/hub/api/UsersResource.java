@@ -213,6 +213,7 @@ public class UsersResource {
     @NeedsScope("delete:users")
     public Response delete(@PathParam("name") String name) {
         io.ganymede.hub.auth.Caller requester = caller.require();
+        List<String> all = new ArrayList<>();
         List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             UserEntity user = JsonBody.user(name);
             if (!requester.service() && requester.name().equals(user.name)) {
@@ -224,12 +225,15 @@ public class UsersResource {
                     throw ApiException.badRequest(user.name + "'s server " + server.name + " is pending " + pending + ", try again later");
                 }
             }
+            user.servers.forEach(s -> all.add(s.name));
             return user.servers.stream().filter(ServerEntity::running).map(s -> s.name).toList();
         });
         for (String server : servers) {
             spawns.stop(name, server);
         }
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
+        // A claim still mounted by a pod that is stopping is removed by Kubernetes once the pod is gone.
+        all.forEach(server -> spawns.deleteForever(name, server));
         return Response.noContent().build();
     }
 

@@ -1,6 +1,7 @@
 package io.ganymede.hub.profiles;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +44,14 @@ public enum AppKind {
     /** Extra proxy route data for this app kind. */
     public Map<String, Object> routeData() {
         return routeData;
+    }
+
+    /**
+     * code-server's arguments to listen on {@code host:port} with no login of its own: users are
+     * checked by the hub and the proxy (route access), as for every app served at its root.
+     */
+    public static List<String> codeServerArgs(String host, int port) {
+        return List.of("--bind-addr", host + ":" + port, "--auth", "none");
     }
 
     public static Optional<AppKind> byId(String id) {

@@ -20,6 +20,9 @@ public class ReadinessProbe {
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient client = HttpClient.newBuilder()
+            // HTTP/1.1 as JupyterHub asks: the JDK's default offers an h2c upgrade, which servers
+            // that take upgrades for their WebSockets (code-server) answer by closing the connection.
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(ATTEMPT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -65,7 +65,8 @@ public final class ServerRuntime {
 
     synchronized void emit(Map<String, Object> event, boolean last) {
         events.add(event);
-        for (var listener : listeners) {
+        // A copy: completing a stream runs its termination callback at once, which leaves the list.
+        for (var listener : List.copyOf(listeners)) {
             listener.emit(event);
             if (last) {
                 listener.complete();

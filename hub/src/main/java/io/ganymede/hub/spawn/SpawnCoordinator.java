@@ -301,7 +301,9 @@ public class SpawnCoordinator {
                             Duration.ofNanos(System.nanoTime() - since).toMillis());
                 })
                 .onFailure().call(failure -> {
-                    LOG.warnf("server %s failed to start: %s", request.displayName(), failure.getMessage());
+                    // A spawner's reason is for the user; anything else is a defect, logged with its trace.
+                    LOG.warnf(failure instanceof SpawnFailure ? null : failure, "server %s failed to start: %s",
+                            request.displayName(), failure.getMessage());
                     return cleanUp(request.user(), request.serverName())
                             .invoke(() -> {
                                 runtime.pending(null);
@@ -328,6 +330,14 @@ public class SpawnCoordinator {
 
     private static Map<String, Object> routeData(SpawnRequest request, SpawnResult result) {
         return RouteData.forServer(request.user(), request.serverName(), result.routeData());
+    }
+
+    /**
+     * The server's own storage goes once the server is removed or its user deleted (KubeSpawner's
+     * {@code delete_forever}); call after {@link #stop} finished.
+     */
+    public void deleteForever(String userName, String serverName) {
+        spawners.spawner().deleteForever(userName, serverName);
     }
 
     /**

@@ -57,4 +57,10 @@ public interface Spawner {
     default Optional<SpawnResult> adopt(ServerHandle orphan) {
         return Optional.empty();
     }
+
+    /**
+     * Removes what a stopped server leaves behind for its next start (its own disk) once the
+     * server is removed or its user deleted, as KubeSpawner's {@code delete_forever} does.
+     */
+    default void deleteForever(String user, String serverName) {}
 }

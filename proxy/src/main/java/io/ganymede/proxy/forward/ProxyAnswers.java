@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,16 +37,29 @@ final class ProxyAnswers {
         return healthy;
     }
 
-    /** The answer to a request head the codec could not read: 431 if it was too long, else 400. */
+    /**
+     * The answer to a request head the codec could not read: 414 for a request line past the
+     * limit, 431 for headers past it, else 400. In JupyterHub's JSON error shape, as the hub's own
+     * errors are: the path, and so whether an API client asked, is unknown here.
+     */
     static FullHttpResponse malformed(Throwable cause) {
-        HttpResponseStatus status = cause instanceof TooLongFrameException
-                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
-        return plain(status, status.reasonPhrase() + "\n");
+        HttpResponseStatus status = !(cause instanceof TooLongFrameException) ? HttpResponseStatus.BAD_REQUEST
+                // Netty's words for a request line, as opposed to a header, past its limit.
+                : String.valueOf(cause.getMessage()).startsWith("An HTTP line is larger than")
+                        ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        return json(status, status.reasonPhrase());
     }
 
     /** The answer to a request whose Transfer-Encoding does not end with chunked: its body's end is unknown. */
     static FullHttpResponse unknownBodyEnd() {
-        return plain(HttpResponseStatus.BAD_REQUEST, "Bad Request: Transfer-Encoding must end with chunked\n");
+        return json(HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding must end with chunked");
+    }
+
+    /** JupyterHub's error body, {@code {"status": 400, "message": "..."}}. */
+    static FullHttpResponse json(HttpResponseStatus status, String message) {
+        FullHttpResponse response = plain(status, new JsonObject().put("status", status.code()).put("message", message).encode());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        return response;
     }
 
     /**

@@ -7,11 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +144,25 @@ class EarlyAnswerTest {
             String chunked = exchange(fx.proxy.publicPort(), "POST /echo HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n"
                     + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", null);
             assertTrue(chunked.startsWith("HTTP/1.1 200"), chunked);
+        }
+    }
+
+    @Test
+    void aRequestTheCodecCannotReadGetsJupyterHubsJsonError() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            int port = fx.backend(HttpForwardingTest::echo);
+            fx.addRoute("/", "{\"target\": \"http://127.0.0.1:" + port + "\"}");
+            String longLine = "GET /hub/api/users/" + "a".repeat(70 * 1024) + " HTTP/1.1\r\nHost: hub\r\n\r\n";
+            String longHeader = "GET /hub/api/ HTTP/1.1\r\nHost: hub\r\nX-Big: " + "b".repeat(70 * 1024) + "\r\n\r\n";
+            String notHttp = "{\"name\": \"alice@example.com\"}\r\n\r\n";
+            Map<String, String> cases = Map.of(longLine, "414", longHeader, "431", notHttp, "400");
+            for (var c : cases.entrySet()) {
+                String answer = exchange(fx.proxy.publicPort(), c.getKey(), null);
+                assertTrue(answer.startsWith("HTTP/1.1 " + c.getValue()), answer);
+                assertTrue(answer.contains("content-type: application/json"), answer);
+                assertTrue(answer.endsWith("{\"status\":" + c.getValue() + ",\"message\":\""
+                        + HttpResponseStatus.valueOf(Integer.parseInt(c.getValue())).reasonPhrase() + "\"}"), answer);
+            }
         }
     }
 }

@@ -26,8 +26,7 @@ final class AppLaunch {
     static List<String> args(AppKind app) {
         return switch (app) {
             case JUPYTERLAB, RSTUDIO -> null;
-            // Authentication is the hub's and the proxy's job, not code-server's.
-            case CODE_SERVER -> List.of("--bind-addr", "0.0.0.0:" + app.port(), "--auth", "none");
+            case CODE_SERVER -> AppKind.codeServerArgs("0.0.0.0", app.port());
         };
     }
 

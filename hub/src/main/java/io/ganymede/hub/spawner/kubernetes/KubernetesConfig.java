@@ -66,6 +66,10 @@ public interface KubernetesConfig {
     @WithDefault("true")
     boolean eventsEnabled();
 
+    /** Delete a server's own claim when the server is removed or its user deleted (KubeSpawner's delete_pvc). */
+    @WithDefault("true")
+    boolean deletePvc();
+
     @WithDefault("true")
     boolean capacityEnabled();
 }

@@ -354,6 +354,17 @@ public class KubernetesSpawner implements Spawner {
                 .toList();
     }
 
+    @Override
+    public void deleteForever(String user, String serverName) {
+        if (!config.deletePvc()) {
+            return;
+        }
+        // Only the server's own claim by its template name: a shared one (Filestore) has the admin's name.
+        ServerNames n = names(user, serverName);
+        withRetries("delete claim " + n.namespace() + "/" + n.pvcName(),
+                () -> client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvcName()).delete());
+    }
+
     /** A running pod's address and state, as {@link #result} gives them (the user's own claim if it mounts it). */
     @Override
     public Optional<SpawnResult> adopt(ServerHandle orphan) {

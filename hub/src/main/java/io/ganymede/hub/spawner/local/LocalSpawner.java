@@ -1,5 +1,6 @@
 package io.ganymede.hub.spawner.local;
 
+import io.ganymede.hub.profiles.AppKind;
 import io.ganymede.hub.spawner.PollResult;
 import io.ganymede.hub.spawner.ProgressEvent;
 import io.ganymede.hub.spawner.ServerHandle;
@@ -47,6 +48,8 @@ public class LocalSpawner implements Spawner {
     static final String RECORD_PID_THEN_RUN = "echo \"pid=$$\" >> \"$0\" && exec \"$@\"";
     /** How far a process's start may lie from its file's writes: clocks and start times are imprecise. */
     private static final Duration START_WINDOW = Duration.ofMinutes(1);
+    /** The resolved profile's key naming its app, and the state's key that keeps it. */
+    private static final String KIND = "app";
 
     private final LocalSpawnerConfig config;
     private final PidFiles pidFiles;
@@ -75,14 +78,8 @@ public class LocalSpawner implements Spawner {
             Path dir = serverDir(request.user(), request.serverName());
             Files.createDirectories(dir);
             Path log = dir.resolve("server.log");
-            List<String> server = new ArrayList<>(config.cmd());
-            config.args().ifPresent(server::addAll);
-            server.add("--ip=127.0.0.1");
-            server.add("--port=" + port);
-            if ("root".equals(System.getProperty("user.name")) && isJupyterCommand(server)) {
-                // Jupyter refuses to run as root without it; the hub only runs as root in containers and CI.
-                server.add("--allow-root");
-            }
+            AppKind app = AppKind.byId(String.valueOf(request.spec().get(KIND))).orElse(AppKind.JUPYTERLAB);
+            List<String> server = command(app, port);
             Map<String, String> planned = Map.of("port", String.valueOf(port), "log", log.toAbsolutePath().toString());
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", RECORD_PID_THEN_RUN, pidFiles.file(planned.get("port")).toString()));
             command.addAll(server);
@@ -115,7 +112,9 @@ public class LocalSpawner implements Spawner {
                     "pid", String.valueOf(pid),
                     "port", String.valueOf(port),
                     "started", process.info().startInstant().map(Instant::toString).orElse(""),
-                    "log", log.toAbsolutePath().toString());
+                    "log", log.toAbsolutePath().toString(),
+                    // An adopted server keeps its route data (code-server's prefix stripping).
+                    KIND, app.id());
             try {
                 // The process added its pid itself; the start time tells a reused pid from it later.
                 pidFiles.started(request.user(), request.serverName(), state);
@@ -129,10 +128,36 @@ public class LocalSpawner implements Spawner {
                 pidFiles.remove(state);
             });
             LOG.infof("started %s for %s (pid %d, port %d, log %s)", server.get(0), request.displayName(), pid, port, log);
-            return new SpawnResult("http://127.0.0.1:" + port, state, Map.of());
+            return new SpawnResult("http://127.0.0.1:" + port, state, app.routeData());
         } catch (IOException e) {
-            throw new IllegalStateException("Could not start " + config.cmd().get(0) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Could not start a server for " + request.displayName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The server's command line: code-server for profiles with {@code app: code-server}, listening
+     * as in its pod; the Jupyter command for JupyterLab.
+     */
+    private List<String> command(AppKind app, int port) throws IOException {
+        List<String> server = new ArrayList<>();
+        if (app == AppKind.RSTUDIO) {
+            // rserver runs as root with its own user accounts: only in its container.
+            throw new IOException("the local spawner runs JupyterLab and code-server, not RStudio (app: rstudio)");
+        }
+        if (app == AppKind.CODE_SERVER) {
+            server.addAll(config.codeServerCmd());
+            server.addAll(AppKind.codeServerArgs("127.0.0.1", port));
+            return server;
+        }
+        server.addAll(config.cmd());
+        config.args().ifPresent(server::addAll);
+        server.add("--ip=127.0.0.1");
+        server.add("--port=" + port);
+        if ("root".equals(System.getProperty("user.name")) && isJupyterCommand(server)) {
+            // Jupyter refuses to run as root without it; the hub only runs as root in containers and CI.
+            server.add("--allow-root");
+        }
+        return server;
     }
 
     /** The shell runs the server by {@code exec}: a command it cannot find is refused before, with its name. */
@@ -243,7 +268,8 @@ public class LocalSpawner implements Spawner {
         if (port == null || find(orphan.state()).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new SpawnResult("http://127.0.0.1:" + port, orphan.state(), Map.of()));
+        AppKind app = AppKind.byId(orphan.state().get(KIND)).orElse(AppKind.JUPYTERLAB);
+        return Optional.of(new SpawnResult("http://127.0.0.1:" + port, orphan.state(), app.routeData()));
     }
 
     /** Every process in {@code .pids} was started by a hub on this root: nobody else's to keep. */

@@ -14,6 +14,10 @@ public interface LocalSpawnerConfig {
     @WithDefault("jupyterhub-singleuser")
     List<String> cmd();
 
+    /** The command of servers whose profile has {@code app: code-server}, before its listening arguments. */
+    @WithDefault("code-server")
+    List<String> codeServerCmd();
+
     /** Extra arguments, after the command. */
     Optional<List<String>> args();
 

@@ -162,6 +162,20 @@ class KubernetesSpawnerTest {
     }
 
     @Test
+    void deletedForeverTakesTheServersOwnClaimOnly() {
+        String own = spawner.names("ivy@example.com", "exp").pvcName();
+        for (String name : List.of(own, "home-shared")) {
+            client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                    .withNewMetadata().withName(name).endMetadata().build()).create();
+        }
+        spawner.deleteForever("ivy@example.com", "exp");
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName(own).get());
+        assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("home-shared").get());
+        // Nothing to delete is no failure (a server that never had a disk).
+        spawner.deleteForever("ivy@example.com", "never-started");
+    }
+
+    @Test
     void imagePullBackOffFailsAfterTheGraceWithAClearMessage() throws Exception {
         CompletableFuture<SpawnResult> result = start(request("dave", "", Map.of("image", "quay.io/jupyter/scipy-notebook:x")),
                 new CopyOnWriteArrayList<>());

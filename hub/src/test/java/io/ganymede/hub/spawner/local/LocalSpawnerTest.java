@@ -111,6 +111,36 @@ class LocalSpawnerTest {
     }
 
     @Test
+    void aCodeServerProfileRunsCodeServerServedAtItsRootEvenAfterARestart() throws Exception {
+        SpawnRequest request = new SpawnRequest(USER, "", Map.of("JUPYTERHUB_SERVICE_PREFIX", "/user/x/"), Map.of(),
+                Map.of("app", "code-server"), Map.of());
+        SpawnResult result = new LocalSpawner(config(root)).start(request, event -> {}).await().atMost(WAIT);
+        started = Long.parseLong(result.state().get("pid"));
+        Path args = root.resolve("o%27brien%2btest%40example.com/args");
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(args) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        String port = result.state().get("port");
+        assertEquals(List.of("--bind-addr", "127.0.0.1:" + port, "--auth", "none"), Files.readAllLines(args));
+        assertEquals(Map.of("strip_prefix", true), result.routeData(), "the proxy strips the prefix");
+
+        LocalSpawner restarted = new LocalSpawner(config(root));
+        ServerHandle found = new ServerHandle(USER, "", result.state());
+        assertEquals(Map.of("strip_prefix", true), restarted.adopt(found).orElseThrow().routeData(), "adopted as code-server");
+        restarted.stop(found).await().atMost(WAIT);
+    }
+
+    @Test
+    void anRStudioProfileIsRefusedRatherThanRunAsJupyter() throws Exception {
+        SpawnRequest request = new SpawnRequest(USER, "", Map.of(), Map.of(), Map.of("app", "rstudio"), Map.of());
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new LocalSpawner(config(root)).start(request, event -> {}).await().atMost(WAIT));
+        assertTrue(refused.getMessage().contains("not RStudio"), refused.getMessage());
+        assertEquals(List.of(), pidFilesIfAny(), "nothing started");
+    }
+
+    @Test
     void aProcessAboutToStartIsGivenTime() throws Exception {
         PidFiles files = new PidFiles(root);
         files.starting(USER, "", Map.of("port", "3", "log", "server.log"));
@@ -130,6 +160,10 @@ class LocalSpawnerTest {
         }
     }
 
+    private List<Path> pidFilesIfAny() throws IOException {
+        return Files.isDirectory(root.resolve(".pids")) ? pidFiles() : List.of();
+    }
+
     private static SpawnRequest request(String user, String server) {
         return new SpawnRequest(user, server, Map.of("JUPYTERHUB_SERVICE_PREFIX", "/user/x/"), Map.of(), Map.of(), Map.of());
     }
@@ -139,6 +173,12 @@ class LocalSpawnerTest {
             @Override
             public List<String> cmd() {
                 return List.of("python3", FAKE_SERVER);
+            }
+
+            @Override
+            public List<String> codeServerCmd() {
+                // Stands in for code-server: writes the arguments it was given, one a line, then waits.
+                return List.of("/bin/sh", "-c", "printf '%s\\n' \"$@\" > args; exec sleep 60", "code-server");
             }
 
             @Override
