@@ -13,8 +13,8 @@
 # answering) on the seeded database. Prints Markdown, also saved in bench/.work/hub-run/results.md.
 #
 # Needs: mvn -B -pl proxy,hub package -DskipTests; Debian packages jupyterhub, wrk, python3-venv
-# and npm. JupyterHub 5.5 and CHP 5.3 are installed on first use under the cache folder
-# ${GANYMEDE_CACHE:-~/.cache/ganymede} (jupyterhub-5.5/, chp-5.3.0/), pinned.
+# and npm. JupyterHub 5.5 and CHP 5.3 are the end-to-end tests' own, pinned there:
+# src/test/peers/install.sh installs them on first use under ${GANYMEDE_CACHE:-~/.cache/ganymede}.
 # Knobs: USERS (10000), BATCH (1000), DURATION (8), WARMUP (4), CONNECTIONS (8), STARTS (3),
 #        PREWARM (s of each case on each hub, unmeasured, before the measured runs; 10),
 #        HUBS (which to run, default "ganymede jupyterhub-5.5 jupyterhub-3.0"), PORT_BASE (18400),
@@ -23,7 +23,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/hub"
 work="$root/bench/.work/hub-run"
-cache="${GANYMEDE_CACHE:-$HOME/.cache/ganymede}"
 launcher="$root/hub/bin/ganymede-hub"
 [ -f "$root/hub/target/ganymede-hub-runner.jar" ] || { echo "build first: mvn -B -pl proxy,hub package -DskipTests" >&2; exit 1; }
 USERS="${USERS:-10000}"; BATCH="${BATCH:-1000}"; DURATION="${DURATION:-8}"; WARMUP="${WARMUP:-4}"
@@ -33,19 +32,11 @@ export BENCH_TOKEN="bench-admin-token-$(od -An -tx8 -N8 /dev/urandom | tr -d ' '
 export USERS
 hz=$(getconf CLK_TCK)
 
-# Pinned anchors, installed once into the cache folder.
-jh55="$cache/jupyterhub-5.5"
-chp53="$cache/chp-5.3.0/node_modules/.bin/configurable-http-proxy"
-if [[ " $HUBS " == *" jupyterhub-5.5 "* ]]; then
-  if [ ! -x "$jh55/bin/jupyterhub" ]; then
-    echo "installing JupyterHub 5.5 into $jh55" >&2
-    python3 -m venv "$jh55" && "$jh55/bin/pip" install -q 'jupyterhub==5.5.*'
-  fi
-  if [ ! -x "$chp53" ]; then
-    echo "installing configurable-http-proxy 5.3.0 into $cache/chp-5.3.0" >&2
-    npm install -s --prefix "$cache/chp-5.3.0" configurable-http-proxy@5.3.0 >/dev/null
-  fi
-fi
+# Pinned anchors: the same installation the end-to-end tests run against, so the pins are in one place.
+peers=""
+[[ " $HUBS " == *" jupyterhub-5.5 "* ]] && peers="$("$root/src/test/peers/install.sh")"
+jh55="$peers/jupyterhub-5.5"
+chp53="$peers/chp/node_modules/.bin/configurable-http-proxy"
 
 rm -rf "$work"; mkdir -p "$work"
 pids=()

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
 final class Browser {
 
     final CookieManager cookies = new CookieManager();
-    final HttpClient http = HttpClient.newBuilder().cookieHandler(new RawPathCookies(cookies))
+    // HTTP/1.1 as browsers speak it without TLS: the JDK's default asks for an upgrade to h2c,
+    // which no browser does and which configurable-http-proxy takes for a WebSocket.
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new RawPathCookies(cookies))
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** GETs a URL and follows redirects; returns the final response. */

@@ -34,6 +34,14 @@ final class HubProcess implements AutoCloseable {
         this(Files.createTempDirectory("ganymede-e2e"), freePort(), freePort(), freePort(), extraEnv);
     }
 
+    /**
+     * A hub whose proxy runs on its own ({@code GANYMEDE_PROXY_EMBEDDED=false} in {@code extraEnv}):
+     * {@link #publicUrl} and the API URL the hub is given are that proxy's ports.
+     */
+    HubProcess(int proxyPublicPort, int proxyApiPort, int hubPort, Map<String, String> extraEnv) throws IOException {
+        this(Files.createTempDirectory("ganymede-e2e"), proxyPublicPort, proxyApiPort, hubPort, extraEnv);
+    }
+
     /** The hub started again after {@code previous} ended: same folder (database), same ports. */
     HubProcess(HubProcess previous, Map<String, String> extraEnv) throws IOException {
         this(previous.workDir, previous.publicPort, previous.apiPort, previous.hubPort, extraEnv);

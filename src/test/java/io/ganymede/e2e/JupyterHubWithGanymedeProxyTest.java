@@ -5,35 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Debian's real JupyterHub 3.0 driving the Ganymede proxy through configurable-http-proxy's contract. */
+/**
+ * Real JupyterHub (Debian's 3.0, and 5.5 and 6.1 from PyPI) driving the Ganymede proxy through
+ * configurable-http-proxy's contract, in place of configurable-http-proxy.
+ */
 class JupyterHubWithGanymedeProxyTest {
 
-    @Test
-    void hubLaunchesTheProxyAndAUserReachesAKernelThroughIt() throws Exception {
-        try (ProxyJupyterHub hub = new ProxyJupyterHub()) {
+    @ParameterizedTest(name = "JupyterHub {0}")
+    @EnumSource(Peers.JupyterHub.class)
+    void hubLaunchesTheProxyAndAUserReachesAKernelThroughIt(Peers.JupyterHub release) throws Exception {
+        try (ProxyJupyterHub hub = new ProxyJupyterHub(release)) {
             hub.awaitUp(Duration.ofSeconds(60));
+            String version = ProxyJupyterHub.JSON.readTree(hub.send(hub.get("/hub/api/")).body()).path("version").asText();
+            assertTrue(version.startsWith(release + "."), "JupyterHub " + version + " answered, not " + release);
             String log = hub.logText();
             assertTrue(log.contains("REST API at http://127.0.0.1:" + hub.apiPort), "hub did not launch our proxy:\n" + log);
 
             // A person logs in with the form; the hub then spawns the server and OAuth lands on it.
-            HttpResponse<String> login = hub.send(hub.get("/hub/login")
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(Names.ALICE, StandardCharsets.UTF_8)
-                            + "&password=" + ProxyJupyterHub.PASSWORD)));
+            HttpResponse<String> login = hub.logIn(Names.ALICE);
             assertEquals(302, login.statusCode(), login.body());
             hub.startServer(Names.ALICE, Duration.ofSeconds(90));
-            HttpResponse<String> tree = hub.browse(hub.get(Names.prefix(Names.ALICE, "") + "tree"));
+            HttpResponse<String> tree = hub.browse(hub.get(Names.prefix(Names.ALICE, "") + release.landingPage()));
             assertEquals(200, tree.statusCode(), tree.uri() + "\n" + hub.logText());
             assertTrue(tree.uri().getRawPath().startsWith(Names.prefix(Names.ALICE, "")), tree.uri().toString());
 
@@ -45,13 +47,14 @@ class JupyterHubWithGanymedeProxyTest {
         }
     }
 
-    @Test
-    void hubDrivesAProxyItDidNotStart() throws Exception {
+    @ParameterizedTest(name = "JupyterHub {0}")
+    @EnumSource(Peers.JupyterHub.class)
+    void hubDrivesAProxyItDidNotStart(Peers.JupyterHub release) throws Exception {
         Path proxyLog = Files.createTempFile("ganymede-proxy", ".log");
         int publicPort = ProxyJupyterHub.freePort();
         int apiPort = ProxyJupyterHub.freePort();
         Process proxy = ProxyJupyterHub.startProxy(publicPort, apiPort, proxyLog);
-        try (ProxyJupyterHub hub = new ProxyJupyterHub(false, publicPort, apiPort)) {
+        try (ProxyJupyterHub hub = new ProxyJupyterHub(release, false, publicPort, apiPort)) {
             hub.awaitUp(Duration.ofSeconds(60));
             JsonNode root = hub.proxyRoutes().get("/");
             assertEquals("http://127.0.0.1:" + hub.hubPort, root.get("target").asText());

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's real JupyterHub 3.0 (run with Debian's /usr/bin/python3) with a dummy authenticator and
- * local single-user servers, configured to use the Ganymede proxy; plus the helpers the tests share.
+ * A real JupyterHub (Debian's 3.0, or 5.5 or 6.1 from PyPI, each on its own Python) with a dummy
+ * authenticator and local single-user servers of the same release, configured to use the Ganymede
+ * proxy in place of configurable-http-proxy; plus the helpers the tests share.
  */
 final class ProxyJupyterHub implements AutoCloseable {
 
@@ -34,24 +37,23 @@ final class ProxyJupyterHub implements AutoCloseable {
     final int hubPort = freePort();
     final Path workDir;
     final Path log;
-    final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    final Peers.JupyterHub release;
+    private final CookieManager cookies = new CookieManager();
+    final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     private final Process process;
 
     /** A hub that launches the proxy itself, as {@code ConfigurableHTTPProxy.command}. */
-    ProxyJupyterHub() throws IOException {
-        this(true, freePort(), freePort());
+    ProxyJupyterHub(Peers.JupyterHub release) throws IOException {
+        this(release, true, freePort(), freePort());
     }
 
     /** @param proxyStartedByHub false: the hub uses a proxy already listening on these ports */
-    ProxyJupyterHub(boolean proxyStartedByHub, int publicPort, int apiPort) throws IOException {
+    ProxyJupyterHub(Peers.JupyterHub release, boolean proxyStartedByHub, int publicPort, int apiPort) throws IOException {
+        this.release = release.require();
         this.publicPort = publicPort;
         this.apiPort = apiPort;
-        for (String tool : List.of("/usr/bin/jupyterhub", "/usr/bin/jupyterhub-singleuser", "/usr/bin/python3")) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                throw new IllegalStateException(tool + " is missing: apt-get install -y jupyterhub python3-notebook python3-ipykernel");
-            }
-        }
+        String python = release.python().toString();
         if (!Files.isExecutable(LAUNCHER)) {
             throw new IllegalStateException("proxy launcher missing: " + LAUNCHER);
         }
@@ -71,10 +73,12 @@ final class ProxyJupyterHub implements AutoCloseable {
                 "c.ConfigurableHTTPProxy.command = ['" + LAUNCHER + "']",
                 "c.ConfigurableHTTPProxy.pid_file = '" + workDir.resolve("proxy.pid") + "'",
                 "c.JupyterHub.authenticator_class = 'jupyterhub.auth.DummyAuthenticator'",
+                // Deprecated since 5.3 (for SharedPasswordAuthenticator, which 3.0 lacks) but kept
+                // by 5.5 and 6.1: one configuration for every release.
                 "c.DummyAuthenticator.password = '" + PASSWORD + "'",
                 "c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'",
                 "c.SimpleLocalProcessSpawner.home_dir_template = '" + workDir.resolve("home") + "/{username}'",
-                "c.Spawner.cmd = ['/usr/bin/python3', '/usr/bin/jupyterhub-singleuser']",
+                "c.Spawner.cmd = ['" + python + "', '" + release.singleUser() + "']",
                 "c.Spawner.args = ['--allow-root']",
                 "c.Spawner.start_timeout = 90",
                 "c.Spawner.http_timeout = 60",
@@ -82,7 +86,7 @@ final class ProxyJupyterHub implements AutoCloseable {
                 "c.JupyterHub.load_roles = [{'name': 'e2e', 'services': ['e2e'], 'scopes': ['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users']}]",
                 "");
         Files.writeString(workDir.resolve("jupyterhub_config.py"), config);
-        ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", "/usr/bin/jupyterhub", "-f",
+        ProcessBuilder builder = new ProcessBuilder(python, release.jupyterhub().toString(), "-f",
                 workDir.resolve("jupyterhub_config.py").toString(), "--debug")
                 .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("CONFIGPROXY_AUTH_TOKEN", PROXY_TOKEN);
@@ -132,6 +136,20 @@ final class ProxyJupyterHub implements AutoCloseable {
             response = send(HttpRequest.newBuilder(response.uri().resolve(location)).timeout(Duration.ofSeconds(30)));
         }
         return response;
+    }
+
+    /**
+     * Signs {@code user} in with the login form, as a person does: the page first, for the
+     * {@code _xsrf} cookie that JupyterHub 4.1 and later require back in the form.
+     */
+    HttpResponse<String> logIn(String user) throws IOException, InterruptedException {
+        send(get("/hub/login"));
+        String xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf"))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse("");
+        return send(get("/hub/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                        + "&password=" + PASSWORD + "&_xsrf=" + URLEncoder.encode(xsrf, StandardCharsets.UTF_8))));
     }
 
     /** Starts {@code user}'s server through the REST API and waits until the hub calls it ready. */
