@@ -47,8 +47,6 @@ class CodeServerBehindProxyTest {
 
     private static final String ADMIN = "e2e-code-server-admin";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Installing the first time builds VS Code's native modules: several minutes on 2 cores. */
-    private static final long INSTALL_MINUTES = 30;
     /** Written into the server's folder: the workbench can only list it through its server. */
     private static final String MARKER = "ganymede-marker.txt";
 
@@ -57,7 +55,7 @@ class CodeServerBehindProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String launcher = install();
+        String launcher = Peers.codeServer().toString();
         Path dir = Files.createTempDirectory("ganymede-code-server");
         Path profiles = dir.resolve("profiles.yaml");
         Files.writeString(profiles, """
@@ -221,23 +219,6 @@ class CodeServerBehindProxyTest {
         assertEquals(Names.prefix(user, server), model.path("url").asText());
         // The log's path is relative to the hub's folder.
         return hub.workDir.resolve(model.path("state").path("log").asText()).getParent();
-    }
-
-    /** Runs the install script (quick once installed) and returns the launcher it prints. */
-    static String install() throws Exception {
-        Path script = HubProcess.ROOT.resolve("src/test/peers/install-code-server.sh");
-        Path output = Files.createTempFile("install-code-server", ".log");
-        Process process = new ProcessBuilder("bash", script.toString())
-                .redirectOutput(output.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        assertTrue(process.waitFor(INSTALL_MINUTES, TimeUnit.MINUTES), "code-server not installed within " + INSTALL_MINUTES + " minutes");
-        List<String> lines = Files.readAllLines(output);
-        Files.deleteIfExists(output);
-        assertEquals(0, process.exitValue(), "install-code-server.sh failed: " + lines);
-        String launcher = lines.get(lines.size() - 1);
-        assertTrue(Files.isExecutable(Path.of(launcher)), launcher);
-        return launcher;
     }
 
     private static String serverLog(String user, String server) throws Exception {

@@ -70,6 +70,9 @@ class HubSingleUserTest {
             Browser aliceBrowser = new Browser();
             HttpResponse<String> login = aliceBrowser.open(hub.publicUrl(aliceServer + page));
             assertEquals("/hub/login", login.uri().getPath(), login.uri().toString());
+            // JupyterHub 6's server asks with PKCE, which the hub then checks at the code's exchange.
+            String authorize = java.net.URLDecoder.decode(login.uri().getRawQuery(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(jupyterhub == Peers.JupyterHub.V6_1, authorize.contains("code_challenge_method=S256"), authorize);
             HttpResponse<String> tree = aliceBrowser.signIn(login, Names.ALICE);
             assertEquals(200, tree.statusCode(), tree.uri() + " " + tree.body() + "\n" + serverLog(hub, Names.ALICE, ""));
             assertEquals(aliceServer + page, tree.uri().getRawPath());

@@ -72,7 +72,7 @@ class KubernetesSpawnerTest {
         testbed.namespace(NAMESPACE);
         JUPYTER_IMAGES.forEach(image -> testbed.kubelet().image(image, List.of("/usr/bin/jupyterhub-singleuser")));
         // code-server's image runs code-server from npm; nothing leaves the machine.
-        testbed.kubelet().image(CODE_SERVER_IMAGE, List.of(CodeServerBehindProxyTest.install(),
+        testbed.kubelet().image(CODE_SERVER_IMAGE, List.of(Peers.codeServer().toString(),
                 "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"),
                 Map.of("EXTENSIONS_GALLERY", "{\"serviceUrl\": \"http://127.0.0.1:9/\"}"));
         // What profiles.yaml expects the admin to have made: the GCSFuse profile's service account

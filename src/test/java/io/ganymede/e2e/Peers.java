@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * The JupyterHub software the flows run against: Debian's JupyterHub 3.0 from its packages, and
  * JupyterHub 5.5 (what Zero to JupyterHub 4.4 runs) and 6.1 with JupyterLab 4.6,
  * jupyterhub-idle-culler 1.4.0 and 2.0.0 and configurable-http-proxy 5.3.0, which
- * {@code src/test/peers/install.sh} installs from PyPI and npm with pinned versions. The script runs
+ * {@code src/test/peers/install.sh} installs from PyPI and npm with pinned versions, and
+ * code-server from npm ({@code install-code-server.sh}). The script runs
  * at most once per JVM, and only when a test asks for one of those; when they are already
  * installed it only prints their folder.
  */
@@ -19,6 +20,7 @@ final class Peers {
     /** A first install downloads and unpacks a few hundred megabytes. */
     private static final long INSTALL_MINUTES = 15;
     private static Path folder;
+    private static Path codeServer;
 
     private Peers() {}
 
@@ -125,13 +127,22 @@ final class Peers {
     /** Where {@code install.sh} put them, installing them first if needed. */
     static synchronized Path folder() {
         if (folder == null) {
-            folder = install();
+            folder = install("install.sh");
         }
         return folder;
     }
 
-    private static Path install() {
-        Path script = HubProcess.ROOT.resolve("src/test/peers/install.sh");
+    /** code-server 4.139's launcher (with the Node it needs), from {@code install-code-server.sh}. */
+    static synchronized Path codeServer() {
+        if (codeServer == null) {
+            codeServer = install("install-code-server.sh");
+        }
+        return codeServer;
+    }
+
+    /** Runs one of {@code src/test/peers/}'s install scripts and answers the path it printed last. */
+    private static Path install(String name) {
+        Path script = HubProcess.ROOT.resolve("src/test/peers").resolve(name);
         try {
             Path log = Files.createTempFile("peers-install", ".log");
             // Its progress goes to the build's output: a first install takes minutes.
@@ -149,11 +160,11 @@ final class Peers {
             if (process.exitValue() != 0 || out.isEmpty()) {
                 throw new IllegalStateException(script + " failed (" + process.exitValue() + "): " + out);
             }
-            Path dir = Path.of(out.get(out.size() - 1));
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException(script + " printed no folder: " + out);
+            Path printed = Path.of(out.get(out.size() - 1));
+            if (!Files.exists(printed)) {
+                throw new IllegalStateException(script + " printed no path that exists: " + out);
             }
-            return dir;
+            return printed;
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + script, e);
         } catch (InterruptedException e) {
