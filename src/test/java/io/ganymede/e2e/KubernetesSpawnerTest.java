@@ -52,9 +52,13 @@ class KubernetesSpawnerTest {
     private static final String NAMESPACE = "kube-spawner-e2e";
     private static final String CAROL = "carol.diaz@example.com";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The images profiles.yaml names; the stand-in kubelet runs Debian's JupyterHub 3.0 server for them. */
-    private static final List<String> JUPYTER_IMAGES = List.of("quay.io/jupyter/scipy-notebook:2025-10-20",
-            "quay.io/jupyter/pytorch-notebook:cuda12-2025-10-20");
+    /**
+     * The images profiles.yaml names, and the single-user server the stand-in kubelet runs for
+     * each: JupyterHub 6.1's (JupyterLab 4.6) for the CPU image, 5.5's (z2jh 4.4's) for the GPU one.
+     */
+    private static final Map<String, Peers.JupyterHub> JUPYTER_IMAGES = Map.of(
+            "quay.io/jupyter/scipy-notebook:2025-10-20", Peers.JupyterHub.V6_1,
+            "quay.io/jupyter/pytorch-notebook:cuda12-2025-10-20", Peers.JupyterHub.V5_5);
 
     private static final String CODE_SERVER_IMAGE = "codercom/code-server:4.96.2";
 
@@ -70,7 +74,8 @@ class KubernetesSpawnerTest {
         testbed = Testbed.shared(HubProcess.ROOT);
         kube = testbed.client();
         testbed.namespace(NAMESPACE);
-        JUPYTER_IMAGES.forEach(image -> testbed.kubelet().image(image, List.of("/usr/bin/jupyterhub-singleuser")));
+        JUPYTER_IMAGES.forEach((image, release) -> testbed.kubelet().image(image,
+                List.of(release.require().singleUser().toString())));
         // code-server's image runs code-server from npm; nothing leaves the machine.
         testbed.kubelet().image(CODE_SERVER_IMAGE, List.of(Peers.codeServer().toString(),
                 "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"),
@@ -134,8 +139,8 @@ class KubernetesSpawnerTest {
         // Alice signs in through the proxy (the server's OAuth step with the hub), runs a kernel
         // over its WebSocket, and writes a file in her home.
         Browser browser = new Browser();
-        HttpResponse<String> tree = browser.signIn(browser.open(hub.publicUrl(prefix + "tree")), Names.ALICE);
-        assertEquals(200, tree.statusCode(), tree.uri() + " " + tree.body());
+        HttpResponse<String> lab = browser.signIn(browser.open(hub.publicUrl(prefix + "lab")), Names.ALICE);
+        assertEquals(200, lab.statusCode(), lab.uri() + " " + lab.body());
         String token = JSON.readTree(call("POST", "/users/" + alice + "/tokens", "{\"note\": \"e2e\"}").body())
                 .get("token").asText();
         Kernels.assertOnePlusOne(browser.http, hub.publicUrl(prefix), Names.ALICE, token);
@@ -157,11 +162,14 @@ class KubernetesSpawnerTest {
 
         // In a real browser: the server's OAuth step with the hub, then her files in her server's page.
         try (Chromium chromium = new Chromium()) {
-            chromium.driver.get(hub.publicUrl(prefix + "tree"));
+            chromium.driver.get(hub.publicUrl(prefix + "lab"));
             WebElement name = chromium.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
             name.sendKeys(Names.ALICE);
             name.submit();
-            chromium.wait.until(d -> d.getCurrentUrl().contains(prefix) && d.getPageSource().contains("notes.txt"));
+            // JupyterLab's file browser lists it once the page has asked the server.
+            chromium.wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath("//*[contains(@class,'jp-DirListing-itemText')][contains(., 'notes.txt')]")));
+            assertTrue(chromium.driver.getCurrentUrl().startsWith(hub.publicUrl(prefix + "lab")), chromium.driver.getCurrentUrl());
             chromium.shot("kubernetes-server");
         }
         stopAndAwaitGone("/users/" + alice + "/server", again.getMetadata().getName());
