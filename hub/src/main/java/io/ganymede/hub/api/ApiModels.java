@@ -1,5 +1,7 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.config.PublicUrls;
+
 import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.culler.CullForecast;
@@ -36,12 +38,15 @@ public class ApiModels {
 
     private final RoleCatalog roleCatalog;
     private final ActivityBuffer activity;
+    private final PublicUrls publicUrls;
 
-    ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog, ActivityBuffer activity) {
+    ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog, ActivityBuffer activity,
+            PublicUrls publicUrls) {
         this.spawns = spawns;
         this.culler = culler;
         this.roleCatalog = roleCatalog;
         this.activity = activity;
+        this.publicUrls = publicUrls;
     }
 
     public Map<String, Object> user(UserEntity user, Permissions permissions) {
@@ -117,11 +122,13 @@ public class ApiModels {
         model.put("ready", server.running() && pending == null);
         model.put("stopped", !server.running() && pending == null);
         model.put("pending", pending);
-        model.put("url", Urls.serverPrefix(user, server.name));
+        String url = Urls.serverPrefix(user, server.name);
+        String progressUrl = progressUrl(user, server.name);
+        model.put("url", url);
         model.put("user_options", io.ganymede.hub.persistence.JsonColumns.object(server.userOptions));
-        model.put("progress_url", progressUrl(user, server.name));
-        model.put("full_url", null);
-        model.put("full_progress_url", null);
+        model.put("progress_url", progressUrl);
+        model.put("full_url", publicUrls.of(url).orElse(null));
+        model.put("full_progress_url", publicUrls.of(progressUrl).orElse(null));
         model.put("started", iso(server.started));
         model.put("last_activity", iso(activity.lastActivity(server)));
         // Ganymede: when the culler will stop it without more activity (null: never), and whether that is near.

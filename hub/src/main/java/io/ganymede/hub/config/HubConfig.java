@@ -34,5 +34,8 @@ public interface HubConfig {
 
         /** URL at which servers and the proxy reach the hub; unset: the address it listens on. */
         java.util.Optional<String> internalUrl();
+
+        /** Scheme and host people reach the hub at (JupyterHub's public_url); unset: unknown. */
+        java.util.Optional<String> publicUrl();
     }
 }

@@ -52,7 +52,7 @@ public class ServerCredentials {
         client.secretSalt = Secrets.newSalt();
         client.secretHash = Secrets.hash(client.secretSalt, secret);
         client.redirectUri = Urls.serverPrefix(user, server.name) + "oauth_callback";
-        client.allowedScopeList(SingleUserEnvironment.accessScopes(user, server.name));
+        client.allowedScopeList(SingleUserEnvironment.clientAllowedScopes(user, server.name));
         client.persist();
         return secret;
     }

@@ -2,6 +2,7 @@ package io.ganymede.hub.spawn;
 
 import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.config.HubConfig;
+import io.ganymede.hub.config.PublicUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +17,25 @@ public class SingleUserEnvironment {
 
     private final HubConfig config;
     private final HubAddress address;
+    private final PublicUrls publicUrls;
 
-    SingleUserEnvironment(HubConfig config, HubAddress address) {
+    SingleUserEnvironment(HubConfig config, HubAddress address, PublicUrls publicUrls) {
         this.config = config;
         this.address = address;
+        this.publicUrls = publicUrls;
     }
 
     /** The scopes that let a user into this server, also the server's OAuth access scopes. */
     public static List<String> accessScopes(String user, String serverName) {
         return List.of("access:servers!server=" + user + "/" + serverName, "access:servers!user=" + user);
+    }
+
+    /**
+     * What the server's OAuth client may put in the tokens it gets: access to this server only,
+     * as JupyterHub's default (since 4.0), not to every server of the user.
+     */
+    public static List<String> clientAllowedScopes(String user, String serverName) {
+        return List.of("access:servers!server=" + user + "/" + serverName);
     }
 
     public Map<String, String> build(String user, String serverName, String apiToken, Map<String, Object> spec) {
@@ -46,6 +57,11 @@ public class SingleUserEnvironment {
         env.put("JUPYTERHUB_USER", user);
         env.put("JUPYTERHUB_SERVER_NAME", serverName);
         env.put("JUPYTERHUB_HOST", "");
+        // Empty unless the public URL is configured, as in JupyterHub 5.
+        env.put("JUPYTERHUB_PUBLIC_URL", publicUrls.of(prefix).orElse(""));
+        env.put("JUPYTERHUB_PUBLIC_HUB_URL", publicUrls.of(config.hub().baseUrl()).orElse(""));
+        // One host for the hub and every server: the __Host- cookie prefix is never used.
+        env.put("JUPYTERHUB_COOKIE_HOST_PREFIX_ENABLED", "0");
         putIfSet(env, "MEM_LIMIT", spec.get("mem_limit"));
         putIfSet(env, "CPU_LIMIT", spec.get("cpu_limit"));
         putIfSet(env, "MEM_GUARANTEE", spec.get("mem_guarantee"));

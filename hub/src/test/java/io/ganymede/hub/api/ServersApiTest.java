@@ -68,6 +68,10 @@ class ServersApiTest {
         assertTrue(env.get("JUPYTERHUB_API_URL").endsWith("/hub/api"));
         assertTrue(env.get("JUPYTERHUB_ACTIVITY_URL").endsWith("/hub/api/users/dora/activity"));
         assertEquals("[\"access:servers!server=dora/\", \"access:servers!user=dora\"]", env.get("JUPYTERHUB_OAUTH_ACCESS_SCOPES"));
+        // JupyterHub 5's public URLs: empty without a configured public URL; no __Host- cookies.
+        assertEquals("", env.get("JUPYTERHUB_PUBLIC_URL"));
+        assertEquals("", env.get("JUPYTERHUB_PUBLIC_HUB_URL"));
+        assertEquals("0", env.get("JUPYTERHUB_COOKIE_HOST_PREFIX_ENABLED"));
 
         String soon = java.time.Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         as(serverToken).body(Map.of("last_activity", soon, "servers", Map.of("", Map.of("last_activity", soon))))

@@ -59,7 +59,7 @@ class OAuthFlowTest {
             String access = exchange(client, serverToken, code, callback).then().statusCode(200)
                     .header("Cache-Control", "no-store")
                     .body("token_type", equalTo("Bearer"))
-                    .body("scope", equalTo("access:servers!server=oa-user/ access:servers!user=oa-user"))
+                    .body("scope", equalTo("access:servers!server=oa-user/"))
                     .extract().path("access_token");
             exchange(client, serverToken, code, callback).then().statusCode(400).body("message", startsWith("invalid_grant"));
             String second = authorize(userToken, client, callback, Map.of());
