@@ -67,12 +67,12 @@ class KubernetesFailoverTest {
      * Short Lease timings, so a takeover happens within seconds: a replica takes a Lease over once it
      * has not changed for LEASE_DURATION (retry period < renew deadline < lease duration).
      */
-    private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
+    private static final Duration LEASE_DURATION = Duration.ofSeconds(6);
     private static final Duration RETRY_PERIOD = Duration.ofSeconds(1);
     private static final Map<String, String> LEASE = Map.of(
             "GANYMEDE_LEADER_KIND", "lease",
             "GANYMEDE_LEADER_LEASE_DURATION", LEASE_DURATION.toSeconds() + "s",
-            "GANYMEDE_LEADER_RENEW_DEADLINE", "3s",
+            "GANYMEDE_LEADER_RENEW_DEADLINE", "4s",
             "GANYMEDE_LEADER_RETRY_PERIOD", RETRY_PERIOD.toSeconds() + "s");
     /** The leader's poll of every server (JupyterHub's poll_interval, 30 s by default). */
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
@@ -136,6 +136,11 @@ class KubernetesFailoverTest {
         HubProcess second = new HubProcess(first, env);
         started.add(second);
         second.awaitUp(second.hubUrl("/hub/api/"), Duration.ofSeconds(120));
+        // Alice's server ran on all along: it answers through the restarted hub's own proxy at once,
+        // not only once the killed process's Lease has run out and the restarted hub leads.
+        await(() -> throughProxy(second.publicUrl(""), servers.get(0)).equals("ready"), LEASE_DURATION,
+                "Alice's running server is not reached through the restarted hub");
+        assertFalse(leadership(second).path("leader").asBoolean(), "Alice's route came back only with the lead");
         Map<UserServer, String> states = awaitSettled(second, second.publicUrl(""), namespace, servers);
         System.out.println("after the restart: " + states + "\n" + adoptionLog(second));
 
@@ -372,10 +377,17 @@ class KubernetesFailoverTest {
     }
 
     /** "ready" when the server's API answers through the proxy at {@code proxy}, else what the proxy answered. */
-    private String throughProxy(String proxy, UserServer s) throws Exception {
-        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(proxy + Names.prefix(s.user(), s.name()) + "api"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return api.statusCode() == 200 && api.body().contains("\"version\"") ? "ready" : api.statusCode() + " " + api.body();
+    private String throughProxy(String proxy, UserServer s) {
+        try {
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(proxy + Names.prefix(s.user(), s.name()) + "api"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return api.statusCode() == 200 && api.body().contains("\"version\"") ? "ready" : api.statusCode() + " " + api.body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
     }
 
 
