@@ -160,7 +160,8 @@ class KubernetesFailoverTest {
         String namespace = namespace("notebooks-replicas");
         // The hub jar the suite runs is built for H2 (Quarkus fixes the datasource kind at build
         // time); PostgreSQL, which k8s/ deploys, is covered by the hub's own tests. Here an H2 TCP
-        // server in the test JVM is the one database both replicas share.
+        // server in the test JVM is the one database both replicas share (WRITE_DELAY=0 as in the
+        // hub's own H2 URL: a commit is on disk before the hub answers).
         Path data = Files.createTempDirectory("ganymede-e2e-h2");
         int dbPort = HubProcess.freePort();
         org.h2.tools.Server h2 = org.h2.tools.Server.createTcpServer("-tcpPort", String.valueOf(dbPort), "-ifNotExists", "-baseDir", data.toString()).start();
@@ -186,7 +187,8 @@ class KubernetesFailoverTest {
                 "GANYMEDE_PROXY_AUTH_TOKEN", ProxyJupyterHub.PROXY_TOKEN,
                 "GANYMEDE_HUB_INTERNAL_URL", hubService.url(),
                 "GANYMEDE_SPAWNER_CLEANUP_ON_SHUTDOWN", "false"));
-        // One after the other: the first applies the database migrations.
+        // Started one after the other, so the second finds the schema migrated: concurrent
+        // migrations are Flyway's to serialize, not what this test is about.
         List<HubProcess> hubs = new ArrayList<>();
         for (String pod : List.of("ganymede-hub-6c9f7d5b8-k2x7q", "ganymede-hub-6c9f7d5b8-w4n9t")) {
             Map<String, String> replica = new HashMap<>(env);
