@@ -4,6 +4,7 @@ import io.ganymede.hub.leader.Elected;
 import io.ganymede.hub.leader.HubLeadership;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.proxy.ProxyConfig;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.spawner.PollResult;
 import io.ganymede.hub.spawner.ServerHandle;
@@ -31,7 +32,8 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the records of servers true to what the spawner runs (JupyterHub's poll of every
  * spawner, and its startup check). On the leader only: when the hub starts or a replica becomes
- * leader (routes first, then servers), then every poll interval. A recorded server that is gone
+ * leader (routes first, then servers), then every poll interval; an embedded proxy's routes are
+ * filled at start by its own process, leader or not. A recorded server that is gone
  * is recorded as stopped. A start left in flight by a replica that died ({@link StartClaims}: at
  * once when its replica is known to be gone, else once older than a whole start may take) is
  * finished when its server runs, as a start finishes (it must answer, then gets its route, then
@@ -53,11 +55,12 @@ public class ServerAdoption {
     private final HubLeadership leadership;
     private final HubShutdown shutdown;
     private final StartClaims claims;
+    private final ProxyConfig proxy;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile boolean listening;
 
     ServerAdoption(SpawnerSelector spawners, SpawnCoordinator coordinator, ProxySync sync, SpawnConfig config,
-            HubLeadership leadership, HubShutdown shutdown, StartClaims claims) {
+            HubLeadership leadership, HubShutdown shutdown, StartClaims claims, ProxyConfig proxy) {
         this.spawners = spawners;
         this.coordinator = coordinator;
         this.sync = sync;
@@ -65,6 +68,7 @@ public class ServerAdoption {
         this.leadership = leadership;
         this.shutdown = shutdown;
         this.claims = claims;
+        this.proxy = proxy;
     }
 
     /** Once the hub listens: servers and routes refer to its address. */
@@ -72,6 +76,11 @@ public class ServerAdoption {
         listening = true;
         if (leadership.isLeader()) {
             catchUp();
+        } else if (proxy.embedded()) {
+            // The embedded proxy started empty with this process, and no other replica fills it:
+            // its routes come back now, not once this replica leads (a lone hub restarted after a
+            // crash would leave every server unreachable until the dead process's Lease ran out).
+            syncRoutes();
         }
     }
 
@@ -94,12 +103,16 @@ public class ServerAdoption {
         reported.clear();
         // Routes first: a proxy that started with the hub (the embedded one) has none, and the
         // servers recorded ready are reported ready from the start. Adoption adds its own.
+        syncRoutes();
+        reconcile();
+    }
+
+    private void syncRoutes() {
         try {
             sync.run().await().atMost(POLL_TIMEOUT);
         } catch (RuntimeException e) {
             LOG.warnf("initial route check failed: %s", e.getMessage());
         }
-        reconcile();
     }
 
     /** A server row that runs or is starting, as read at the start of a pass. */
