@@ -99,14 +99,8 @@ final class ShareRequests {
         }
     }
 
-    /**
-     * The server named by the last part of a recipient's share path ({@code /gpu}, or {@code /}
-     * for the default server); without it, no share is named.
-     */
-    static String sharedServer(String part, jakarta.ws.rs.core.UriInfo uri, String missing) {
-        if (part != null && part.length() > 1) {
-            return part.substring(1);
-        }
+    /** The default server, for a recipient's share path that names one ({@code /shared/alice/}); otherwise a 404. */
+    static String sharedServer(jakarta.ws.rs.core.UriInfo uri, String missing) {
         if (namesServer(uri)) {
             return "";
         }

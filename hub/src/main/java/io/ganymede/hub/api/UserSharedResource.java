@@ -21,13 +21,15 @@ import java.util.Map;
 /**
  * {@code /hub/api/users/{name}/shared}: what is shared with a user, directly or through their groups, and leaving one
  * share, as JupyterHub 5's {@code UserShareAPIHandler}. One share is {@code /shared/alice/} for alice's
- * default server (the slash is needed) or {@code /shared/alice/gpu}.
+ * default server (the slash is needed, as in JupyterHub's routes) or {@code /shared/alice/gpu}.
  */
 @Path("/hub/api/users/{name}/shared")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserSharedResource {
 
-    private static final String ONE = "{owner}{server: (/[^/]*)?}";
+    /** The owner's default server (with the trailing slash); a named one is under it. */
+    private static final String DEFAULT = "{owner}";
+    private static final String NAMED = "{owner}/{server_name: [^/]+}";
 
     private final Shares shares;
     private final ShareModels models;
@@ -46,29 +48,47 @@ public class UserSharedResource {
     }
 
     @GET
-    @Path(ONE)
+    @Path(DEFAULT)
+    @NeedsScope("read:users:shares")
+    @Transactional
+    public Map<String, Object> getDefault(@PathParam("name") String name, @PathParam("owner") String owner,
+            @Context UriInfo uri) {
+        return models.share(find(name, owner, null, uri));
+    }
+
+    @GET
+    @Path(NAMED)
     @NeedsScope("read:users:shares")
     @Transactional
     public Map<String, Object> get(@PathParam("name") String name, @PathParam("owner") String owner,
-            @PathParam("server") String server, @Context UriInfo uri) {
+            @PathParam("server_name") String server, @Context UriInfo uri) {
         return models.share(find(name, owner, server, uri));
     }
 
     @DELETE
-    @Path(ONE)
+    @Path(DEFAULT)
+    @NeedsScope("users:shares")
+    @Transactional
+    public Response leaveDefault(@PathParam("name") String name, @PathParam("owner") String owner, @Context UriInfo uri) {
+        return leave(name, owner, null, uri);
+    }
+
+    @DELETE
+    @Path(NAMED)
     @NeedsScope("users:shares")
     @Transactional
     public Response leave(@PathParam("name") String name, @PathParam("owner") String owner,
-            @PathParam("server") String server, @Context UriInfo uri) {
+            @PathParam("server_name") String server, @Context UriInfo uri) {
         find(name, owner, server, uri).delete();
         return Response.noContent().type(MediaType.TEXT_PLAIN).build();
     }
 
-    private ShareEntity find(String name, String owner, String part, UriInfo uri) {
+    /** The share on {@code owner}'s server, the default one when {@code server} is null and the path says so. */
+    private ShareEntity find(String name, String owner, String server, UriInfo uri) {
         UserEntity recipient = UserEntity.findByName(name).orElseThrow(() -> ApiException.notFound("No such share for user " + name + " on " + owner + "/"));
-        String missing = "No such share for user " + name + " on " + owner + "/" + (part == null ? "" : part.replaceFirst("^/", ""));
-        String server = ShareRequests.sharedServer(part, uri, missing);
-        return UserEntity.findByName(owner).flatMap(o -> o.server(server))
+        String missing = "No such share for user " + name + " on " + owner + "/" + (server == null ? "" : server);
+        String serverName = server != null ? server : ShareRequests.sharedServer(uri, missing);
+        return UserEntity.findByName(owner).flatMap(o -> o.server(serverName))
                 .flatMap(s -> shares.find(s, Recipient.of(recipient)))
                 .orElseThrow(() -> ApiException.notFound(missing));
     }
