@@ -22,7 +22,15 @@ public record Pages(int offset, int limit, boolean wrapped) {
     /** Parameters as strings: a non-number must be JupyterHub's 400, not JAX-RS's 404. */
     public static Pages of(String offset, String limit, HttpHeaders headers) {
         String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
-        boolean wrapped = accept != null && accept.contains(MEDIA_TYPE);
+        return of(offset, limit, accept != null && accept.contains(MEDIA_TYPE));
+    }
+
+    /** For the lists JupyterHub only ever returns paginated (shares, share codes), whatever the client accepts. */
+    public static Pages alwaysWrapped(String offset, String limit) {
+        return of(offset, limit, true);
+    }
+
+    private static Pages of(String offset, String limit, boolean wrapped) {
         int first = offset == null ? 0 : number(offset);
         int size = limit == null ? (wrapped ? DEFAULT_LIMIT : MAX_LIMIT) : number(limit);
         return new Pages(first, Math.max(1, Math.min(size, MAX_LIMIT)), wrapped);

@@ -6,6 +6,7 @@ import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.sharing.Shares;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -25,12 +26,14 @@ public class Identities {
     private final TokenService tokens;
     private final RoleCatalog roles;
     private final Accounts accounts;
+    private final Shares shares;
     /** The configured admin token's hash, or null; its caller is the same for every request. */
     private final String adminTokenHash;
     private volatile Caller adminService;
 
-    Identities(TokenService tokens, HubConfig config, RoleCatalog roles, Accounts accounts) {
+    Identities(TokenService tokens, HubConfig config, RoleCatalog roles, Accounts accounts, Shares shares) {
         this.accounts = accounts;
+        this.shares = shares;
         this.tokens = tokens;
         this.roles = roles;
         this.adminTokenHash = config.adminToken().filter(t -> !t.isEmpty()).map(t -> Secrets.hash("", t)).orElse(null);
@@ -87,9 +90,13 @@ public class Identities {
         return new Caller(user.name, false, user.admin, user.groupNames(), ownerPermissions(user), null, viaCookie);
     }
 
-    /** What a user holds through their roles: {@code user}, {@code admin} for admins, and custom roles. */
+    /**
+     * What a user holds through their roles ({@code user}, {@code admin} for admins, and custom
+     * roles) and through the shares with them now: a token's scopes are narrowed to this at every
+     * request, so a revoked share ends what any token had through it.
+     */
     public Permissions ownerPermissions(UserEntity user) {
-        return roles.ownerPermissions(user);
+        return roles.ownerPermissions(user, shares.scopesOf(user));
     }
 
     /** Every token may identify its owner, as JupyterHub's identify scopes. */

@@ -68,7 +68,12 @@ public class RoleCatalog {
         }
         List<String> scopes = Roles.scopes(role);
         if (role.equals(Roles.ADMIN) && !adminAccess) {
-            return scopes.stream().filter(s -> !s.equals("access:servers")).toList();
+            // shares implies access:servers: without it admins still see and revoke shares.
+            return scopes.stream().flatMap(s -> switch (s) {
+                case "access:servers" -> java.util.stream.Stream.<String>empty();
+                case "shares" -> java.util.stream.Stream.of("read:shares", "users:shares", "groups:shares");
+                default -> java.util.stream.Stream.of(s);
+            }).toList();
         }
         return scopes;
     }
@@ -88,9 +93,9 @@ public class RoleCatalog {
         return roles;
     }
 
-    /** What a user may do through their roles. */
-    public Permissions ownerPermissions(UserEntity user) {
-        List<String> raw = new ArrayList<>();
+    /** What a user may do through their roles, and through {@code granted} scopes (their shares). */
+    public Permissions ownerPermissions(UserEntity user, List<String> granted) {
+        List<String> raw = new ArrayList<>(granted);
         for (String role : rolesOf(user.name, user.admin, user.groupNames())) {
             raw.addAll(scopes(role));
         }

@@ -15,7 +15,7 @@ public final class Roles {
             USER, List.of("self"),
             ADMIN, List.of("admin-ui", "admin:users", "admin:servers", "tokens", "admin:groups", "list:services",
                     "read:services", "read:hub", "proxy", "shutdown", "access:services", "access:servers",
-                    "read:roles", "read:metrics"),
+                    "read:roles", "read:metrics", "shares"),
             // A server's own token: report its activity and let its users in, nothing more.
             SERVER, List.of("users:activity!user", "access:servers!server"),
             TOKEN, List.of("inherit"));

@@ -51,14 +51,25 @@ public final class ScopeDefinitions {
             Map.entry("read:services:name", List.of()),
             Map.entry("read:hub", List.of()),
             Map.entry("access:servers", List.of()),
+            Map.entry("shares", List.of("access:servers", "read:shares", "users:shares", "groups:shares")),
+            Map.entry("read:shares", List.of()),
+            Map.entry("users:shares", List.of("read:users:shares")),
+            Map.entry("read:users:shares", List.of()),
+            Map.entry("groups:shares", List.of("read:groups:shares")),
+            Map.entry("read:groups:shares", List.of()),
             Map.entry("access:services", List.of()),
             Map.entry("proxy", List.of()),
             Map.entry("shutdown", List.of()),
             Map.entry("read:metrics", List.of()));
 
-    /** What the {@code self} metascope means for a user: their own resources. */
+    /**
+     * What the {@code self} metascope means for a user: their own resources. As JupyterHub 5, seeing
+     * who their servers are shared with and leaving shares, but not sharing: that is {@code shares},
+     * granted by a role.
+     */
     static final List<String> SELF = List.of(
             "read:users", "read:users:name", "read:users:groups", "users:activity", "read:users:activity",
+            "users:shares", "read:users:shares", "read:shares",
             "servers", "read:servers", "start:servers", "delete:servers", "tokens", "read:tokens", "access:servers");
 
     private ScopeDefinitions() {}

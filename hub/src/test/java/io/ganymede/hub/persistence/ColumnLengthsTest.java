@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ColumnLengthsTest {
 
     private static final List<Class<?>> ENTITIES = List.of(UserEntity.class, GroupEntity.class, ServerEntity.class,
-            TokenEntity.class, OAuthClientEntity.class, OAuthCodeEntity.class, ScheduleEntity.class);
+            TokenEntity.class, OAuthClientEntity.class, OAuthCodeEntity.class, ScheduleEntity.class,
+            ShareEntity.class, ShareCodeEntity.class);
 
     @Inject
     EntityManager em;
@@ -56,6 +57,6 @@ class ColumnLengthsTest {
         });
         assertFalse(checked.isEmpty());
         assertEquals(true, checked.containsAll(List.of("users.name", "user_groups.name", "api_tokens.note",
-                "schedules.cron", "schedules.time_zone", "oauth_clients.identifier")), checked.toString());
+                "schedules.cron", "schedules.time_zone", "oauth_clients.identifier", "share_codes.code_hash")), checked.toString());
     }
 }

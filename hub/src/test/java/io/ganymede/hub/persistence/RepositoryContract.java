@@ -242,6 +242,53 @@ abstract class RepositoryContract {
         });
     }
 
+    /** V13: one share per server and recipient, exactly one recipient, gone with its server, owner, user or group. */
+    @Test
+    void sharesHaveOneRecipientAndGoWithWhatTheyName() {
+        String owner = unique("owner");
+        String guest = unique("guest");
+        String crew = unique("crew");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            ServerEntity server = server(user(owner), "gpu");
+            UserEntity to = user(guest);
+            GroupEntity group = group(crew);
+            ShareEntity direct = share(server, to, null);
+            ShareEntity viaGroup = share(server, null, group);
+            ShareCodeEntity code = new ShareCodeEntity();
+            code.server = server;
+            code.codeHash = unique("hash");
+            code.scopes = "[\"access:servers!server=" + owner + "/gpu\"]";
+            code.createdAt = Instant.now();
+            code.expiresAt = code.createdAt.plusSeconds(60);
+            code.persist();
+            return new long[] {server.id, direct.id, viaGroup.id, code.id, to.id};
+        });
+        assertUniqueViolation(() -> QuarkusTransaction.requiringNew().run(() -> share(
+                ServerEntity.findById(ids[0]), UserEntity.findByName(guest).orElseThrow(), null)));
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() -> share(ServerEntity.findById(ids[0]), null, null)));
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() -> share(ServerEntity.findById(ids[0]),
+                UserEntity.findByName(owner).orElseThrow(), GroupEntity.findByName(crew).orElseThrow())));
+
+        QuarkusTransaction.requiringNew().run(() -> GroupEntity.findByName(crew).orElseThrow().delete());
+        assertEquals(0, count("shares", "id", ids[2]));
+        QuarkusTransaction.requiringNew().run(() -> UserEntity.findByName(guest).orElseThrow().delete());
+        assertEquals(0, count("shares", "id", ids[1]));
+        assertEquals(1, count("share_codes", "id", ids[3]));
+        QuarkusTransaction.requiringNew().run(() -> UserEntity.findByName(owner).orElseThrow().delete());
+        assertEquals(0, count("share_codes", "server_id", ids[0]));
+    }
+
+    private static ShareEntity share(ServerEntity server, UserEntity user, GroupEntity group) {
+        ShareEntity share = new ShareEntity();
+        share.server = server;
+        share.user = user;
+        share.group = group;
+        share.scopeList(List.of("access:servers!server=" + server.fullName()));
+        share.createdAt = Instant.now();
+        share.persistAndFlush();
+        return share;
+    }
+
     @Test
     void deletingAGroupKeepsItsMembers() {
         String name = unique("member");
