@@ -1,5 +1,7 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.config.PublicUrls;
+
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.ShareCodeEntity;
 import io.ganymede.hub.persistence.ShareEntity;
@@ -22,9 +24,11 @@ public class ShareModels {
     private static final List<String> SERVER_FIELDS = List.of("name", "url", "full_url", "ready");
 
     private final ApiModels models;
+    private final PublicUrls publicUrls;
 
-    ShareModels(ApiModels models) {
+    ShareModels(ApiModels models, PublicUrls publicUrls) {
         this.models = models;
+        this.publicUrls = publicUrls;
     }
 
     /** The shared server, with only its owner's name: a recipient learns nothing more of them. */
@@ -60,8 +64,8 @@ public class ShareModels {
         if (secret != null) {
             model.put("code", secret);
             model.put("accept_url", acceptUrl(secret));
-            // The hub knows no public URL of its own (JupyterHub's public_url), so, as JupyterHub then, none.
-            model.put("full_accept_url", null);
+            // Null without ganymede.hub.public-url, as JupyterHub's without public_url.
+            model.put("full_accept_url", publicUrls.of(acceptUrl(secret)).orElse(null));
         }
         return model;
     }

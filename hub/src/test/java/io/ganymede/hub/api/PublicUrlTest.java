@@ -4,6 +4,7 @@ import static io.ganymede.hub.Api.admin;
 import static io.ganymede.hub.Api.as;
 import static io.ganymede.hub.Api.userWithToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -42,6 +43,13 @@ class PublicUrlTest {
             assertEquals("https://notebooks.example.com/user/pia@example.com/exp%20%231/", servers.get("exp #1").get("full_url"));
             assertEquals("https://notebooks.example.com/hub/api/users/pia@example.com/servers/exp%20%231/progress",
                     servers.get("exp #1").get("full_progress_url"));
+            // A share link, whole, to send to a colleague (sharing is the tests' "sharers" group's).
+            admin().body(Map.of("users", java.util.List.of("pia@example.com"))).post("/hub/api/groups/sharers");
+            admin().body(Map.of("users", java.util.List.of("pia@example.com"))).post("/hub/api/groups/sharers/users")
+                    .then().statusCode(200);
+            String full = as(token).urlEncodingEnabled(false).post("/hub/api/share-codes/pia@example.com/exp%20%231")
+                    .then().statusCode(200).extract().path("full_accept_url");
+            assertTrue(full.startsWith("https://notebooks.example.com/hub/accept-share?code="), full);
         } finally {
             as(token).urlEncodingEnabled(false).delete("/hub/api/users/pia@example.com/servers/exp%20%231").then().statusCode(204);
         }
