@@ -2,7 +2,7 @@ package io.ganymede.hub.web;
 
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
-import io.ganymede.hub.api.ServersResource;
+import io.ganymede.hub.api.ServerDefinitions;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.Xsrf;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -10,7 +10,6 @@ import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.ProfileSelectionException;
 import io.ganymede.hub.scopes.Target;
-import io.ganymede.hub.spawn.SpawnConfig;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,16 +53,16 @@ public class SpawnResource {
     private final HtmlPages pages;
     private final ProfileCards cards;
     private final SpawnCoordinator spawns;
-    private final SpawnConfig config;
+    private final ServerDefinitions definitions;
 
     SpawnResource(@Location("spawn.html") Template spawnPage, @Location("spawn-pending.html") Template pendingPage,
-            HtmlPages pages, ProfileCards cards, SpawnCoordinator spawns, SpawnConfig config) {
+            HtmlPages pages, ProfileCards cards, SpawnCoordinator spawns, ServerDefinitions definitions) {
         this.spawnPage = spawnPage;
         this.pendingPage = pendingPage;
         this.pages = pages;
         this.cards = cards;
         this.spawns = spawns;
-        this.config = config;
+        this.definitions = definitions;
     }
 
     @GET
@@ -165,7 +164,7 @@ public class SpawnResource {
             return HtmlPages.toLogin(uri);
         }
         if (!server.isEmpty()) {
-            ServersResource.checkNamed(config, user, server);
+            definitions.checkNamed(user, server, server, true);
         }
         Subject t = target(who, user, server, "start:servers");
         String pending = spawns.pending(t.name(), server);
@@ -198,7 +197,7 @@ public class SpawnResource {
             throw new ApiException(403, "XSRF cookie does not match POST argument");
         }
         if (!server.isEmpty()) {
-            ServersResource.checkNamed(config, user, server);
+            definitions.checkNamed(user, server, server, true);
         }
         Subject t = target(who, user, server, "start:servers");
         Map<String, Object> options = cards.options(form);
