@@ -1,5 +1,9 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.persistence.JsonColumns;
+
+import io.ganymede.hub.spawner.ServerHandle;
+
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.NeedsScope;
@@ -136,8 +140,11 @@ public class ServersResource {
         });
         boolean done = spawns.stop(name, serverName);
         if (remove && done) {
-            QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).server(serverName).ifPresent(s -> s.delete()));
-            spawns.deleteForever(name, serverName);
+            // Its last start's state names its disk, which goes with it.
+            QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).server(serverName).map(s -> {
+                s.delete();
+                return new ServerHandle(name, serverName, JsonColumns.strings(s.spawnerState));
+            })).ifPresent(spawns::deleteForever);
         }
         return stopped(done);
     }

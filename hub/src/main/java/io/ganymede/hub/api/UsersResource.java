@@ -1,5 +1,9 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.persistence.JsonColumns;
+
+import io.ganymede.hub.spawner.ServerHandle;
+
 import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.ServerEntity;
@@ -229,7 +233,7 @@ public class UsersResource {
     @NeedsScope("delete:users")
     public Response delete(@PathParam("name") String name) {
         io.ganymede.hub.auth.Caller requester = caller.require();
-        List<String> all = new ArrayList<>();
+        List<ServerHandle> all = new ArrayList<>();
         List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             UserEntity user = JsonBody.user(name);
             if (!requester.service() && requester.name().equals(user.name)) {
@@ -241,7 +245,7 @@ public class UsersResource {
                     throw ApiException.badRequest(user.name + "'s server " + server.name + " is pending " + pending + ", try again later");
                 }
             }
-            user.servers.forEach(s -> all.add(s.name));
+            user.servers.forEach(s -> all.add(new ServerHandle(user.name, s.name, JsonColumns.strings(s.spawnerState))));
             return user.servers.stream().filter(ServerEntity::running).map(s -> s.name).toList();
         });
         for (String server : servers) {
@@ -249,7 +253,7 @@ public class UsersResource {
         }
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
         // A claim still mounted by a pod that is stopping is removed by Kubernetes once the pod is gone.
-        all.forEach(server -> spawns.deleteForever(name, server));
+        all.forEach(spawns::deleteForever);
         return Response.noContent().build();
     }
 

@@ -337,8 +337,8 @@ public class SpawnCoordinator {
      * The server's own storage goes once the server is removed or its user deleted (KubeSpawner's
      * {@code delete_forever}); call after {@link #stop} finished.
      */
-    public void deleteForever(String userName, String serverName) {
-        spawners.spawner().deleteForever(userName, serverName);
+    public void deleteForever(ServerHandle server) {
+        spawners.spawner().deleteForever(server);
     }
 
     /**
