@@ -25,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -47,6 +48,8 @@ public class SpawnResource {
 
     /** How long the form post waits for a start to fail fast (a bad choice, already running) before showing progress. */
     private static final Duration EARLY_ANSWER = Duration.ofSeconds(1);
+    /** JupyterHub 6's prefix of spawn options in a spawn page's query. */
+    private static final String OPTION_PREFIX = "opt-";
 
     private final Template spawnPage;
     private final Template pendingPage;
@@ -176,8 +179,14 @@ public class SpawnResource {
         }
         Map<String, Object> selected = chosen;
         if (selected == null) {
-            // A link may pre-select a profile and its options, as KubeSpawner's spawn URLs do.
-            MultivaluedMap<String, String> query = uri.getQueryParameters();
+            // A link may pre-select a profile and its options, as KubeSpawner's spawn URLs do;
+            // JupyterHub 6 names them opt-<name>, which wins over the bare name of earlier links.
+            MultivaluedMap<String, String> query = new MultivaluedHashMap<>(uri.getQueryParameters());
+            uri.getQueryParameters().forEach((key, values) -> {
+                if (key.startsWith(OPTION_PREFIX)) {
+                    query.put(key.substring(OPTION_PREFIX.length()), values);
+                }
+            });
             selected = query.containsKey("profile") ? cards.options(query) : t.lastOptions();
         }
         boolean own = who.name().equals(t.name());

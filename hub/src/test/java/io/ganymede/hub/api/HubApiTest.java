@@ -27,10 +27,10 @@ class HubApiTest {
 
     @Test
     void versionAndInfo() {
-        given().get("/hub/api").then().statusCode(200).body("version", equalTo("5.2.1"));
+        given().get("/hub/api").then().statusCode(200).body("version", equalTo("6.1.1"));
         admin().get("/hub/api/info").then().statusCode(200)
-                .header("X-JupyterHub-Version", "5.2.1")
-                .body("version", equalTo("5.2.1"))
+                .header("X-JupyterHub-Version", "6.1.1")
+                .body("version", equalTo("6.1.1"))
                 .body("spawner.class", equalTo("local"))
                 .body("sys_executable", notNullValue());
         String token = userWithToken("info-user");

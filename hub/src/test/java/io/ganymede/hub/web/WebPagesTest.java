@@ -179,6 +179,11 @@ class WebPagesTest {
                 .extract().asString();
         assertTrue(typed.contains("<option value=\"unlisted_choice\" selected>"), typed);
         assertTrue(typed.contains("value=\"96G\""), typed);
+        // JupyterHub 6's links prefix each option with opt-.
+        String prefixed = carol.given().get("/hub/spawn/carol?opt-profile=big&opt-size=large").then().statusCode(200)
+                .extract().asString();
+        assertTrue(prefixed.contains("value=\"big\" checked"), prefixed);
+        assertTrue(prefixed.contains("<option value=\"large\" selected>"), prefixed);
     }
 
     @Test
