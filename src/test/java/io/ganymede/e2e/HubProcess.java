@@ -67,7 +67,10 @@ final class HubProcess implements AutoCloseable {
                 "GANYMEDE_HUB_INTERNAL_URL", "http://127.0.0.1:" + hubPort,
                 "GANYMEDE_PROXY_PUBLIC_PORT", String.valueOf(publicPort),
                 "GANYMEDE_PROXY_API_PORT", String.valueOf(apiPort),
-                "GANYMEDE_PROXY_API_URL", "http://127.0.0.1:" + apiPort));
+                "GANYMEDE_PROXY_API_URL", "http://127.0.0.1:" + apiPort,
+                // The flows' named server "exp #1" needs escaping, as names made under JupyterHub 5
+                // (z2jh 4.4) do; JupyterHub 6's rule, the default, would refuse to create it.
+                "GANYMEDE_SPAWNER_NEW_SERVER_NAMES", "jupyterhub-5"));
         env.putAll(extraEnv);
         builder.environment().putAll(env);
         process = builder.start();

@@ -55,7 +55,12 @@ public class ServerDefinitions {
             throw ApiException.badRequest("User " + name + " already has the maximum of " + config.namedServerLimit()
                     + " named servers.  One must be deleted before a new server can be created");
         }
-        if (!recorded) {
+        if (!recorded && config.newServerNames() == SpawnConfig.ServerNameRule.JUPYTERHUB_5) {
+            UserNames.serverName(serverName);
+            if (displayName != null && !displayName.isEmpty() && !displayName.equals(serverName)) {
+                UserNames.displayName(displayName);
+            }
+        } else if (!recorded) {
             UserNames.newServerName(serverName);
             UserNames.displayName(displayName == null || displayName.isEmpty() ? serverName : displayName);
         }
@@ -99,10 +104,19 @@ public class ServerDefinitions {
         return QuarkusTransaction.requiringNew().call(() -> {
             ServerEntity server = record(JsonBody.user(name), serverName, displayName);
             if (request.userOptions() != null && !request.userOptions().isEmpty()) {
-                server.userOptions = JsonColumns.write(request.userOptions());
+                server.userOptions = JsonColumns.write(storable(request.userOptions()));
             }
             return models.server(server, permissions);
         });
+    }
+
+    /** Options kept for a later start must be ones a start can read: a profile is named by its slug. */
+    private static Map<String, Object> storable(Map<String, Object> options) {
+        Object profile = options.get("profile");
+        if (profile != null && !(profile instanceof String)) {
+            throw ApiException.badRequest("user_options.profile must be a string");
+        }
+        return options;
     }
 
     /**
@@ -176,7 +190,7 @@ public class ServerDefinitions {
                 rename(user, server, (String) newName);
             }
             if (request.containsKey("user_options")) {
-                server.userOptions = JsonColumns.write((Map<String, Object>) request.get("user_options"));
+                server.userOptions = JsonColumns.write(storable((Map<String, Object>) request.get("user_options")));
             }
             if (request.get("display_name") instanceof String text && !text.isEmpty()) {
                 server.displayName = UserNames.displayName(text);

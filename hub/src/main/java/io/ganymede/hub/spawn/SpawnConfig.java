@@ -33,6 +33,13 @@ public interface SpawnConfig {
     @WithDefault("true")
     boolean allowNamedServers();
 
+    /** Which names a new named server may have; servers named before keep theirs either way. */
+    @WithDefault("jupyterhub-6")
+    ServerNameRule newServerNames();
+
+    /** JupyterHub 6's names (safe slugs), or JupyterHub 5's (anything without '/'). */
+    enum ServerNameRule { JUPYTERHUB_6, JUPYTERHUB_5 }
+
     /** Named servers per user; 0: no limit (named_server_limit_per_user). */
     @WithDefault("0")
     int namedServerLimit();

@@ -70,7 +70,8 @@ public class HomeResource {
         String base = "/hub/api/users/" + Urls.escape(user.name);
         // Groups' schedules are read here, not through the API: a member may not read the group itself.
         return pages.render(home.data("page", "home").data("name", user.name).data("servers", servers)
-                .data("named", spawn.allowNamedServers()).data("activityUrl", base + "/activity")
+                .data("named", spawn.allowNamedServers())
+                .data("slugNames", spawn.newServerNames() == SpawnConfig.ServerNameRule.JUPYTERHUB_6).data("activityUrl", base + "/activity")
                 .data("schedulesUrl", base + "/schedules")
                 .data("profiles", catalog.choicesFor(user.groupNames(), user.admin))
                 .data("groupSchedules", schedules.ofGroupsOf(user)), headers);

@@ -101,6 +101,10 @@ class ServerDefinitionsApiTest {
                 .body("message", equalTo("display_name must be a string"));
         as(token).body(Map.of("display_name", "x", "user_options", 5)).put(SERVERS, user, "notes").then().statusCode(400)
                 .body("message", equalTo("user_options must be an object or null"));
+        // Options kept for a later start must name a profile by its slug, whichever way they come.
+        as(token).body(Map.of("profile", Map.of())).put(SERVERS, user, "notes").then().statusCode(400)
+                .body("message", equalTo("user_options.profile must be a string"));
+        as(token).body(Map.of("user_options", Map.of("profile", 7))).put(SERVERS, user, "notes").then().statusCode(400);
         as(token).body(Map.of("display_name", "Analysis (Q3)", "user_options", Map.of("profile", "default")))
                 .post(SERVERS, user, "analysis").then().statusCode(201);
         as(token).get("/hub/api/users/{user}", user).then()
