@@ -98,6 +98,10 @@ public class ActivityBuffer {
     }
 
     private PendingActivity.ServerTimes times(ServerEntity server) {
+        if (server.id == null) {
+            // Not recorded (a default server never started, as the API shows one): nothing reported it.
+            return new PendingActivity.ServerTimes(server.lastActivity, server.reportedActivity);
+        }
         return pending.serverTimes(server.id, server.started, server.lastActivity, server.reportedActivity);
     }
 

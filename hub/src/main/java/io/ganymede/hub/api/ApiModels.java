@@ -66,6 +66,9 @@ public class ApiModels {
         model.put("kind", "user");
         model.put("name", user.name());
         if (permissions.allows("read:users", target)) {
+            // JupyterHub 6.0's profile details from the authenticator (display name, avatar...):
+            // Ganymede's sign-ins give none, as JupyterHub's own authenticators give none.
+            model.put("user_info", null);
             model.put("admin", user.admin());
             model.put("roles", roleCatalog.rolesOf(user.name(), user.admin(), groups));
             model.put("groups", new ArrayList<>(groups));
@@ -77,6 +80,10 @@ public class ApiModels {
                     ? Urls.serverPrefix(user.name(), "") : null);
             model.put("pending", pending);
         } else {
+            if (permissions.allows("read:users:name", target)) {
+                model.put("user_info", null);
+                model.put("admin", user.admin());
+            }
             if (permissions.allows("read:users:groups", target)) {
                 model.put("groups", new ArrayList<>(groups));
             }
@@ -118,6 +125,7 @@ public class ApiModels {
         String pending = spawns.pending(server);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", server.name);
+        model.put("display_name", server.displayName);
         model.put("full_name", user + "/" + server.name);
         model.put("ready", server.running() && pending == null);
         model.put("stopped", !server.running() && pending == null);
@@ -189,6 +197,9 @@ public class ApiModels {
             model = user(user, caller.permissions());
         }
         model.put("scopes", new ArrayList<>(caller.permissions().asStrings()));
+        // The token's public id (JupyterHub 5.0); none for the login cookie, as there.
+        TokenEntity token = caller.tokenId() == null || caller.viaCookie() ? null : TokenEntity.findById(caller.tokenId());
+        model.put("token_id", token == null ? null : token.publicId());
         model.put("session_id", null);
         return model;
     }

@@ -1,5 +1,10 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.persistence.JsonColumns;
+
+import io.ganymede.hub.spawner.ServerHandle;
+
+import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.spawn.ServerRuntime;
@@ -11,7 +16,9 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -21,16 +28,69 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** Starting, stopping and watching users' servers, default and named. */
+/** Users' servers, default and named: reading, creating and changing them (JupyterHub 6.0), starting, stopping and watching them. */
 @Path("/hub/api/users/{name}")
 public class ServersResource {
 
     private final SpawnCoordinator spawns;
     private final SpawnConfig config;
+    private final ServerDefinitions definitions;
+    private final CurrentCaller caller;
 
-    ServersResource(SpawnCoordinator spawns, SpawnConfig config) {
+    ServersResource(SpawnCoordinator spawns, SpawnConfig config, ServerDefinitions definitions, CurrentCaller caller) {
         this.spawns = spawns;
         this.config = config;
+        this.definitions = definitions;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("server")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "read:servers", server = true)
+    public Map<String, Object> getDefault(@PathParam("name") String name) {
+        return definitions.model(name, "", caller.require().permissions());
+    }
+
+    @GET
+    @Path("servers/{server_name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "read:servers", server = true)
+    public Map<String, Object> getNamed(@PathParam("name") String name, @PathParam("server_name") String serverName) {
+        return definitions.model(name, serverName, caller.require().permissions());
+    }
+
+    /** Creating the default server makes no sense: every user has one. */
+    @PUT
+    @Path("server")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "start:servers", server = true)
+    public Response createDefault(@PathParam("name") String name, String body) {
+        return createNamed(name, "", body);
+    }
+
+    @PUT
+    @Path("servers/{server_name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "start:servers", server = true)
+    public Response createNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
+        return Response.status(201).entity(definitions.create(name, serverName, body, caller.require().permissions())).build();
+    }
+
+    @PATCH
+    @Path("server")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "start:servers", server = true)
+    public Map<String, Object> modifyDefault(@PathParam("name") String name, String body) {
+        return definitions.modify(name, "", body, caller.require().permissions());
+    }
+
+    @PATCH
+    @Path("servers/{server_name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NeedsScope(value = "start:servers", server = true)
+    public Map<String, Object> modifyNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
+        return definitions.modify(name, serverName, body, caller.require().permissions());
     }
 
     @POST
@@ -44,34 +104,13 @@ public class ServersResource {
     @Path("servers/{server_name}")
     @NeedsScope(value = "start:servers", server = true)
     public Response startNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
-        checkNamed(config, name, serverName);
         return start(name, serverName, body);
     }
 
-    /**
-     * Whether {@code serverName} may be started as a named server of {@code name} (enabled, a valid
-     * name, within the per-user limit); the spawn page asks the same.
-     *
-     * @throws ApiException 400 otherwise
-     */
-    public static void checkNamed(SpawnConfig config, String name, String serverName) {
-        if (!config.allowNamedServers()) {
-            throw ApiException.badRequest("Named servers are not enabled.");
-        }
-        UserNames.serverName(serverName);
-        if (config.namedServerLimit() > 0) {
-            long named = QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).servers.stream()
-                    .filter(s -> !s.name.isEmpty() && !s.name.equals(serverName)).count());
-            if (named >= config.namedServerLimit()) {
-                throw ApiException.badRequest("User " + name + " already has the maximum of " + config.namedServerLimit()
-                        + " named servers.  One must be deleted before a new server can be created");
-            }
-        }
-    }
-
     private Response start(String name, String serverName, String body) {
-        Map<String, Object> options = JsonBody.object(body);
+        ServerRequest request = ServerRequest.parse(body);
         QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name));
+        Map<String, Object> options = definitions.beforeStart(name, serverName, request);
         SpawnCoordinator.Started started = spawns.start(name, serverName, options);
         return Response.status(started == SpawnCoordinator.Started.READY ? 201 : 202).type(MediaType.TEXT_PLAIN).build();
     }
@@ -101,8 +140,11 @@ public class ServersResource {
         });
         boolean done = spawns.stop(name, serverName);
         if (remove && done) {
-            QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).server(serverName).ifPresent(s -> s.delete()));
-            spawns.deleteForever(name, serverName);
+            // Its last start's state names its disk, which goes with it.
+            QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).server(serverName).map(s -> {
+                s.delete();
+                return new ServerHandle(name, serverName, JsonColumns.strings(s.spawnerState));
+            })).ifPresent(spawns::deleteForever);
         }
         return stopped(done);
     }

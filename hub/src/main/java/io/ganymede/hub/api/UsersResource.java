@@ -1,16 +1,20 @@
 package io.ganymede.hub.api;
 
+import io.ganymede.hub.persistence.JsonColumns;
+
+import io.ganymede.hub.spawner.ServerHandle;
+
 import io.ganymede.hub.activity.ActivityBuffer;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.persistence.UserOrder;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.persistence.UserView;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.SpawnCoordinator;
-import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -56,8 +60,10 @@ public class UsersResource {
     @NeedsScope("list:users")
     public Object list(@QueryParam("state") String state, @QueryParam("offset") String offset,
             @QueryParam("limit") String limit, @QueryParam("name_filter") String nameFilter,
-            @Context HttpHeaders headers, @Context UriInfo uri) {
+            @QueryParam("sort") String sort, @Context HttpHeaders headers, @Context UriInfo uri) {
         Pages pages = Pages.of(offset, limit, headers);
+        UserOrder order = sort == null ? UserOrder.ID : UserOrder.parse(sort).orElseThrow(() -> ApiException.badRequest(
+                "sort must be 'id', 'name', or 'last_activity', not '" + sort + "'"));
         Permissions permissions = caller.require().permissions();
         if (state != null && !List.of("active", "ready", "inactive").contains(state)) {
             throw ApiException.badRequest("Unrecognized state filter: " + state + "; must be one of active, ready, inactive");
@@ -67,9 +73,9 @@ public class UsersResource {
         if (state == null && nameFilter == null && permissions.holdsUnfiltered("list:users")) {
             // The common case (admins, the culler): the database pages, and the page is read as rows.
             total = UserView.count();
-            page = UserView.page(pages.offset(), pages.limit());
+            page = UserView.page(pages.offset(), pages.limit(), order);
         } else {
-            List<UserEntity> matching = candidates(state).filter(u -> nameFilter == null || u.name.startsWith(nameFilter))
+            List<UserEntity> matching = candidates(state, order).filter(u -> nameFilter == null || u.name.startsWith(nameFilter))
                     .filter(u -> permissions.allows("list:users", Target.user(u.name, u.groupNames())))
                     .filter(u -> matchesState(u, state))
                     .toList();
@@ -85,12 +91,9 @@ public class UsersResource {
     }
 
     /** Read whole, not streamed: outside a transaction the lazy loads on the way would close a streamed result. */
-    private Stream<UserEntity> candidates(String state) {
-        if ("ready".equals(state)) {
-            return UserEntity.<UserEntity>find("select distinct u from UserEntity u join u.servers s where s.url is not null order by u.id")
-                    .list().stream();
-        }
-        return UserEntity.<UserEntity>findAll(Sort.by("id")).list().stream();
+    private Stream<UserEntity> candidates(String state, UserOrder order) {
+        String running = "ready".equals(state) ? " where exists (select s from ServerEntity s where s.user = u and s.url is not null)" : "";
+        return UserEntity.<UserEntity>find("select u from UserEntity u" + running + " order by " + order.hql("u")).list().stream();
     }
 
     private boolean matchesState(UserEntity user, String state) {
@@ -121,6 +124,7 @@ public class UsersResource {
             throw ApiException.badRequest("Must specify at least one user to create");
         }
         boolean admin = Boolean.TRUE.equals(JsonBody.bool(request, "admin"));
+        requireAdminToGrantAdmin(admin);
         List<String> normalized = names.stream().map(UserNames::normalize).distinct().toList();
         // One query for the names taken, not one per name: each query would flush (and
         // dirty-check) every user created so far in this transaction.
@@ -159,8 +163,20 @@ public class UsersResource {
         if (UserEntity.findByName(normalized).isPresent()) {
             throw new ApiException(409, "User " + normalized + " already exists");
         }
-        UserEntity user = newUser(normalized, Boolean.TRUE.equals(JsonBody.bool(request, "admin")));
+        boolean admin = Boolean.TRUE.equals(JsonBody.bool(request, "admin"));
+        requireAdminToGrantAdmin(admin);
+        UserEntity user = newUser(normalized, admin);
         return Response.status(201).entity(models.user(user, caller.require().permissions())).build();
+    }
+
+    /**
+     * JupyterHub 5.1's rule: {@code admin:users} without being an admin does not reach admins, so
+     * a delegated user manager cannot make an admin, or change one (to take their name, say).
+     */
+    private void requireAdminToGrantAdmin(boolean grant) {
+        if (grant && !caller.require().admin()) {
+            throw new ApiException(403, "Only admins can grant admin permissions");
+        }
     }
 
     private UserEntity newUser(String name, boolean admin) {
@@ -185,6 +201,10 @@ public class UsersResource {
                 throw ApiException.badRequest("Invalid JSON keys: " + request.keySet() + "; a user can be given a new name or admin");
             }
         }
+        if (user.admin && !caller.require().admin()) {
+            throw new ApiException(403, "Only admins can modify other admins");
+        }
+        requireAdminToGrantAdmin(Boolean.TRUE.equals(JsonBody.bool(request, "admin")));
         Object newName = request.get("name");
         if (newName != null) {
             if (!(newName instanceof String text)) {
@@ -213,7 +233,7 @@ public class UsersResource {
     @NeedsScope("delete:users")
     public Response delete(@PathParam("name") String name) {
         io.ganymede.hub.auth.Caller requester = caller.require();
-        List<String> all = new ArrayList<>();
+        List<ServerHandle> all = new ArrayList<>();
         List<String> servers = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             UserEntity user = JsonBody.user(name);
             if (!requester.service() && requester.name().equals(user.name)) {
@@ -225,7 +245,7 @@ public class UsersResource {
                     throw ApiException.badRequest(user.name + "'s server " + server.name + " is pending " + pending + ", try again later");
                 }
             }
-            user.servers.forEach(s -> all.add(s.name));
+            user.servers.forEach(s -> all.add(new ServerHandle(user.name, s.name, JsonColumns.strings(s.spawnerState))));
             return user.servers.stream().filter(ServerEntity::running).map(s -> s.name).toList();
         });
         for (String server : servers) {
@@ -233,7 +253,7 @@ public class UsersResource {
         }
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
         // A claim still mounted by a pod that is stopping is removed by Kubernetes once the pod is gone.
-        all.forEach(server -> spawns.deleteForever(name, server));
+        all.forEach(spawns::deleteForever);
         return Response.noContent().build();
     }
 

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
 /** {@code GET /hub/api/}: the one unauthenticated endpoint, used by servers to find the hub's version. */
@@ -18,10 +19,11 @@ public class VersionResource {
         this.config = config;
     }
 
+    /** Open to pages of any origin, as JupyterHub's: it tells nothing but the version. */
     @GET
     @Public
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, String> version() {
-        return Map.of("version", config.jupyterhubVersion());
+    public Response version() {
+        return Response.ok(Map.of("version", config.jupyterhubVersion())).header("Access-Control-Allow-Origin", "*").build();
     }
 }

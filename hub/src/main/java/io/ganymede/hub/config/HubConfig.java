@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 public interface HubConfig {
 
     /** JupyterHub version the REST API behaves as; sent in {@code X-JupyterHub-Version}. */
-    @WithDefault("5.2.1")
+    @WithDefault("6.1.1")
     String jupyterhubVersion();
 
     /**

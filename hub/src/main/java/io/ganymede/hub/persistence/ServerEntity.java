@@ -32,6 +32,10 @@ public class ServerEntity extends PanacheEntityBase {
     @Column(nullable = false, length = NAME_LENGTH)
     public String name;
 
+    /** How pages show it (JupyterHub 6.0); null for a server recorded before, shown by its name. */
+    @Column(name = "display_name", length = NAME_LENGTH)
+    public String displayName;
+
     /** Where the server listens (the proxy route's target); null when stopped. */
     @Column(length = URL_LENGTH)
     public String url;
@@ -61,6 +65,11 @@ public class ServerEntity extends PanacheEntityBase {
 
     @Column(name = "route_data", nullable = false)
     public String routeData = "{}";
+
+    /** The display name, or the name for a server that has none (the default server: ""). */
+    public String shownName() {
+        return displayName == null ? name : displayName;
+    }
 
     public boolean running() {
         return url != null;

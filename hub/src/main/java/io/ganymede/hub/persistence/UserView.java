@@ -33,7 +33,12 @@ public record UserView(long id, String name, boolean admin, Instant created, Ins
 
     /** Users in id order from {@code offset}, at most {@code limit}. */
     public static List<UserView> page(int offset, int limit) {
-        return views(UserEntity.getEntityManager().createQuery(COLUMNS + " order by u.id", Object[].class)
+        return page(offset, limit, UserOrder.ID);
+    }
+
+    /** Users in the given order from {@code offset}, at most {@code limit}. */
+    public static List<UserView> page(int offset, int limit, UserOrder order) {
+        return views(UserEntity.getEntityManager().createQuery(COLUMNS + " order by " + order.hql("u"), Object[].class)
                 .setFirstResult(offset).setMaxResults(limit).getResultList());
     }
 
@@ -46,17 +51,22 @@ public record UserView(long id, String name, boolean admin, Instant created, Ins
 
     private static final String COLUMNS = "select u.id, u.name, u.admin, u.created, u.lastActivity from UserEntity u";
 
-    /** Views of users' rows in id order, with their groups and the servers that may show. */
+    /** Views of users' rows, in the rows' order, with their groups and the servers that may show. */
     private static List<UserView> views(List<Object[]> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
         EntityManager em = UserEntity.getEntityManager();
-        // The rows are every user with an id from the first to the last: the other two queries ask
-        // for that range. A list of 200 ids would make Hibernate translate each query anew (a
-        // query with a list parameter is not cached), which cost more than running them.
-        Long first = (Long) rows.get(0)[0];
-        Long last = (Long) rows.get(rows.size() - 1)[0];
+        // The other two queries ask for the range of the rows' ids: in id order, exactly the rows'
+        // users. A list of 200 ids would make Hibernate translate each query anew (a query with a
+        // list parameter is not cached), which cost more than running them. In another order
+        // (?sort=name) the range may hold more users than the page; what they read is left out below.
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Object[] row : rows) {
+            first = Math.min(first, (Long) row[0]);
+            last = Math.max(last, (Long) row[0]);
+        }
         Map<Long, Set<String>> groups = new HashMap<>();
         for (Object[] membership : em.createQuery("select u.id, g.name from UserEntity u join u.groups g"
                 + " where u.id between :first and :last order by g.name", Object[].class)

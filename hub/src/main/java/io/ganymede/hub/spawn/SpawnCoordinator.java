@@ -126,7 +126,7 @@ public class SpawnCoordinator {
                 return Started.PENDING;
             }
             if (pending != null) {
-                throw ApiException.badRequest(displayName(userName, serverName) + " is pending " + pending);
+                throw ApiException.badRequest(logName(userName, serverName) + " is pending " + pending);
             }
             reserveSlot();
             try {
@@ -138,7 +138,7 @@ public class SpawnCoordinator {
                 if (running.isPresent()) {
                     PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
                     if (poll.running()) {
-                        throw ApiException.badRequest(displayName(userName, serverName) + " is already running");
+                        throw ApiException.badRequest(logName(userName, serverName) + " is already running");
                     }
                     records.stopped(userName, serverName);
                 }
@@ -203,6 +203,7 @@ public class SpawnCoordinator {
                 ServerEntity created = new ServerEntity();
                 created.user = user;
                 created.name = serverName;
+                created.displayName = serverName;
                 created.persist();
                 user.servers.add(created);
                 return created;
@@ -261,7 +262,7 @@ public class SpawnCoordinator {
             runtime.pending("spawn");
             runtime.progress(50, "Server found running after a hub restart");
             LOG.infof("adopting server %s at %s: its start was left unfinished by a hub replica that went away",
-                    displayName(userName, serverName), found.url());
+                    logName(userName, serverName), found.url());
             SpawnRequest request = new SpawnRequest(userName, serverName, Map.of(), Map.of(), Map.of(), found.state());
             Cancellable inFlight = serve(request, Uni.createFrom().item(found), runtime).subscribe().with(ok -> {}, failure -> {});
             runtime.cancel = inFlight::cancel;
@@ -336,8 +337,8 @@ public class SpawnCoordinator {
      * The server's own storage goes once the server is removed or its user deleted (KubeSpawner's
      * {@code delete_forever}); call after {@link #stop} finished.
      */
-    public void deleteForever(String userName, String serverName) {
-        spawners.spawner().deleteForever(userName, serverName);
+    public void deleteForever(ServerHandle server) {
+        spawners.spawner().deleteForever(server);
     }
 
     /**
@@ -366,7 +367,7 @@ public class SpawnCoordinator {
                             Duration.ofNanos(System.nanoTime() - stopStart), failure == null ? "success" : "failure"))
                     .eventually(() -> runtime.pending(null))
                     .memoize().indefinitely();
-            flow.subscribe().with(ok -> {}, failure -> LOG.errorf(failure, "stopping %s failed", displayName(userName, serverName)));
+            flow.subscribe().with(ok -> {}, failure -> LOG.errorf(failure, "stopping %s failed", logName(userName, serverName)));
         }
         try {
             flow.await().atMost(config.slowTimeout());
@@ -402,7 +403,8 @@ public class SpawnCoordinator {
         records.undone(userName, serverName, since);
     }
 
-    private static String displayName(String user, String serverName) {
+    /** How messages name a server: "alice's server" or "alice's server gpu". */
+    public static String logName(String user, String serverName) {
         return serverName.isEmpty() ? user + "'s server" : user + "'s server " + serverName;
     }
 

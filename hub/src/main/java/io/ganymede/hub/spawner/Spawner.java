@@ -61,6 +61,7 @@ public interface Spawner {
     /**
      * Removes what a stopped server leaves behind for its next start (its own disk) once the
      * server is removed or its user deleted, as KubeSpawner's {@code delete_forever} does.
+     * {@code server}'s state is what its last start recorded.
      */
-    default void deleteForever(String user, String serverName) {}
+    default void deleteForever(ServerHandle server) {}
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 public class ServerRows {
 
     /**
-     * @param label "default" or the server's name
+     * @param label "default" or the server's display name (JupyterHub 6.0), its name if it has none
      * @param status running, starting, stopping or stopped
      * @param apiUrl the API path of this server (start, stop)
      * @param spawnUrl the spawn page for this server
@@ -64,7 +64,7 @@ public class ServerRows {
             }
             Object options = m.get("user_options");
             Object slug = options instanceof Map<?, ?> o ? o.get("profile") : null;
-            rows.add(new Row(user.name, server.name, server.name.isEmpty() ? "default" : server.name, status,
+            rows.add(new Row(user.name, server.name, server.name.isEmpty() ? "default" : server.shownName(), status,
                     profiles.displayName(slug), (String) m.get("started"), (String) m.get("last_activity"),
                     (String) m.get("url"), apiUrl(user.name, server.name), spawnUrl(user.name, server.name),
                     pendingUrl(user.name, server.name), m.get("cull_at") instanceof String at ? at : null,

@@ -2,7 +2,7 @@ package io.ganymede.hub.web;
 
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
-import io.ganymede.hub.api.ServersResource;
+import io.ganymede.hub.api.ServerDefinitions;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.Xsrf;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -10,7 +10,6 @@ import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.ProfileSelectionException;
 import io.ganymede.hub.scopes.Target;
-import io.ganymede.hub.spawn.SpawnConfig;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -26,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -48,22 +48,24 @@ public class SpawnResource {
 
     /** How long the form post waits for a start to fail fast (a bad choice, already running) before showing progress. */
     private static final Duration EARLY_ANSWER = Duration.ofSeconds(1);
+    /** JupyterHub 6's prefix of spawn options in a spawn page's query. */
+    private static final String OPTION_PREFIX = "opt-";
 
     private final Template spawnPage;
     private final Template pendingPage;
     private final HtmlPages pages;
     private final ProfileCards cards;
     private final SpawnCoordinator spawns;
-    private final SpawnConfig config;
+    private final ServerDefinitions definitions;
 
     SpawnResource(@Location("spawn.html") Template spawnPage, @Location("spawn-pending.html") Template pendingPage,
-            HtmlPages pages, ProfileCards cards, SpawnCoordinator spawns, SpawnConfig config) {
+            HtmlPages pages, ProfileCards cards, SpawnCoordinator spawns, ServerDefinitions definitions) {
         this.spawnPage = spawnPage;
         this.pendingPage = pendingPage;
         this.pages = pages;
         this.cards = cards;
         this.spawns = spawns;
-        this.config = config;
+        this.definitions = definitions;
     }
 
     @GET
@@ -165,7 +167,7 @@ public class SpawnResource {
             return HtmlPages.toLogin(uri);
         }
         if (!server.isEmpty()) {
-            ServersResource.checkNamed(config, user, server);
+            definitions.checkNamed(user, server, server, true);
         }
         Subject t = target(who, user, server, "start:servers");
         String pending = spawns.pending(t.name(), server);
@@ -177,8 +179,14 @@ public class SpawnResource {
         }
         Map<String, Object> selected = chosen;
         if (selected == null) {
-            // A link may pre-select a profile and its options, as KubeSpawner's spawn URLs do.
-            MultivaluedMap<String, String> query = uri.getQueryParameters();
+            // A link may pre-select a profile and its options, as KubeSpawner's spawn URLs do;
+            // JupyterHub 6 names them opt-<name>, which wins over the bare name of earlier links.
+            MultivaluedMap<String, String> query = new MultivaluedHashMap<>(uri.getQueryParameters());
+            uri.getQueryParameters().forEach((key, values) -> {
+                if (key.startsWith(OPTION_PREFIX)) {
+                    query.put(key.substring(OPTION_PREFIX.length()), values);
+                }
+            });
             selected = query.containsKey("profile") ? cards.options(query) : t.lastOptions();
         }
         boolean own = who.name().equals(t.name());
@@ -198,7 +206,7 @@ public class SpawnResource {
             throw new ApiException(403, "XSRF cookie does not match POST argument");
         }
         if (!server.isEmpty()) {
-            ServersResource.checkNamed(config, user, server);
+            definitions.checkNamed(user, server, server, true);
         }
         Subject t = target(who, user, server, "start:servers");
         Map<String, Object> options = cards.options(form);

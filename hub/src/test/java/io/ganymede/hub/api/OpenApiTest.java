@@ -169,9 +169,9 @@ class OpenApiTest {
     @Test
     void modelsCarryJupyterHubsFields() {
         assertHasProperties("User", "kind", "name", "admin", "groups", "roles", "server", "pending", "created",
-                "last_activity", "servers");
-        assertHasProperties("Server", "name", "ready", "pending", "url", "progress_url", "started", "last_activity",
-                "user_options", "stopped", "full_url", "full_progress_url", "state");
+                "last_activity", "servers", "user_info");
+        assertHasProperties("Server", "name", "display_name", "ready", "pending", "url", "progress_url", "started",
+                "last_activity", "user_options", "stopped", "full_name", "full_url", "full_progress_url", "state");
         assertHasProperties("Group", "kind", "name", "users", "properties", "roles");
         assertHasProperties("Token", "kind", "id", "user", "service", "roles", "scopes", "note", "created",
                 "expires_at", "last_activity", "session_id", "oauth_client");
@@ -209,7 +209,8 @@ class OpenApiTest {
             Map<String, Object> me = Api.as(Api.userWithToken(user)).get("/hub/api/user").then().statusCode(200)
                     .extract().as(Map.class);
             Set<String> identity = new LinkedHashSet<>(me.keySet());
-            identity.removeAll(List.of("scopes", "session_id"));
+            identity.removeAll(List.of("scopes", "session_id", "token_id"));
+            assertTrue(spec.at("/components/schemas/RequestIdentity/allOf/1/properties").has("token_id"));
             assertDescribed("User", identity);
             assertDescribed("Error", admin().get("/hub/api/users/nobody@example.com").then().statusCode(404)
                     .extract().as(Map.class).keySet());

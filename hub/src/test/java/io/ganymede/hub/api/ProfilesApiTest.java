@@ -173,7 +173,10 @@ class ProfilesApiTest {
 
             // The server started under the old file still stops normally.
             as(quinn).delete("/hub/api/users/quinn/server").then().statusCode(204);
-            as(quinn).post("/hub/api/users/quinn/server").then().statusCode(201);
+            // No options means its last ones (JupyterHub 6.0), whose profile the file no longer has.
+            as(quinn).post("/hub/api/users/quinn/server").then().statusCode(400)
+                    .body("message", equalTo("No such profile: small. Options include: medium"));
+            as(quinn).body(Map.of("user_options", Map.of())).post("/hub/api/users/quinn/server").then().statusCode(201);
             as(quinn).get("/hub/api/users/quinn").then().body("servers.''.user_options", equalTo(Map.of()));
             as(quinn).delete("/hub/api/users/quinn/server").then().statusCode(204);
         } finally {

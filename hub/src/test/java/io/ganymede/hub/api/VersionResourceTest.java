@@ -13,14 +13,14 @@ class VersionResourceTest {
     void versionIsPublicAndCarriesTheHeader() {
         given().when().get("/hub/api/")
                 .then().statusCode(200)
-                .header("X-JupyterHub-Version", "5.2.1")
-                .body("version", equalTo("5.2.1"));
+                .header("X-JupyterHub-Version", "6.1.1")
+                .body("version", equalTo("6.1.1"));
     }
 
     @Test
     void unknownPathsCarryTheHeaderToo() {
         given().when().get("/hub/api/no-such-thing")
                 .then().statusCode(404)
-                .header("X-JupyterHub-Version", "5.2.1");
+                .header("X-JupyterHub-Version", "6.1.1");
     }
 }

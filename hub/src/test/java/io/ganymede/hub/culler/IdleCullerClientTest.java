@@ -48,7 +48,7 @@ class IdleCullerClientTest {
         builtIn.pass();
 
         JsonObject info = new JsonObject(call("GET", "/info", null).body());
-        assertTrue(info.getString("version").startsWith("5."), info.encode());
+        assertTrue(info.getString("version").startsWith("6."), info.encode());
 
         // Pages of 2, so the culler follows next urls the hub made.
         List<JsonObject> ready = paginated("/users?state=ready&limit=2");

@@ -142,6 +142,34 @@ abstract class RepositoryContract {
     }
 
     /**
+     * V12's display names: any printable text up to the column's length, kept as written; null
+     * for servers recorded before; a rename keeps the row, so its tokens and schedules stay its.
+     */
+    @Test
+    void serversKeepTheirDisplayNameAcrossARename() {
+        String name = unique("shown");
+        String shown = "GPU \u2014 \u6df1\u5c64\u5b66\u7fd2 " + "\u00e9".repeat(ServerEntity.NAME_LENGTH - 11);
+        long id = QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = user(name);
+            server(user, "old");
+            ServerEntity server = server(user, "gpu");
+            server.displayName = shown;
+            return server.id;
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            UserEntity user = UserEntity.findByName(name).orElseThrow();
+            assertEquals(null, user.server("old").orElseThrow().displayName);
+            user.server("gpu").orElseThrow().name = "gpu-large";
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServerEntity server = UserEntity.findByName(name).orElseThrow().server("gpu-large").orElseThrow();
+            assertEquals(id, server.id);
+            assertEquals(shown, server.displayName);
+            assertEquals(ServerEntity.NAME_LENGTH, server.displayName.codePointCount(0, server.displayName.length()));
+        });
+    }
+
+    /**
      * The activity flush's batched updates, on this database: pending times reach the rows in one
      * flush, only newer times replace stored ones, a keep-alive counts as a report only for a
      * server that reported this run, and reports from before a run started are not its own.

@@ -103,6 +103,20 @@ class ScopeMatrixTest {
                     200, HIDDEN, 200, 403, 403, 403, 403),
             row("GET", "/hub/api/users/{name}/servers/{server_name}/progress", "/hub/api/users/{T}/servers/gpu/progress",
                     null, 404, HIDDEN, 404, 403, 403, 403, 403),
+            // JupyterHub 6.0's server endpoints: read:servers to read, start:servers to create and change.
+            row("GET", "/hub/api/users/{name}/server", "/hub/api/users/{T}/server", null,
+                    200, HIDDEN, 200, 403, 403, 403, 403),
+            row("GET", "/hub/api/users/{name}/servers/{server_name}", "/hub/api/users/{T}/servers/gpu", null,
+                    404, HIDDEN, 404, 403, 403, 403, 403),
+            row("PUT", "/hub/api/users/{name}/server", "/hub/api/users/{T}/server", null,
+                    409, HIDDEN, 409, 403, 403, 403, 403),
+            // A body the endpoint refuses: nothing is created, so every cell sees the same world.
+            row("PUT", "/hub/api/users/{name}/servers/{server_name}", "/hub/api/users/{T}/servers/gpu",
+                    "{\"user_options\": 5}", 400, HIDDEN, 400, 403, 403, 403, 403),
+            row("PATCH", "/hub/api/users/{name}/server", "/hub/api/users/{T}/server", "{\"user_options\": {}}",
+                    200, HIDDEN, 200, 403, 403, 403, 403),
+            row("PATCH", "/hub/api/users/{name}/servers/{server_name}", "/hub/api/users/{T}/servers/gpu",
+                    "{\"display_name\": \"GPU\"}", 404, HIDDEN, 404, 403, 403, 403, 403),
             row("GET", "/hub/api/users/{name}/tokens", "/hub/api/users/{T}/tokens", null,
                     200, HIDDEN, 200, 403, 403, 403, 403),
             // JupyterHub checks this one inside the handler: another user is a 403, never a 404.

@@ -50,6 +50,18 @@ class WebPagesTest {
     }
 
     @Test
+    void theHomePageShowsServersByTheirDisplayNameEscaped() {
+        String user = "maria.garcia@example.com";
+        Session session = signIn(user);
+        Api.admin().body(Map.of("display_name", "Thesis <draft> & data")).put("/hub/api/users/{u}/servers/{s}", user, "thesis")
+                .then().statusCode(201);
+        String home = session.given().get("/hub/home").then().statusCode(200).extract().asString();
+        assertTrue(home.contains("<strong>Thesis &lt;draft&gt; &amp; data</strong> <span class=\"muted small\">thesis</span>"), home);
+        // New names are asked for by JupyterHub 6.0's rule, which the API checks too.
+        assertTrue(home.contains("maxlength=\"30\" pattern=\"[a-z][a-z0-9]*(-[a-z0-9]+)*\""), home);
+    }
+
+    @Test
     void nextIsEscapedIntoAValidUrlAndKeptOnThisHub() {
         Session session = signIn("next-walker@example.com");
         String[][] cases = {
@@ -167,6 +179,11 @@ class WebPagesTest {
                 .extract().asString();
         assertTrue(typed.contains("<option value=\"unlisted_choice\" selected>"), typed);
         assertTrue(typed.contains("value=\"96G\""), typed);
+        // JupyterHub 6's links prefix each option with opt-.
+        String prefixed = carol.given().get("/hub/spawn/carol?opt-profile=big&opt-size=large").then().statusCode(200)
+                .extract().asString();
+        assertTrue(prefixed.contains("value=\"big\" checked"), prefixed);
+        assertTrue(prefixed.contains("<option value=\"large\" selected>"), prefixed);
     }
 
     @Test

@@ -94,7 +94,8 @@ public class KubernetesSpawner implements Spawner {
 
     /** Computes names and objects for a request; pure. */
     Plan plan(SpawnRequest request) {
-        ServerNames names = names(request.user(), request.serverName());
+        ServerNames names = names(request.user(), request.serverName())
+                .withRememberedClaim(request.state() == null ? null : request.state().get(STATE_PVC));
         ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         StoragePlan storage = StorageBuilder.build(names, spec);
         Pod pod = PodBuilder.build(names, spec, request.environment() == null ? Map.of() : request.environment(), storage);
@@ -355,12 +356,14 @@ public class KubernetesSpawner implements Spawner {
     }
 
     @Override
-    public void deleteForever(String user, String serverName) {
+    public void deleteForever(ServerHandle server) {
         if (!config.deletePvc()) {
             return;
         }
-        // Only the server's own claim by its template name: a shared one (Filestore) has the admin's name.
-        ServerNames n = names(user, serverName);
+        // Only the server's own claim, remembered or by its template name: a shared one (Filestore)
+        // has the admin's name and is never in a server's state.
+        ServerNames n = names(server.user(), server.serverName())
+                .withRememberedClaim(server.state() == null ? null : server.state().get(STATE_PVC));
         withRetries("delete claim " + n.namespace() + "/" + n.pvcName(),
                 () -> client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvcName()).delete());
     }

@@ -41,6 +41,15 @@ public record ServerNames(
                 expand(podTemplate, vars), expand(pvcTemplate, vars));
     }
 
+    /**
+     * The same names with the claim a previous start used ({@code null}: the template's), as
+     * KubeSpawner's {@code remember_pvc_name}: a renamed server, or a changed template, keeps its disk.
+     */
+    public ServerNames withRememberedClaim(String claim) {
+        return claim == null || claim.isEmpty() ? this
+                : new ServerNames(user, server, safeUsername, safeServername, userServer, namespace, podName, claim);
+    }
+
     /** Value of the {@code hub.jupyter.org/username} label (label rules, so case is kept). */
     public String userLabel() {
         return Slugs.safeSlug(user, Slugs::isValidLabel, null);

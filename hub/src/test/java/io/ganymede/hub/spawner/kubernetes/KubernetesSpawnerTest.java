@@ -161,6 +161,20 @@ class KubernetesSpawnerTest {
         spawner.stop(new ServerHandle("carol", "", r.state())).await().atMost(Duration.ofSeconds(10));
     }
 
+    /** KubeSpawner's remember_pvc_name: a server renamed since (JupyterHub 6.0) keeps its disk. */
+    @Test
+    void aServerKeepsTheDiskItsLastStartRemembered() {
+        SpawnRequest renamed = new SpawnRequest("ivy@example.com", "new-name", Map.of(), Map.of(), pdSpec(),
+                Map.of(KubernetesSpawner.STATE_PVC, "claim-ivy-40example-2ecom--old-name"));
+        KubernetesSpawner.Plan plan = spawner.plan(renamed);
+        assertEquals("claim-ivy-40example-2ecom--old-name",
+                plan.pod().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+        assertEquals("claim-ivy-40example-2ecom--old-name", plan.storage().claimToEnsure().getMetadata().getName());
+        // Without a remembered claim, the template's.
+        assertEquals(spawner.names("ivy@example.com", "new-name").pvcName(),
+                spawner.plan(request("ivy@example.com", "new-name", pdSpec())).storage().claimToEnsure().getMetadata().getName());
+    }
+
     @Test
     void deletedForeverTakesTheServersOwnClaimOnly() {
         String own = spawner.names("ivy@example.com", "exp").pvcName();
@@ -168,11 +182,16 @@ class KubernetesSpawnerTest {
             client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
                     .withNewMetadata().withName(name).endMetadata().build()).create();
         }
-        spawner.deleteForever("ivy@example.com", "exp");
+        spawner.deleteForever(new ServerHandle("ivy@example.com", "exp", Map.of()));
         assertNull(client.persistentVolumeClaims().inNamespace(NS).withName(own).get());
         assertNotNull(client.persistentVolumeClaims().inNamespace(NS).withName("home-shared").get());
         // Nothing to delete is no failure (a server that never had a disk).
-        spawner.deleteForever("ivy@example.com", "never-started");
+        spawner.deleteForever(new ServerHandle("ivy@example.com", "never-started", Map.of()));
+        // A renamed server's disk is the one its last start remembered, not its new name's.
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("claim-ivy-old").endMetadata().build()).create();
+        spawner.deleteForever(new ServerHandle("ivy@example.com", "renamed", Map.of(KubernetesSpawner.STATE_PVC, "claim-ivy-old")));
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("claim-ivy-old").get());
     }
 
     @Test
