@@ -23,7 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The signed-in user's home page (their servers, their scheduled starts and their groups'), and what the hub answers for
+ * The signed-in user's home page (their servers, their scheduled starts and their groups', servers
+ * shared with them and their own sharing), and what the hub answers for
  * {@code /user/<name>/...} when the proxy has no route for it: the server is starting or gone.
  */
 @Path("/hub")
@@ -37,10 +38,11 @@ public class HomeResource {
     private final SpawnCoordinator spawns;
     private final ProfileCatalog catalog;
     private final Schedules schedules;
+    private final HomeShares shares;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
             HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
-            Schedules schedules) {
+            Schedules schedules, HomeShares shares) {
         this.home = home;
         this.notRunning = notRunning;
         this.pages = pages;
@@ -49,6 +51,7 @@ public class HomeResource {
         this.spawns = spawns;
         this.catalog = catalog;
         this.schedules = schedules;
+        this.shares = shares;
     }
 
     @GET
@@ -74,7 +77,9 @@ public class HomeResource {
                 .data("slugNames", spawn.newServerNames() == SpawnConfig.ServerNameRule.JUPYTERHUB_6).data("activityUrl", base + "/activity")
                 .data("schedulesUrl", base + "/schedules")
                 .data("profiles", catalog.choicesFor(user.groupNames(), user.admin))
-                .data("groupSchedules", schedules.ofGroupsOf(user)), headers);
+                .data("groupSchedules", schedules.ofGroupsOf(user))
+                .data("received", shares.received(user))
+                .data("shareable", shares.shareable(user, who.permissions())), headers);
     }
 
     @GET

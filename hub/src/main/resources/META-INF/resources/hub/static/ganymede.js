@@ -118,6 +118,15 @@
       box.hidden = false;
       form.reset();
       document.getElementById("new-token-value").focus();
+    },
+    // Home page: a share link's code is shown once, as a full URL to send on.
+    shareLinkMade: function (button, data) {
+      var box = document.getElementById(button.getAttribute("data-link-box"));
+      var value = box.querySelector(".share-link");
+      value.textContent = data.full_accept_url || new URL(data.accept_url, location.href).href;
+      box.hidden = false;
+      button.disabled = false;
+      value.focus();
     }
   };
 
@@ -339,12 +348,23 @@
       e.preventDefault();
       e.stopImmediatePropagation();
       var v = formValues(form);
-      var body = { server_name: v.server_name || "", cron: v.cron, time_zone: v.time_zone || "UTC",
-        user_options: v.profile ? { profile: v.profile } : {} };
-      api("POST", form.getAttribute("data-url"), body).then(function () { location.reload(); })
-        .catch(function (err) { say(statusFor(form), err.message, "bad"); });
+      postAndReload(form, { server_name: v.server_name || "", cron: v.cron, time_zone: v.time_zone || "UTC",
+        user_options: v.profile ? { profile: v.profile } : {} });
     }, true);
   });
+  // Share forms (home) send {"user": name} or {"group": name}, as the kind field says.
+  document.querySelectorAll("form.share-form").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var body = {};
+      body[form.elements.kind.value] = form.elements.name.value.trim();
+      postAndReload(form, body);
+    });
+  });
+  function postAndReload(form, body) {
+    api("POST", form.getAttribute("data-url"), body).then(function () { location.reload(); })
+      .catch(function (err) { say(statusFor(form), err.message, "bad"); });
+  }
   // Home page: a new named server goes to its own spawn page.
   var newServer = document.getElementById("new-server");
   if (newServer) {
