@@ -208,7 +208,7 @@ class WebUiBrowserTest {
         shot("07-home-running");
         // The idle warning's Keep alive reports activity now.
         String before = server.path("last_activity").asText();
-        click(By.xpath("//button[text()='Keep alive']"));
+        clickAndAwaitReload(By.xpath("//button[text()='Keep alive']"));
         wait.until(d -> {
             try {
                 return !JSON.readTree(call("GET", "/users/" + USER_PATH, null).body()).path("servers").path("")
@@ -224,7 +224,7 @@ class WebUiBrowserTest {
         wait.until(d -> d.findElements(By.cssSelector("#schedules tbody tr")).size() == 1);
         assertTrue(text("#schedules tbody").contains("0 8 * * 1-5"), text("#schedules"));
         shot("07b-home-schedules");
-        click(By.cssSelector("#schedules tbody button"));
+        clickAndAwaitReload(By.cssSelector("#schedules tbody button"));
         wait.until(d -> d.findElement(By.id("schedules")).isDisplayed()
                 && d.findElements(By.cssSelector("#schedules tbody tr")).isEmpty());
         driver.navigate().refresh();
@@ -345,6 +345,14 @@ class WebUiBrowserTest {
         WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         field.sendKeys(name);
         field.submit();
+    }
+
+    /** Clicks a button whose action reloads the page, and waits for the new page: the old one's elements would mislead. */
+    private static void clickAndAwaitReload(By by) {
+        js("window.__beforeReload = true");
+        click(by);
+        wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return window.__beforeReload === undefined && document.readyState === 'complete'")));
     }
 
     private static void click(By by) {
