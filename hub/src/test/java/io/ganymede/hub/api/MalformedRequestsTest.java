@@ -60,6 +60,16 @@ class MalformedRequestsTest {
         }
     }
 
+    /** A long name is the API's to refuse, in its JSON, not the HTTP codec's with an empty body (the proxy's limits). */
+    @Test
+    void aVeryLongNameIsRefusedByTheApiNotTheCodec() {
+        String name = "a".repeat(10_000) + "@example.com";
+        apiError(send("GET", "/hub/api/users/" + name, AUTH, null), 404);
+        apiError(send("POST", "/hub/api/users/" + name, AUTH, null), 400);
+        Answer bigHeader = send("GET", "/hub/api/users", AUTH + "X-Trace: " + "t".repeat(30_000) + "\r\n", null);
+        assertEquals(200, bigHeader.status(), bigHeader.toString());
+    }
+
     @Test
     void anEmptyOrUnreadableAcceptIsTakenAsNone() {
         for (String accept : List.of("Accept:\r\n", "Accept: \r\n", "Accept: ,\r\n", "Accept: application/json,,\r\n")) {
