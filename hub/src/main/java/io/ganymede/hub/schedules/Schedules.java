@@ -1,5 +1,7 @@
 package io.ganymede.hub.schedules;
 
+import io.ganymede.hub.persistence.ServerEntity;
+
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.api.JsonBody;
@@ -84,7 +86,14 @@ public class Schedules {
             if (!spawnConfig.allowNamedServers()) {
                 throw ApiException.badRequest("Named servers are not enabled.");
             }
-            UserNames.serverName(serverName);
+            // A schedule may create the server: a new one's name follows the rule a start's would.
+            boolean exists = owner.group() == null && QuarkusTransaction.requiringNew().call(() -> ServerEntity
+                    .count("user.name = ?1 and name = ?2", owner.user(), serverName) > 0);
+            if (exists || spawnConfig.newServerNames() == SpawnConfig.ServerNameRule.JUPYTERHUB_5) {
+                UserNames.serverName(serverName);
+            } else {
+                UserNames.newServerName(serverName);
+            }
         }
         CronSchedule schedule;
         try {

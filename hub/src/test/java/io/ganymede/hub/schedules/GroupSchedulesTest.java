@@ -60,6 +60,9 @@ class GroupSchedulesTest {
                 .body("message", containsString("never fires"));
         admin().body(Map.of("cron", "45 8 * * *", "time_zone", "UTC", "server_name", "no/slash"))
                 .post(url).then().statusCode(400).body("status", equalTo(400));
+        // A schedule may create its members' server: its name follows JupyterHub 6's rule, as a start's.
+        admin().body(Map.of("cron", "45 8 * * *", "time_zone", "UTC", "server_name", "Exp #1"))
+                .post(url).then().statusCode(400).body("message", containsString("Invalid server_name: Exp #1"));
         admin().body(Map.of("cron", 5, "time_zone", "UTC")).post(url).then().statusCode(400)
                 .body("message", containsString("cron must be a string"));
         admin().body("{").post(url).then().statusCode(400).body("message", containsString("Invalid JSON"));
