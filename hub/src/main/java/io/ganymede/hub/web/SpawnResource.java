@@ -3,6 +3,7 @@ package io.ganymede.hub.web;
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.api.ApiModels;
 import io.ganymede.hub.api.ServerDefinitions;
+import io.ganymede.hub.api.ServerRequest;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.Xsrf;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -191,6 +192,7 @@ public class SpawnResource {
         }
         boolean own = who.name().equals(t.name());
         return pages.render(status, spawnPage.data("user", t.name()).data("server", server).data("own", own)
+                .data("displayName", "")
                 .data("cards", cards.cards(t.groups(), t.admin(), selected)).data("error", error)
                 .data("action", ServerRows.spawnUrl(t.name(), server))
                 .data("capacityUrl", cards.capacityAvailable() ? "/hub/api/profiles/capacity" : null),
@@ -205,11 +207,11 @@ public class SpawnResource {
         if (!Xsrf.valid(headers, form.getFirst("_xsrf"))) {
             throw new ApiException(403, "XSRF cookie does not match POST argument");
         }
-        if (!server.isEmpty()) {
-            definitions.checkNamed(user, server, server, true);
-        }
         Subject t = target(who, user, server, "start:servers");
-        Map<String, Object> options = cards.options(form);
+        // As the API's start body: a display name beside the options, checked and kept for a named server.
+        String displayName = form.getFirst("display_name");
+        Map<String, Object> options = definitions.beforeStart(t.name(), server, new ServerRequest(
+                displayName == null || displayName.isBlank() ? null : displayName.strip(), cards.options(form)));
         CompletableFuture<SpawnCoordinator.Started> started = CompletableFuture.supplyAsync(
                 () -> spawns.start(t.name(), server, options), Infrastructure.getDefaultWorkerPool());
         try {

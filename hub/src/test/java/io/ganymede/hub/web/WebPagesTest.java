@@ -225,6 +225,21 @@ class WebPagesTest {
         Api.admin().delete("/hub/api/users/erin/server");
     }
 
+    /** A named server's spawn form takes a display name (JupyterHub 6.0), checked as the API checks it. */
+    @Test
+    void aNamedServerGetsItsDisplayNameFromTheSpawnForm() {
+        Session gwen = signIn("gwen");
+        String form = gwen.given().get("/hub/spawn/gwen/analysis").then().statusCode(200).extract().asString();
+        assertTrue(form.contains("id=\"display_name\""), form);
+        gwen.given().formParams(Map.of("_xsrf", gwen.xsrf(), "profile", "small", "display_name", "Bad  spacing"))
+                .post("/hub/spawn/gwen/analysis").then().statusCode(400);
+        gwen.given().formParams(Map.of("_xsrf", gwen.xsrf(), "profile", "small", "display_name", "Q3 <analysis>"))
+                .post("/hub/spawn/gwen/analysis").then().statusCode(303);
+        Api.admin().get("/hub/api/users/gwen/servers/analysis").then().statusCode(200)
+                .body("display_name", equalTo("Q3 <analysis>"));
+        Api.admin().delete("/hub/api/users/gwen/servers/analysis");
+    }
+
     @Test
     void errorPagesAreHtmlForBrowsersAndJsonForTheApi() {
         given().accept("text/html").queryParam("url", "/user/x/lab").get("/hub/error/503")
