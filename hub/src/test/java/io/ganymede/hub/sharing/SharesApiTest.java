@@ -83,7 +83,9 @@ class SharesApiTest {
                 .body("items.server.user.name", contains(OWNER)).body("_pagination.total", equalTo(1));
         as(recipient).get("/hub/api/users/{u}/shared/{o}/{s}", RECIPIENT, OWNER, "").then().statusCode(200)
                 .body("scopes", hasItem("access:servers!server=" + OWNER + "/"));
-        as(recipient).get("/hub/api/users/{u}/server", OWNER).then().statusCode(404);
+        // The shared read:servers reads that server's model (JupyterHub 6.0's GET), and no other of the owner's.
+        as(recipient).get("/hub/api/users/{u}/server", OWNER).then().statusCode(200).body("name", equalTo(""));
+        as(recipient).get("/hub/api/users/{u}/servers/{s}", OWNER, "other").then().statusCode(404);
 
         // PATCH takes scopes away, and the whole share with its last one.
         as(owner).body(Map.of("user", RECIPIENT, "scopes", List.of("read:servers"))).patch(SHARES, OWNER, "")
