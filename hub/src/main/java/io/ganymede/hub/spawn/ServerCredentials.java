@@ -18,9 +18,11 @@ import jakarta.transaction.Transactional;
 public class ServerCredentials {
 
     private final TokenService tokens;
+    private final SingleUserEnvironment environment;
 
-    ServerCredentials(TokenService tokens) {
+    ServerCredentials(TokenService tokens, SingleUserEnvironment environment) {
         this.tokens = tokens;
+        this.environment = environment;
     }
 
     /**
@@ -52,7 +54,7 @@ public class ServerCredentials {
         client.secretSalt = Secrets.newSalt();
         client.secretHash = Secrets.hash(client.secretSalt, secret);
         client.redirectUri = Urls.serverPrefix(user, server.name) + "oauth_callback";
-        client.allowedScopeList(SingleUserEnvironment.clientAllowedScopes(user, server.name));
+        client.allowedScopeList(environment.clientAllowedScopes(user, server.name));
         client.persist();
         return secret;
     }

@@ -4,6 +4,7 @@ import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.config.HubConfig;
 import io.ganymede.hub.config.PublicUrls;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,13 @@ public class SingleUserEnvironment {
     private final HubConfig config;
     private final HubAddress address;
     private final PublicUrls publicUrls;
+    private final SpawnConfig spawn;
 
-    SingleUserEnvironment(HubConfig config, HubAddress address, PublicUrls publicUrls) {
+    SingleUserEnvironment(HubConfig config, HubAddress address, PublicUrls publicUrls, SpawnConfig spawn) {
         this.config = config;
         this.address = address;
         this.publicUrls = publicUrls;
+        this.spawn = spawn;
     }
 
     /** The scopes that let a user into this server, also the server's OAuth access scopes. */
@@ -31,11 +34,22 @@ public class SingleUserEnvironment {
     }
 
     /**
-     * What the server's OAuth client may put in the tokens it gets: access to this server only,
-     * as JupyterHub's default (since 4.0), not to every server of the user.
+     * What the server's OAuth client may put in the tokens it gets: access to this server (not to
+     * every server of the user, as JupyterHub's default since 4.0), and the configured scopes,
+     * which a token holds only as far as its user does.
      */
-    public static List<String> clientAllowedScopes(String user, String serverName) {
-        return List.of("access:servers!server=" + user + "/" + serverName);
+    public List<String> clientAllowedScopes(String user, String serverName) {
+        List<String> scopes = new ArrayList<>(configuredClientScopes(user, serverName));
+        scopes.add(0, "access:servers!server=" + user + "/" + serverName);
+        return scopes.stream().distinct().toList();
+    }
+
+    /** {@code ganymede.spawner.oauth-client-allowed-scopes}, {@code !server} and {@code !user} filled in. */
+    private List<String> configuredClientScopes(String user, String serverName) {
+        return spawn.oauthClientAllowedScopes().orElse(List.of()).stream()
+                .map(s -> s.endsWith("!server") ? s + "=" + user + "/" + serverName
+                        : s.endsWith("!user") ? s + "=" + user : s)
+                .toList();
     }
 
     public Map<String, String> build(String user, String serverName, String apiToken, Map<String, Object> spec) {
@@ -53,7 +67,7 @@ public class SingleUserEnvironment {
         env.put("JUPYTERHUB_OAUTH_CALLBACK_URL", prefix + "oauth_callback");
         env.put("JUPYTERHUB_OAUTH_ACCESS_SCOPES", scopes);
         env.put("JUPYTERHUB_OAUTH_SCOPES", scopes);
-        env.put("JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES", "[]");
+        env.put("JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES", toJson(configuredClientScopes(user, serverName)));
         env.put("JUPYTERHUB_USER", user);
         env.put("JUPYTERHUB_SERVER_NAME", serverName);
         env.put("JUPYTERHUB_HOST", "");

@@ -3,6 +3,7 @@ package io.ganymede.hub.spawn;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The spawn lifecycle's settings (JupyterHub's names in brackets); comments in application.yaml. */
@@ -39,6 +40,13 @@ public interface SpawnConfig {
 
     /** JupyterHub 6's names (safe slugs), or JupyterHub 5's (anything without '/'). */
     enum ServerNameRule { JUPYTERHUB_6, JUPYTERHUB_5 }
+
+    /**
+     * Scopes a server's OAuth tokens may carry besides access to that server (JupyterHub's
+     * Spawner.oauth_client_allowed_scopes); {@code !server} and {@code !user} without a value mean
+     * that server and its user.
+     */
+    Optional<List<String>> oauthClientAllowedScopes();
 
     /** Named servers per user; 0: no limit (named_server_limit_per_user). */
     @WithDefault("0")
