@@ -126,11 +126,27 @@ final class HubProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, below Linux's ephemeral range (32768-60999 by default): every
+     * bind to port 0 (the single-user servers the hubs start) and every outgoing connection takes
+     * its port from that range, so one picked there could be taken between the pick and the
+     * hub's bind. Here only other picks of this JVM compete, and they count upwards.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int tries = 0; tries < PORT_SPAN; tries++) {
+            int port = FIRST_PORT + Math.floorMod(nextPort.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // in use: the next one
+            }
         }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORT_SPAN - 1));
     }
+
+    private static final int FIRST_PORT = 20000;
+    private static final int PORT_SPAN = 12000;
+    /** Starts at a random point, so runs at the same time on one machine rarely pick alike. */
+    private static final java.util.concurrent.atomic.AtomicInteger nextPort =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(PORT_SPAN));
 }
