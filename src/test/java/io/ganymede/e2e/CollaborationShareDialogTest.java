@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,15 +50,11 @@ class CollaborationShareDialogTest {
     private static HubProcess hub;
     private static Chromium alice;
     private static Chromium bob;
-    private final HttpClient api = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = Files.createTempDirectory("ganymede-collaboration").resolve("collaboration.yaml");
-        Files.writeString(config, CONFIG);
-        hub = new HubProcess(Map.of(
+        hub = HubProcess.withConfig(CONFIG, Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "QUARKUS_CONFIG_LOCATIONS", config.toString(),
                 "GANYMEDE_SPAWNER_LOCAL_CMD", Peers.JupyterHub.V6_1.require().singleUser().toString()));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         alice = new Chromium();
@@ -84,14 +75,11 @@ class CollaborationShareDialogTest {
         for (String user : List.of(ALICE, BOB, Names.OBRIEN)) {
             assertEquals(201, call("POST", "/users/" + Names.path(user), null).statusCode());
         }
-        int started = call("POST", "/users/" + Names.path(ALICE) + "/server", "{}").statusCode();
-        assertTrue(started == 201 || started == 202, "start answered " + started);
-        String progress = call("GET", "/users/" + Names.path(ALICE) + "/server/progress", null).body();
-        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
+        hub.startServer(ADMIN_TOKEN, ALICE);
 
         // Alice in her JupyterLab opens the dialog from the top bar's share button.
-        signIn(alice, ALICE, SERVER + "lab");
-        awaitLab(alice);
+        alice.signIn(hub, ALICE, SERVER + "lab");
+        alice.awaitLab(SERVER);
         WebElement share = alice.wait.until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("[data-command='collaboration:shared-link']")));
         share.click();
@@ -122,8 +110,8 @@ class CollaborationShareDialogTest {
 
         // Bob opens Alice's server: the OAuth step lets him in with the share, and JupyterLab
         // shows him her files.
-        signIn(bob, BOB, SERVER + "lab");
-        awaitLab(bob);
+        bob.signIn(hub, BOB, SERVER + "lab");
+        bob.awaitLab(SERVER);
         bob.wait.withMessage(() -> "Alice's files not listed for Bob\n" + logTail()).until(
                 ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".jp-DirListing-content"), "server.log"));
         bob.wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("jupyterlab-splash")));
@@ -143,19 +131,6 @@ class CollaborationShareDialogTest {
         return alice.driver.findElements(By.cssSelector(".jp-Dialog .jp-ManageSharesBody-user-item"));
     }
 
-    private static void signIn(Chromium browser, String name, String next) {
-        browser.driver.get(hub.publicUrl(next));
-        WebElement field = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        field.sendKeys(name);
-        field.submit();
-    }
-
-    /** JupyterLab 4 loaded in Alice's server: its shell is on the page. */
-    private static void awaitLab(Chromium browser) {
-        browser.wait.until(ExpectedConditions.urlContains(SERVER + "lab"));
-        browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jp-main-dock-panel")));
-    }
-
     private static String logTail() {
         try {
             String log = hub.logText();
@@ -165,10 +140,7 @@ class CollaborationShareDialogTest {
         }
     }
 
-    private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + ADMIN_TOKEN).timeout(Duration.ofSeconds(60));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return api.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return hub.api(ADMIN_TOKEN, method, path, body);
     }
 }
