@@ -44,13 +44,17 @@ class ManifestsTest {
     private static final Set<String> HUB_ROLE = Set.of(
             "/pods:get", "/pods:list", "/pods:watch", "/pods:create", "/pods:delete",
             "/persistentvolumeclaims:get", "/persistentvolumeclaims:list", "/persistentvolumeclaims:watch",
-            "/persistentvolumeclaims:create", "/persistentvolumeclaims:delete",
+            "/persistentvolumeclaims:create", "/persistentvolumeclaims:patch", "/persistentvolumeclaims:delete",
             "/services:get", "/services:list", "/services:watch", "/services:create", "/services:delete",
             "/events:get", "/events:list", "/events:watch",
             "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
             "coordination.k8s.io/leases:update");
-    /** And its ClusterRole, cluster-wide: read nodes and the pods on them for the free-capacity view. */
-    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch");
+    /**
+     * And its ClusterRole, cluster-wide: read nodes and the pods on them for the free-capacity view,
+     * and storage classes (whether a disk may grow).
+     */
+    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch",
+            "storage.k8s.io/storageclasses:get", "storage.k8s.io/storageclasses:list");
 
     /** Paths the hub serves for probes (Quarkus SmallRye Health). */
     private static final Set<String> HUB_HEALTH_PATHS = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");

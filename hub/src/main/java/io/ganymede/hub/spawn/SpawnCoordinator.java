@@ -53,10 +53,12 @@ public class SpawnCoordinator {
     private final StartClaims claims;
     private final HubMetrics metrics;
     private final Clock clock;
+    private final jakarta.enterprise.inject.Instance<StartCheck> startChecks;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            ServerRecords records, StartClaims claims, HubMetrics metrics, Clock clock) {
+            ServerRecords records, StartClaims claims, HubMetrics metrics, Clock clock,
+            jakarta.enterprise.inject.Instance<StartCheck> startChecks) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -68,6 +70,7 @@ public class SpawnCoordinator {
         this.claims = claims;
         this.metrics = metrics;
         this.clock = clock;
+        this.startChecks = startChecks;
     }
 
     /** The in-memory state of a server; {@code pending} is null when nothing is in flight. */
@@ -143,6 +146,7 @@ public class SpawnCoordinator {
                     records.stopped(userName, serverName);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
+                startChecks.forEach(c -> c.check(userName, serverName, spec));
                 Launch launch;
                 try {
                     launch = prepare(userName, serverName, options, spec);
@@ -339,6 +343,11 @@ public class SpawnCoordinator {
      */
     public void deleteForever(ServerHandle server) {
         spawners.spawner().deleteForever(server);
+    }
+
+    /** A deleted user's storage goes, all of it (after each server's {@link #deleteForever(ServerHandle)}). */
+    public void deleteForever(String user) {
+        spawners.spawner().deleteForever(user);
     }
 
     /**

@@ -128,6 +128,14 @@ class ScopeMatrixTest {
                     204, HIDDEN, 204, 403, 403, 403, 403),
             row("GET", "/hub/api/profiles/capacity", "/hub/api/profiles/capacity", null, 200, 200, 200, 200, 200, 200, 403),
             row("GET", "/hub/api/culler", "/hub/api/culler", null, 403, 403, 200, 403, 403, 403, 403),
+            // Disks: the local spawner keeps none, so a named one is the endpoint's own 404.
+            row("GET", "/hub/api/users/{name}/volumes", "/hub/api/users/{T}/volumes", null,
+                    200, HIDDEN, 200, 403, 403, 403, 403),
+            row("PATCH", "/hub/api/users/{name}/volumes/{volume}", "/hub/api/users/{T}/volumes/claim-x",
+                    "{\"size\": \"20Gi\"}", 404, HIDDEN, 404, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/users/{name}/volumes/{volume}", "/hub/api/users/{T}/volumes/claim-x", null,
+                    404, HIDDEN, 404, 403, 403, 403, 403),
+            row("GET", "/hub/api/volumes", "/hub/api/volumes", null, 403, 403, 200, 403, 403, 403, 403),
             // The stream stays open for whoever may read it: only the refusals are asserted here.
             row("GET", "/hub/api/users/{name}/notifications", "/hub/api/users/{T}/notifications", null,
                     SKIP, HIDDEN, SKIP, 403, 403, 403, 403),

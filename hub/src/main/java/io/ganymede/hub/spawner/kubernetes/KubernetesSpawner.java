@@ -66,6 +66,9 @@ public class KubernetesSpawner implements Spawner {
     @Inject
     io.ganymede.hub.spawn.SpawnConfig spawnConfig;
 
+    @Inject
+    KubernetesVolumes volumes;
+
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kubernetes-spawn-ticker");
@@ -103,8 +106,7 @@ public class KubernetesSpawner implements Spawner {
     }
 
     ServerNames names(String user, String server) {
-        return ServerNames.of(user, server, config.podNameTemplate(), config.pvcNameTemplate(), config.namespace(),
-                config.userNamespaces());
+        return ServerNames.of(config, user, server);
     }
 
     @Override
@@ -357,7 +359,7 @@ public class KubernetesSpawner implements Spawner {
 
     @Override
     public void deleteForever(ServerHandle server) {
-        if (!config.deletePvc()) {
+        if (!config.deletesVolumes()) {
             return;
         }
         // Only the server's own claim, remembered or by its template name: a shared one (Filestore)
@@ -366,6 +368,18 @@ public class KubernetesSpawner implements Spawner {
                 .withRememberedClaim(server.state() == null ? null : server.state().get(STATE_PVC));
         withRetries("delete claim " + n.namespace() + "/" + n.pvcName(),
                 () -> client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvcName()).delete());
+    }
+
+    @Override
+    public Optional<io.ganymede.hub.spawner.VolumeStore> volumes() {
+        return Optional.of(volumes);
+    }
+
+    @Override
+    public void deleteForever(String user) {
+        if (config.deletesVolumes()) {
+            volumes.list().stream().filter(v -> user.equals(v.user())).forEach(volumes::delete);
+        }
     }
 
     /** A running pod's address and state, as {@link #result} gives them (the user's own claim if it mounts it). */

@@ -24,6 +24,12 @@ public record ServerNames(
 
     static final int SLUG_MAX_LENGTH = 48;
 
+    /** The names under the spawner's configured templates and namespace. */
+    public static ServerNames of(KubernetesConfig config, String user, String server) {
+        return of(user, server, config.podNameTemplate(), config.pvcNameTemplate(), config.namespace(),
+                config.userNamespaces());
+    }
+
     public static ServerNames of(String user, String server, String podTemplate, String pvcTemplate,
             String namespace, boolean userNamespaces) {
         String safeUser = Slugs.safeSlug(user, Slugs::isValidObjectName, SLUG_MAX_LENGTH);
