@@ -25,14 +25,18 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Users' disks on the real control plane (the test bed): the hub with the kubernetes spawner and
  * {@code profiles/profiles.yaml}, holding only what {@code k8s/base/hub-rbac.yaml} grants. A user
  * grows their disk with their own token and the claim's request changes, the stand-in resizer and
- * kubelet report the file system resize as Kubernetes does; they delete a stopped server's disk
- * and the claim goes; deleting a user removes every claim of theirs, also a stopped default
- * server's.
+ * kubelet report the file system resize as Kubernetes does; the Storage sections of the home and
+ * admin pages in headless Chromium (screenshots under {@code target/screenshots/storage-*}); they
+ * delete a stopped server's disk and the claim goes; deleting a user removes every claim of
+ * theirs, also a stopped default server's.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StorageTest {
@@ -54,7 +58,11 @@ class StorageTest {
         kube = testbed.client();
         testbed.namespace(NAMESPACE);
         testbed.kubelet().image(JUPYTER_IMAGE, List.of(Peers.JupyterHub.V6_1.require().singleUser().toString()));
+        // The data-science group may hold 40Gi of disks in all.
+        java.nio.file.Path limits = java.nio.file.Files.createTempDirectory("ganymede-storage").resolve("limits.yaml");
+        java.nio.file.Files.writeString(limits, "ganymede:\n  storage:\n    group-limits:\n      data-science: 40Gi\n");
         hub = new HubProcess(Map.of(
+                "QUARKUS_CONFIG_LOCATIONS", limits.toString(),
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
                 "GANYMEDE_SPAWNER_KIND", "kubernetes",
                 "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
@@ -64,6 +72,8 @@ class StorageTest {
         assertEquals(201, call(ADMIN, "POST", "/users/" + Names.path(Names.OBRIEN), null).statusCode());
         owner = JSON.readTree(call(ADMIN, "POST", "/users/" + Names.path(Names.OBRIEN) + "/tokens", "{}").body())
                 .get("token").asText();
+        assertEquals(201, call(ADMIN, "POST", "/groups/data-science",
+                JSON.writeValueAsString(Map.of("users", List.of(Names.OBRIEN)))).statusCode());
     }
 
     @AfterAll
@@ -130,6 +140,89 @@ class StorageTest {
 
     @Test
     @Order(2)
+    void theStorageSectionInChromium() throws Exception {
+        String user = "/users/" + Names.path(Names.OBRIEN);
+        String disk = JSON.readTree(call(owner, "GET", user + "/volumes", null).body()).get(0).get("name").asText();
+        // A stopped server's disk besides the running one.
+        startAndAwaitReady(user + "/servers/notes", "{\"profile\": \"cpu-small\"}");
+        String notes = null;
+        for (JsonNode d : JSON.readTree(call(owner, "GET", user + "/volumes", null).body())) {
+            if (d.get("server").asText().equals("notes")) {
+                notes = d.get("name").asText();
+            }
+        }
+        assertNotNull(notes);
+        String notesDisk = notes;
+        stopAndAwaitGone(user + "/servers/notes", podOf(notesDisk));
+
+        try (Chromium browser = new Chromium()) {
+            signIn(browser, Names.OBRIEN, "/hub/home");
+            By row = By.cssSelector("#storage tr[data-disk='" + disk + "']");
+            WebElement mine = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+            assertTrue(mine.getText().contains("15 GiB"), mine.getText());
+            assertTrue(mine.getText().contains("in use"), mine.getText());
+            assertEquals("unknown", mine.findElement(By.cssSelector("[data-used]")).getText());
+            assertFalse(mine.findElement(By.xpath(".//button[text()='Delete']")).isEnabled(), "a disk in use cannot be deleted");
+
+            // Past the profile's max_size: the API's refusal, with its numbers, on the page.
+            WebElement size = mine.findElement(By.name("size"));
+            size.clear();
+            size.sendKeys("500Gi");
+            mine.findElement(By.xpath(".//button[text()='Grow']")).click();
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-status"), "max_size of 100Gi"));
+            browser.shot("storage-01-refused");
+            assertEquals(new Quantity("15Gi"), request(disk));
+
+            // Grown: the claim asks for 20Gi; the page says the server must restart to use it.
+            size = browser.driver.findElement(row).findElement(By.name("size"));
+            size.clear();
+            size.sendKeys("20Gi");
+            browser.driver.findElement(row).findElement(By.xpath(".//button[text()='Grow']")).click();
+            browser.wait.until(d -> d.findElement(row).getText().contains("20 GiB"));
+            assertEquals(new Quantity("20Gi"), request(disk));
+            assertFalse(browser.driver.findElement(row).findElements(By.cssSelector("[data-restart-required]")).isEmpty(),
+                    browser.driver.findElement(row).getText());
+
+            // The stopped server's disk, deleted after the confirmation.
+            By notesRow = By.cssSelector("#storage tr[data-disk='" + notesDisk + "']");
+            browser.driver.findElement(notesRow).findElement(By.xpath(".//button[text()='Delete']")).click();
+            assertTrue(browser.driver.switchTo().alert().getText().contains("Every file on it is lost"));
+            browser.driver.switchTo().alert().accept();
+            browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(notesRow));
+            await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(notesDisk).get() == null,
+                    Duration.ofSeconds(60), "the disk deleted on the page is still there");
+            browser.shot("storage-02-home");
+        }
+
+        // The admin page: every disk, largest first, and the totals.
+        assertEquals(201, call(ADMIN, "POST", "/users/" + Names.path("storage-admin@example.com"), "{\"admin\": true}")
+                .statusCode());
+        try (Chromium browser = new Chromium()) {
+            signIn(browser, "storage-admin@example.com", "/hub/admin");
+            WebElement disks = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("storage-disks")));
+            assertTrue(disks.findElement(By.cssSelector("tr[data-disk='" + disk + "']")).getText().contains(Names.OBRIEN),
+                    disks.getText());
+            assertTrue(browser.driver.findElement(By.cssSelector("#storage-by-class tr[data-storage-class='standard-rwo']"))
+                    .getText().contains("20 GiB"));
+            String group = browser.driver.findElement(By.cssSelector("#storage-by-group tr[data-storage-group='data-science']"))
+                    .getText();
+            assertTrue(group.contains("20 GiB") && group.contains("40 GiB"), group);
+            ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                    .executeScript("document.getElementById('storage').scrollIntoView()");
+            browser.shot("storage-03-admin");
+        }
+    }
+
+    private static void signIn(Chromium browser, String name, String next) {
+        browser.driver.get(hub.publicUrl(next));
+        WebElement field = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        field.sendKeys(name);
+        field.submit();
+        browser.wait.until(ExpectedConditions.urlContains(next));
+    }
+
+    @Test
+    @Order(3)
     void aUserDeletesAStoppedServersDiskAndTheClaimIsGone() throws Exception {
         String server = "/users/" + Names.path(Names.OBRIEN) + "/servers/scratch";
         startAndAwaitReady(server, "{\"profile\": \"cpu-small\"}");
@@ -142,6 +235,12 @@ class StorageTest {
         }
         assertNotNull(claim, disks.toString());
         String scratchClaim = claim;
+        // 20Gi and 10Gi held: growing to 35Gi would pass the group's 40Gi.
+        HttpResponse<String> overLimit = call(owner, "PATCH", "/users/" + Names.path(Names.OBRIEN) + "/volumes/"
+                + disks.get(0).get("name").asText(), "{\"size\": \"35Gi\"}");
+        assertEquals(403, overLimit.statusCode(), overLimit.body());
+        assertTrue(overLimit.body().contains("Group data-science's disks would total 45Gi, over its limit of 40Gi"),
+                overLimit.body());
         stopAndAwaitGone(server, podOf(scratchClaim));
         // Stopping keeps it.
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(scratchClaim).get());
@@ -153,12 +252,12 @@ class StorageTest {
         assertEquals(1, left.size(), left.toString());
         // The admin's view: the remaining disk, its class's total.
         JsonNode all = JSON.readTree(call(ADMIN, "GET", "/volumes", null).body());
-        assertEquals(15L << 30, all.path("totals").path("storage_class").path("standard-rwo").path("requested_bytes").asLong(),
-                all.toString());
+        assertEquals(left.get(0).get("requested_bytes").asLong(),
+                all.path("totals").path("storage_class").path("standard-rwo").path("requested_bytes").asLong(), all.toString());
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void deletingAUserRemovesTheirClaims() throws Exception {
         String user = "/users/" + Names.path(Names.OBRIEN);
         JsonNode disks = JSON.readTree(call(owner, "GET", user + "/volumes", null).body());

@@ -39,10 +39,12 @@ public class HomeResource {
     private final ProfileCatalog catalog;
     private final Schedules schedules;
     private final HomeShares shares;
+    private final StoragePanel storage;
+    private final io.ganymede.hub.spawner.SpawnerSelector spawners;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
             HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
-            Schedules schedules, HomeShares shares) {
+            Schedules schedules, HomeShares shares, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners) {
         this.home = home;
         this.notRunning = notRunning;
         this.pages = pages;
@@ -52,6 +54,8 @@ public class HomeResource {
         this.catalog = catalog;
         this.schedules = schedules;
         this.shares = shares;
+        this.storage = storage;
+        this.spawners = spawners;
     }
 
     @GET
@@ -79,7 +83,10 @@ public class HomeResource {
                 .data("profiles", catalog.choicesFor(user.groupNames(), user.admin))
                 .data("groupSchedules", schedules.ofGroupsOf(user))
                 .data("received", shares.received(user))
-                .data("shareable", shares.shareable(user, who.permissions())), headers);
+                .data("shareable", shares.shareable(user, who.permissions()))
+                // Disks only where the spawner keeps any (not with local processes).
+                .data("storageShown", spawners.spawner().volumes().isPresent())
+                .data("disks", spawners.spawner().volumes().isPresent() ? storage.ofUser(user.name) : List.of()), headers);
     }
 
     @GET
