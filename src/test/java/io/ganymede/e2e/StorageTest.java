@@ -11,14 +11,10 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganymede.e2e.testbed.Testbed;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -129,7 +125,7 @@ class StorageTest {
         String pod = podOf(claim);
         stopAndAwaitGone(user + "/server", pod);
         startAndAwaitReady(user + "/server", "{\"profile\": \"cpu-small\"}");
-        await(() -> {
+        Await.until(() -> {
             PersistentVolumeClaim c = kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get();
             return new Quantity("15Gi").equals(c.getStatus().getCapacity().get("storage"));
         }, Duration.ofSeconds(30), "the claim's capacity never became 15Gi");
@@ -156,7 +152,7 @@ class StorageTest {
         stopAndAwaitGone(user + "/servers/notes", podOf(notesDisk));
 
         try (Chromium browser = new Chromium()) {
-            signIn(browser, Names.OBRIEN, "/hub/home");
+            browser.signIn(hub, Names.OBRIEN, "/hub/home");
             By row = By.cssSelector("#storage tr[data-disk='" + disk + "']");
             WebElement mine = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(row));
             assertTrue(mine.getText().contains("15 GiB"), mine.getText());
@@ -189,36 +185,44 @@ class StorageTest {
             assertTrue(browser.driver.switchTo().alert().getText().contains("Every file on it is lost"));
             browser.driver.switchTo().alert().accept();
             browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(notesRow));
-            await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(notesDisk).get() == null,
+            Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(notesDisk).get() == null,
                     Duration.ofSeconds(60), "the disk deleted on the page is still there");
             browser.shot("storage-02-home");
         }
 
-        // The admin page: every disk, largest first, and the totals.
+        // The admin page: every disk, largest first, and the totals; an orphan left by a user
+        // deleted while their disks were kept, which the admin deletes there.
         assertEquals(201, call(ADMIN, "POST", "/users/" + Names.path("storage-admin@example.com"), "{\"admin\": true}")
                 .statusCode());
+        kube.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("claim-ghost").withLabels(Map.of("component", "singleuser-storage"))
+                .withAnnotations(Map.of("hub.jupyter.org/username", "ghost@example.com")).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("standard-rwo")
+                .withNewResources().addToRequests("storage", new Quantity("5Gi")).endResources().endSpec()
+                .build()).create();
         try (Chromium browser = new Chromium()) {
-            signIn(browser, "storage-admin@example.com", "/hub/admin");
+            browser.signIn(hub, "storage-admin@example.com", "/hub/admin");
             WebElement disks = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("storage-disks")));
             assertTrue(disks.findElement(By.cssSelector("tr[data-disk='" + disk + "']")).getText().contains(Names.OBRIEN),
                     disks.getText());
-            assertTrue(browser.driver.findElement(By.cssSelector("#storage-by-class tr[data-storage-class='standard-rwo']"))
-                    .getText().contains("20 GiB"));
+            // The class's total counts the orphan too: it is paid for all the same.
+            String byClass = browser.driver.findElement(By.cssSelector("#storage-by-class tr[data-storage-class='standard-rwo']"))
+                    .getText();
+            assertTrue(byClass.contains("25 GiB"), byClass);
             String group = browser.driver.findElement(By.cssSelector("#storage-by-group tr[data-storage-group='data-science']"))
                     .getText();
             assertTrue(group.contains("20 GiB") && group.contains("40 GiB"), group);
             ((org.openqa.selenium.JavascriptExecutor) browser.driver)
                     .executeScript("document.getElementById('storage').scrollIntoView()");
+            By ghost = By.cssSelector("#storage-disks tr[data-disk='claim-ghost'][data-orphan]");
+            assertTrue(browser.driver.findElement(ghost).getText().contains("orphan"));
             browser.shot("storage-03-admin");
+            browser.driver.findElement(ghost).findElement(By.xpath(".//button[text()='Delete']")).click();
+            browser.driver.switchTo().alert().accept();
+            browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(ghost));
+            Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("claim-ghost").get() == null,
+                    Duration.ofSeconds(60), "the orphan deleted on the admin page is still there");
         }
-    }
-
-    private static void signIn(Chromium browser, String name, String next) {
-        browser.driver.get(hub.publicUrl(next));
-        WebElement field = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        field.sendKeys(name);
-        field.submit();
-        browser.wait.until(ExpectedConditions.urlContains(next));
     }
 
     @Test
@@ -246,7 +250,7 @@ class StorageTest {
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(scratchClaim).get());
         assertEquals(204, call(owner, "DELETE", "/users/" + Names.path(Names.OBRIEN) + "/volumes/" + scratchClaim, null)
                 .statusCode());
-        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(scratchClaim).get() == null,
+        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(scratchClaim).get() == null,
                 Duration.ofSeconds(60), "the deleted disk's claim is still there");
         JsonNode left = JSON.readTree(call(owner, "GET", "/users/" + Names.path(Names.OBRIEN) + "/volumes", null).body());
         assertEquals(1, left.size(), left.toString());
@@ -265,7 +269,7 @@ class StorageTest {
         // Stopped first: the server record stays, its disk is what the user leaves behind.
         stopAndAwaitGone(user + "/server", podOf(claim));
         assertEquals(204, call(ADMIN, "DELETE", user, null).statusCode());
-        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty(),
+        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty(),
                 Duration.ofSeconds(60), "claims left after the user was deleted: "
                         + kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().stream()
                                 .map(c -> c.getMetadata().getName()).toList());
@@ -294,22 +298,11 @@ class StorageTest {
     private static void stopAndAwaitGone(String api, String pod) throws Exception {
         int stopped = call(owner, "DELETE", api, null).statusCode();
         assertTrue(stopped == 204 || stopped == 202, "stop answered " + stopped);
-        await(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
+        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
                 "pod " + pod + " still there");
     }
 
     private static HttpResponse<String> call(String token, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(120));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(200);
-        }
+        return hub.api(token, method, path, body);
     }
 }

@@ -325,10 +325,15 @@ public final class ProfileParser {
         if (maxSize != null && !Quantities.isKubernetes(maxSize)) {
             problem(k.get("max_size").getValueNode(), "bad quantity '" + maxSize
                     + "' for max_size: expected a Kubernetes quantity like 100Gi");
-        } else if (maxSize != null && Quantities.isKubernetes(orElse(size, d.size()))
-                && Quantities.kubernetesBytes(maxSize) < Quantities.kubernetesBytes(orElse(size, d.size()))) {
-            problem(k.get("max_size").getValueNode(), "max_size " + maxSize + " is smaller than size "
-                    + orElse(size, d.size()));
+        } else if (maxSize != null && Quantities.isKubernetes(orElse(size, d.size()))) {
+            try {
+                if (Quantities.kubernetesBytes(maxSize) < Quantities.kubernetesBytes(orElse(size, d.size()))) {
+                    problem(k.get("max_size").getValueNode(), "max_size " + maxSize + " is smaller than size "
+                            + orElse(size, d.size()));
+                }
+            } catch (IllegalArgumentException e) {
+                problem(k.get("max_size").getValueNode(), e.getMessage() + " in max_size or size");
+            }
         }
         Map<String, String> sidecar = new LinkedHashMap<>();
         if (k.containsKey("sidecar")) {

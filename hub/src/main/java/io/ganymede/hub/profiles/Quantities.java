@@ -69,6 +69,8 @@ public final class Quantities {
     /**
      * Bytes in a Kubernetes quantity ({@code 10Gi}, {@code 500M}, {@code 1e9}), rounded up as the
      * API server rounds storage requests.
+     *
+     * @throws IllegalArgumentException for anything else, or more bytes than a long holds
      */
     public static long kubernetesBytes(String q) {
         var m = KUBERNETES.matcher(q.trim());
@@ -79,7 +81,12 @@ public final class Quantities {
         BigDecimal number = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
         BigDecimal unit;
         if (suffix.length() > 1 && suffix.charAt(1) != 'i') {
-            unit = BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1).replace("+", "")));
+            int exponent = Integer.parseInt(suffix.substring(1).replace("+", ""));
+            if (Math.abs(exponent) > 30) {
+                // Far past any disk; 1e999999999 would otherwise be a number of a billion digits.
+                throw new IllegalArgumentException("quantity out of range: " + q);
+            }
+            unit = BigDecimal.ONE.scaleByPowerOfTen(exponent);
         } else {
             unit = switch (suffix) {
                 case "Ki" -> BigDecimal.valueOf(1L << 10);
@@ -100,7 +107,11 @@ public final class Quantities {
                 default -> BigDecimal.ONE;
             };
         }
-        return number.multiply(unit).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        try {
+            return number.multiply(unit).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("quantity out of range: " + q);
+        }
     }
 
     /** Bytes as a Kubernetes quantity people read: the largest binary unit that divides it ({@code 20Gi}). */

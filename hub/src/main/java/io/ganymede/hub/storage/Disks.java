@@ -72,10 +72,12 @@ public class Disks implements StartCheck {
         UserFacts owner = owner(userName);
         VolumeStore store = store(volumeName);
         Volume v = own(store, owner, volumeName);
-        if (size == null || !Quantities.isKubernetes(size)) {
+        long bytes;
+        try {
+            bytes = Quantities.kubernetesBytes(size == null ? "" : size);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("size must be a Kubernetes quantity like 20Gi, not " + size);
         }
-        long bytes = Quantities.kubernetesBytes(size);
         if (bytes <= v.requestedBytes()) {
             throw ApiException.badRequest("A disk can only grow: " + size + " is not more than its current "
                     + Quantities.binary(v.requestedBytes()));
@@ -103,7 +105,18 @@ public class Disks implements StartCheck {
     public void delete(String userName, String volumeName) {
         UserFacts owner = owner(userName);
         VolumeStore store = store(volumeName);
-        Volume v = own(store, owner, volumeName);
+        deleteUnused(store, own(store, owner, volumeName));
+    }
+
+    /** Deletes any disk the spawner keeps (an orphan too) that no running server mounts. */
+    public void deleteAny(String namespace, String volumeName) {
+        VolumeStore store = store(volumeName);
+        Volume v = store.list().stream().filter(d -> d.namespace().equals(namespace) && d.name().equals(volumeName))
+                .findFirst().orElseThrow(() -> ApiException.notFound("No volume named " + volumeName + " in " + namespace));
+        deleteUnused(store, v);
+    }
+
+    private static void deleteUnused(VolumeStore store, Volume v) {
         if (v.inUse()) {
             throw new ApiException(409, v.name() + " is in use by a running server"
                     + (v.server().isEmpty() ? "" : " (" + v.server() + ")") + "; stop it first");

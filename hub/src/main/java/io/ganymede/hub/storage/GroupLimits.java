@@ -19,11 +19,12 @@ public class GroupLimits {
 
     GroupLimits(StorageConfig config) {
         config.groupLimits().forEach((group, quantity) -> {
-            if (!Quantities.isKubernetes(quantity)) {
+            try {
+                bytes.put(group, Quantities.kubernetesBytes(quantity));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("ganymede.storage.group-limits." + group + ": '" + quantity
                         + "' is not a Kubernetes quantity like 500Gi");
             }
-            bytes.put(group, Quantities.kubernetesBytes(quantity));
         });
     }
 

@@ -79,8 +79,11 @@ public class StoragePanel {
         Long base = capacity != null ? capacity : requested;
         Integer percent = used == null || base == null || base == 0 ? null : (int) Math.min(100, 100 * used / base);
         String max = (String) d.get("max_size");
-        String apiUrl = readOnly || user == null || Boolean.TRUE.equals(d.get("orphan")) ? null
-                : "/hub/api/users/" + Urls.escape(user) + "/volumes/" + Urls.escape((String) d.get("name"));
+        String name = (String) d.get("name");
+        // An orphan may have no user left to name it by: the admins' path by namespace.
+        String apiUrl = readOnly ? null : Boolean.TRUE.equals(d.get("orphan")) || user == null
+                ? "/hub/api/volumes/" + Urls.escape((String) d.get("namespace")) + "/" + Urls.escape(name)
+                : "/hub/api/users/" + Urls.escape(user) + "/volumes/" + Urls.escape(name);
         return new Row((String) d.get("name"), user, server == null || server.isEmpty() ? "default" : server,
                 (String) d.get("profile"), (String) d.get("kind"), readOnly, (String) d.get("sub_path"),
                 requested == null ? null : human(requested), capacity == null ? null : human(capacity),

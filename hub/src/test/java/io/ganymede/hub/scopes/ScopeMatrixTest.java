@@ -136,6 +136,8 @@ class ScopeMatrixTest {
             row("DELETE", "/hub/api/users/{name}/volumes/{volume}", "/hub/api/users/{T}/volumes/claim-x", null,
                     404, HIDDEN, 404, 403, 403, 403, 403),
             row("GET", "/hub/api/volumes", "/hub/api/volumes", null, 403, 403, 200, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/volumes/{namespace}/{volume}", "/hub/api/volumes/ganymede/claim-x", null,
+                    403, 403, 404, 403, 403, 403, 403),
             // The stream stays open for whoever may read it: only the refusals are asserted here.
             row("GET", "/hub/api/users/{name}/notifications", "/hub/api/users/{T}/notifications", null,
                     SKIP, HIDDEN, SKIP, 403, 403, 403, 403),

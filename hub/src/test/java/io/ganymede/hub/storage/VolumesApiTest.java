@@ -54,6 +54,8 @@ class VolumesApiTest {
     static final long GI = 1L << 30;
     /** Queries the stand-in Prometheus received. */
     static final List<String> QUERIES = new CopyOnWriteArrayList<>();
+    /** Whether it answers 503 instead, as an unreachable or failing Prometheus does. */
+    static volatile boolean failing;
     /** Used bytes it answers, by claim. */
     static final Map<String, Long> USED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -84,6 +86,11 @@ class VolumesApiTest {
                 String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery().substring("query=".length()),
                         StandardCharsets.UTF_8);
                 QUERIES.add(query);
+                if (failing) {
+                    exchange.sendResponseHeaders(503, -1);
+                    exchange.close();
+                    return;
+                }
                 StringBuilder result = new StringBuilder();
                 USED.forEach((claim, bytes) -> result.append(result.isEmpty() ? "" : ",")
                         .append("{\"metric\":{\"namespace\":\"" + NS + "\",\"persistentvolumeclaim\":\"" + claim
@@ -217,6 +224,15 @@ class VolumesApiTest {
                 .body("[3].server", equalTo("team"));
         assertEquals(true, QUERIES.stream().anyMatch(q -> q.contains("kubelet_volume_stats_used_bytes{namespace=~\"ganymede\"}")),
                 QUERIES.toString());
+        // A failing Prometheus: unknown, never a guess.
+        failing = true;
+        try {
+            as(alice).get("/hub/api/users/alice@example.com/volumes").then().statusCode(200)
+                    .body("[1].used_bytes", nullValue())
+                    .body("[1].used_unknown_reason", equalTo("the metrics source did not answer"));
+        } finally {
+            failing = false;
+        }
         // Shared storage is the admins': listed, never resized or deleted by a user.
         as(alice).body(Map.of("size", "2Ti")).patch("/hub/api/users/alice@example.com/volumes/home-shared")
                 .then().statusCode(400).body("message", containsString("read-only"));
@@ -256,6 +272,9 @@ class VolumesApiTest {
         as(gina).body(Map.of("size", "lots")).patch(path).then().statusCode(400)
                 .body("message", containsString("Kubernetes quantity"));
         as(gina).body(Map.of("size", 20)).patch(path).then().statusCode(400);
+        // Past what any disk or a long holds: a 400, not an overflow.
+        as(gina).body(Map.of("size", "1e999999999")).patch(path).then().statusCode(400);
+        as(gina).body(Map.of("size", "99999999Ei")).patch(path).then().statusCode(400);
         as(gina).body(Map.of()).patch(path).then().statusCode(400);
         as(gina).body(Map.of("size", "25Gi")).patch(path).then().statusCode(403)
                 .body("message", equalTo("25Gi is over profile cpu's max_size of 20Gi (claim-gina is 10Gi now)"));
@@ -372,6 +391,12 @@ class VolumesApiTest {
         long premiumSum = body.jsonPath().getList("volumes.findAll { it.storage_class == 'premium-rwo' }.requested_bytes", Long.class)
                 .stream().mapToLong(Long::longValue).sum();
         assertEquals(premiumSum, premium);
+        // An orphan whose user is gone is deleted by where it lives; only by an admin of everyone.
+        String olga = userWithToken("olga@example.com");
+        as(olga).delete("/hub/api/volumes/ganymede/claim-ghost").then().statusCode(403);
+        admin().delete("/hub/api/volumes/ganymede/claim-nothing").then().statusCode(404);
+        admin().delete("/hub/api/volumes/ganymede/claim-ghost").then().statusCode(204);
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName("claim-ghost").get());
         // A limited group with no disks is listed with its limit.
         admin().get("/hub/api/volumes").then().body("totals.group.interns.requested", equalTo("0"))
                 .body("totals.group.interns.limit", equalTo("100Gi"));
