@@ -55,10 +55,7 @@ class StorageTest {
         testbed.namespace(NAMESPACE);
         testbed.kubelet().image(JUPYTER_IMAGE, List.of(Peers.JupyterHub.V6_1.require().singleUser().toString()));
         // The data-science group may hold 40Gi of disks in all.
-        java.nio.file.Path limits = java.nio.file.Files.createTempDirectory("ganymede-storage").resolve("limits.yaml");
-        java.nio.file.Files.writeString(limits, "ganymede:\n  storage:\n    group-limits:\n      data-science: 40Gi\n");
-        hub = new HubProcess(Map.of(
-                "QUARKUS_CONFIG_LOCATIONS", limits.toString(),
+        hub = HubProcess.withConfig("ganymede:\n  storage:\n    group-limits:\n      data-science: 40Gi\n", Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
                 "GANYMEDE_SPAWNER_KIND", "kubernetes",
                 "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
