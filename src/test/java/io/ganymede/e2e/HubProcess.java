@@ -107,8 +107,12 @@ final class HubProcess implements AutoCloseable {
 
     /** Starts {@code user}'s default server through the API and waits until its progress says it is ready. */
     void startServer(String token, String user) throws Exception {
-        String server = "/users/" + Names.path(user) + "/server";
-        int started = api(token, "POST", server, "{}").statusCode();
+        startServer(token, "/users/" + Names.path(user) + "/server", "{}");
+    }
+
+    /** Starts the server at {@code server} (its API path under /hub/api) with {@code options}, and waits until ready. */
+    void startServer(String token, String server, String options) throws Exception {
+        int started = api(token, "POST", server, options).statusCode();
         if (started != 201 && started != 202) {
             throw new AssertionError("start answered " + started + "\n" + logText());
         }

@@ -286,10 +286,7 @@ class StorageTest {
     }
 
     private static void startAndAwaitReady(String api, String options) throws Exception {
-        int started = call(owner, "POST", api, options).statusCode();
-        assertTrue(started == 201 || started == 202, "start answered " + started);
-        String progress = call(owner, "GET", api + "/progress", null).body();
-        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText() + "\n" + testbed.logs());
+        hub.startServer(owner, api, options);
     }
 
     private static void stopAndAwaitGone(String api, String pod) throws Exception {
