@@ -12,6 +12,8 @@ CREATE TABLE services (
     url               VARCHAR(2048),
     display           BOOLEAN NOT NULL DEFAULT TRUE,
     oauth_no_confirm  BOOLEAN NOT NULL DEFAULT FALSE,
+    -- An app without a login of its own: the proxy lets in only browsers with the hub's access cookie.
+    login_at_proxy    BOOLEAN NOT NULL DEFAULT FALSE,
     -- JSON: the free-form info object, and the names of the roles the configuration gives.
     info              TEXT NOT NULL DEFAULT '{}',
     roles             TEXT NOT NULL DEFAULT '[]',

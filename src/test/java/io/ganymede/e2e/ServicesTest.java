@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * service (configured the way z2jh's {@code hub.services} is, with the environment an admin gives
  * such a service). People reach it at {@code /services/whoami-oauth/} through Ganymede's proxy and
  * log in through the hub's OAuth ({@code jupyterhub.services.auth.HubOAuth}, with PKCE); only those
- * a role gives {@code access:services!service=whoami-oauth} get in. A second service's token, set
- * up as z2jh sets up jupyterhub-idle-culler, calls the API with its role's scopes.
+ * a role gives {@code access:services!service=whoami-oauth} get in. An app without a login of its
+ * own ({@code login-at-proxy}, a static site here) is reached only with the access cookie the hub
+ * gives the same people. A service's token, set up as z2jh sets up jupyterhub-idle-culler, calls
+ * the API with its role's scopes.
  */
 class ServicesTest {
 
@@ -35,14 +37,18 @@ class ServicesTest {
     private static final String SERVICE = "/services/whoami-oauth/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String BOARD = "/services/board/";
+
     private static HubProcess hub;
     private static Process whoami;
+    private static Process board;
     private static Path whoamiLog;
     private final HttpClient api = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         int servicePort = HubProcess.freePort();
+        int boardPort = HubProcess.freePort();
         Path dir = Files.createTempDirectory("ganymede-services");
         Path config = dir.resolve("services.yaml");
         Files.writeString(config, """
@@ -55,15 +61,21 @@ class ServicesTest {
                         description: JupyterHub's whoami-oauth example
                     idle-culler:
                       api-token: %s
+                    board:
+                      url: http://127.0.0.1:%d
+                      login-at-proxy: true
                   auth:
                     roles:
                       - name: whoami-users
                         scopes: ["access:services!service=whoami-oauth"]
                         groups: [data-science]
+                      - name: board-users
+                        scopes: ["access:services!service=board"]
+                        groups: [data-science]
                       - name: idle-culler
                         scopes: [list:users, read:users:activity, read:servers, delete:servers]
                         services: [idle-culler]
-                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN));
+                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort));
         hub = new HubProcess(Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN, "QUARKUS_CONFIG_LOCATIONS", config.toString()));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
 
@@ -83,14 +95,25 @@ class ServicesTest {
                 "JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:" + servicePort,
                 "JUPYTERHUB_OAUTH_CALLBACK_URL", SERVICE + "oauth_callback"));
         whoami = builder.start();
-        awaitService("http://127.0.0.1:" + servicePort + SERVICE);
+        awaitService(whoami, "http://127.0.0.1:" + servicePort + SERVICE);
+
+        // An app with no login of its own: a static page served by Python's http.server, under its prefix.
+        Path site = dir.resolve("site");
+        Files.createDirectories(site.resolve(BOARD.substring(1)));
+        Files.writeString(site.resolve(BOARD.substring(1)).resolve("index.html"), "<h1>Team board</h1>");
+        board = new ProcessBuilder(Peers.JupyterHub.V6_1.python().toString(), "-m", "http.server", "--bind", "127.0.0.1",
+                String.valueOf(boardPort), "--directory", site.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("board.log").toFile()).start();
+        awaitService(board, "http://127.0.0.1:" + boardPort + BOARD);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (whoami != null) {
-            whoami.destroy();
-            whoami.waitFor();
+        for (Process service : new Process[] {whoami, board}) {
+            if (service != null) {
+                service.destroy();
+                service.waitFor();
+            }
         }
         if (hub != null) {
             hub.close();
@@ -99,9 +122,11 @@ class ServicesTest {
 
     @Test
     void aTeamMemberSeesTheirIdentityAndOthersAreRefused() throws Exception {
-        assertEquals(201, call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.ALICE), null).statusCode());
-        assertEquals(201, call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.OBRIEN), null).statusCode());
-        assertEquals(201, call(ADMIN_TOKEN, "POST", "/groups/data-science",
+        // Either test may come first: users and the group are made once.
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.ALICE), null);
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.OBRIEN), null);
+        call(ADMIN_TOKEN, "POST", "/groups/data-science", null);
+        assertEquals(200, call(ADMIN_TOKEN, "POST", "/groups/data-science/users",
                 "{\"users\": [\"" + Names.ALICE + "\"]}").statusCode());
         // The proxy serves the service at its prefix.
         Map<String, Object> routes = JSON.readValue(call(ADMIN_TOKEN, "GET", "/proxy", null).body(), Map.class);
@@ -134,6 +159,32 @@ class ServicesTest {
     }
 
     @Test
+    void anAppWithoutALoginIsReachedOnlyWithTheHubsAccessCookie() throws Exception {
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.ALICE), null);
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.OBRIEN), null);
+        call(ADMIN_TOKEN, "POST", "/groups/data-science", null);
+        call(ADMIN_TOKEN, "POST", "/groups/data-science/users", "{\"users\": [\"" + Names.ALICE + "\"]}");
+
+        // Without the cookie the proxy sends a browser to the hub, never to the app.
+        HttpResponse<String> stranger = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(hub.publicUrl(BOARD))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, stranger.statusCode());
+        assertTrue(stranger.headers().firstValue("Location").orElseThrow().startsWith("/hub/open-service/board?next="),
+                stranger.headers().toString());
+
+        Browser alice = new Browser();
+        HttpResponse<String> page = alice.signIn(alice.open(hub.publicUrl(BOARD)), Names.ALICE);
+        assertEquals(200, page.statusCode(), page.uri() + " " + page.body());
+        assertEquals(BOARD, page.uri().getPath());
+        assertTrue(page.body().contains("Team board"), page.body());
+
+        Browser obrien = new Browser();
+        HttpResponse<String> refused = obrien.signIn(obrien.open(hub.publicUrl(BOARD)), Names.OBRIEN);
+        assertEquals(403, refused.statusCode(), refused.uri() + " " + refused.body());
+        assertEquals("/hub/open-service/board", refused.uri().getPath());
+    }
+
+    @Test
     void aServiceTokenCallsTheApiWithItsRolesScopes() throws Exception {
         HttpResponse<String> me = call(CULLER_TOKEN, "GET", "/user", null);
         assertEquals(200, me.statusCode(), me.body());
@@ -154,12 +205,12 @@ class ServicesTest {
         assertEquals(403, call("not-a-token-at-all", "GET", "/user", null).statusCode());
     }
 
-    private static void awaitService(String url) throws Exception {
+    private static void awaitService(Process service, String url) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!whoami.isAlive()) {
-                throw new IllegalStateException("whoami-oauth exited:\n" + log());
+            if (!service.isAlive()) {
+                throw new IllegalStateException(url + ": its process exited:\n" + log());
             }
             try {
                 client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
@@ -169,7 +220,7 @@ class ServicesTest {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("whoami-oauth not up at " + url + ":\n" + log());
+        throw new IllegalStateException("not up at " + url + ":\n" + log());
     }
 
     private static String log() throws Exception {

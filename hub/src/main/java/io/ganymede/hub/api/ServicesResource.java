@@ -99,8 +99,8 @@ public class ServicesResource {
         } catch (ServiceDefinition.InvalidServiceException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        if (definition.url() != null) {
-            addRoute(definition);
+        if (service.url != null) {
+            addRoute(service);
         }
         return Response.status(201).entity(models.service(service, services.rolesOf(service), requester.permissions())).build();
     }
@@ -130,6 +130,8 @@ public class ServicesResource {
      */
     private void checkGrantable(Caller requester, ServiceDefinition definition) {
         List<String> requested = new ArrayList<>(definition.oauthAllowedScopes());
+        // inherit: whatever each person logging in holds, which never exceeds them.
+        requested.remove("inherit");
         if (definition.admin()) {
             requested.addAll(roles.scopes(Roles.ADMIN));
         }
@@ -145,12 +147,12 @@ public class ServicesResource {
         }
     }
 
-    private void addRoute(ServiceDefinition definition) {
+    private void addRoute(ServiceEntity service) {
         try {
-            proxy.addRoute(ServiceDefinition.prefix(definition.name()), definition.url(),
-                    ProxySync.serviceRouteData(definition.name())).await().atMost(ROUTE_TIMEOUT);
+            proxy.addRoute(ServiceDefinition.prefix(service.name), service.url, ProxySync.serviceRouteData(service))
+                    .await().atMost(ROUTE_TIMEOUT);
         } catch (RuntimeException e) {
-            LOG.warnf("could not add the route of service %s (the next route check will): %s", definition.name(), e.getMessage());
+            LOG.warnf("could not add the route of service %s (the next route check will): %s", service.name, e.getMessage());
         }
     }
 }

@@ -50,6 +50,10 @@ public class ServiceEntity extends PanacheEntityBase {
     @Column(name = "oauth_no_confirm", nullable = false)
     public boolean oauthNoConfirm;
 
+    /** An app without a login of its own: the proxy admits only browsers with the hub's access cookie. */
+    @Column(name = "login_at_proxy", nullable = false)
+    public boolean loginAtProxy;
+
     /** JupyterHub's free-form {@code info}, as a JSON object. */
     @Column(nullable = false)
     public String info = "{}";

@@ -88,7 +88,7 @@ public class ProxySync {
             // As JupyterHub: everything no server claims goes to the hub, even on a proxy without a default target.
             wanted.put("/", new Route(hub.internalUrl(), Map.of("hub", true)));
             for (ServiceEntity service : ServiceEntity.<ServiceEntity>list("url is not null")) {
-                wanted.put(tableKey(ServiceDefinition.prefix(service.name)), new Route(service.url, serviceRouteData(service.name)));
+                wanted.put(tableKey(ServiceDefinition.prefix(service.name)), new Route(service.url, serviceRouteData(service)));
             }
             for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
                 if (spawns.pending(server.user.name, server.name) != null || server.pendingSince != null) {
@@ -102,9 +102,16 @@ public class ProxySync {
         });
     }
 
-    /** The data of a service's route, as JupyterHub's {@code add_service}. */
-    public static Map<String, Object> serviceRouteData(String service) {
-        return Map.of("jupyterhub", true, "service", service);
+    /**
+     * The data of a service's route, as JupyterHub's {@code add_service}; for a service with
+     * {@code login-at-proxy}, where the proxy sends browsers without an access cookie.
+     */
+    public static Map<String, Object> serviceRouteData(ServiceEntity service) {
+        Map<String, Object> data = new HashMap<>(Map.of("jupyterhub", true, "service", service.name));
+        if (service.loginAtProxy) {
+            data.put("access_url", ServiceDefinition.accessUrl(service.name));
+        }
+        return data;
     }
 
     /** How the proxy lists a route: configurable-http-proxy drops the trailing slash. */

@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * @param oauthRedirectUri where logins return; null when the service has no OAuth client
  * @param oauthAllowedScopes what login tokens may carry besides access ({@code oauth_client_allowed_scopes})
  * @param oauthRoles roles whose scopes login tokens may carry, when no scopes are given (older name)
+ * @param loginAtProxy the proxy admits only browsers with the hub's access cookie (an app without a login)
  */
 public record ServiceDefinition(String name, String url, String apiToken, boolean admin, List<String> roles,
         String oauthClientId, String oauthRedirectUri, List<String> oauthAllowedScopes, List<String> oauthRoles,
-        boolean oauthNoConfirm, boolean display, Map<String, Object> info) {
+        boolean oauthNoConfirm, boolean display, Map<String, Object> info, boolean loginAtProxy) {
 
     /**
      * Service names: a path segment and a DNS label's characters, so {@code /services/<name>/}
@@ -48,6 +49,11 @@ public record ServiceDefinition(String name, String url, String apiToken, boolea
         return "/services/" + name + "/";
     }
 
+    /** Where the proxy sends a browser without an access cookie for a service with {@code login-at-proxy}. */
+    public static String accessUrl(String name) {
+        return "/hub/open-service/" + name;
+    }
+
     public static String defaultClientId(String name) {
         return "service-" + name;
     }
@@ -55,10 +61,14 @@ public record ServiceDefinition(String name, String url, String apiToken, boolea
     /** From {@code ganymede.services.<name>}. */
     public static ServiceDefinition fromConfig(String name, ServicesConfig.Spec spec) {
         boolean oauthSpecified = spec.oauthClientId().isPresent() || spec.oauthRedirectUri().isPresent() || spec.oauthNoConfirm();
-        return checked(name, spec.url().orElse(null), spec.apiToken().orElse(null), spec.admin(),
+        ServiceDefinition definition = checked(name, spec.url().orElse(null), spec.apiToken().orElse(null), spec.admin(),
                 spec.roles().orElse(List.of()), spec.oauthClientId().orElse(null), spec.oauthRedirectUri().orElse(null),
                 oauthSpecified, spec.oauthClientAllowedScopes().orElse(List.of()), spec.oauthRoles().orElse(List.of()),
                 spec.oauthNoConfirm(), spec.display(), new LinkedHashMap<>(spec.info()));
+        if (spec.loginAtProxy() && definition.url() == null) {
+            throw new InvalidServiceException("Service " + name + ": login-at-proxy needs a url");
+        }
+        return spec.loginAtProxy() ? definition.withLoginAtProxy() : definition;
     }
 
     /**
@@ -150,7 +160,12 @@ public record ServiceDefinition(String name, String url, String apiToken, boolea
             scopes.add(scope.endsWith("!service") ? scope + "=" + name : scope);
         }
         return new ServiceDefinition(name, url, apiToken, admin, List.copyOf(roles), id, redirect, List.copyOf(scopes),
-                List.copyOf(oauthRoles), noConfirm, display, info);
+                List.copyOf(oauthRoles), noConfirm, display, info, false);
+    }
+
+    private ServiceDefinition withLoginAtProxy() {
+        return new ServiceDefinition(name, url, apiToken, admin, roles, oauthClientId, oauthRedirectUri, oauthAllowedScopes,
+                oauthRoles, oauthNoConfirm, display, info, true);
     }
 
     private static void checkUrl(String name, String url) {

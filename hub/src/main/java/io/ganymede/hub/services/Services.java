@@ -135,6 +135,7 @@ public class Services {
         service.url = definition.url();
         service.display = definition.display();
         service.oauthNoConfirm = definition.oauthNoConfirm();
+        service.loginAtProxy = definition.loginAtProxy();
         service.info = JsonColumns.write(definition.info());
         service.roles = JsonColumns.writeList(definition.roles());
         service.persist();

@@ -49,6 +49,14 @@ public interface ServicesConfig {
         @WithDefault("false")
         boolean oauthNoConfirm();
 
+        /**
+         * For an app without a login of its own (TensorBoard, an MLflow server): the proxy lets
+         * through only browsers with an access cookie, which the hub gives people holding
+         * {@code access:services} on the service. A Ganymede extension; needs a url.
+         */
+        @WithDefault("false")
+        boolean loginAtProxy();
+
         /** Whether the hub's pages list the service. */
         @WithDefault("true")
         boolean display();

@@ -10,7 +10,9 @@
  * being that token), through which it logs people in: a person gets in only with
  * {@code access:services!service=<name>}, and the token the service receives carries that and its
  * {@code oauth_client_allowed_scopes} as far as the person holds them. JupyterHub's
- * {@code jupyterhub.services.auth.HubOAuth} works against it unchanged.
+ * {@code jupyterhub.services.auth.HubOAuth} works against it unchanged. An app without a login of
+ * its own ({@code login-at-proxy}) is guarded by the proxy instead: it admits browsers holding the
+ * access cookie {@link io.ganymede.hub.oauth.ServiceAccessResource} gives people with that scope.
  *
  * <p>{@link ServiceDefinition} reads and checks a definition (from configuration or the API),
  * {@link Services} keeps them in the database with their tokens and OAuth clients.

@@ -12,8 +12,13 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganymede.hub.proxy.ProxyToken;
+import io.ganymede.proxy.routing.AccessTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.net.URI;
@@ -32,13 +37,16 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ServicesProfile.class)
 class ServicesApiTest {
 
+    @Inject
+    ProxyToken proxyToken;
+
     private static final Set<String> NAME_FIELDS = Set.of("kind", "name", "admin");
     private static final Set<String> READ_FIELDS = Set.of("kind", "name", "admin", "url", "prefix", "command", "pid", "info", "display");
 
     @Test
     void anAdminSeesEveryServiceWithEveryField() {
         Map<String, Map<String, Object>> all = admin().get("/hub/api/services").then().statusCode(200).extract().as(Map.class);
-        assertEquals(Set.of("whoami", "culler", "admin-svc"), all.keySet());
+        assertEquals(Set.of("whoami", "culler", "admin-svc", "board"), all.keySet());
         Map<String, Object> whoami = all.get("whoami");
         assertEquals(union(READ_FIELDS, "roles"), whoami.keySet());
         assertEquals("service", whoami.get("kind"));
@@ -66,7 +74,7 @@ class ServicesApiTest {
         // list:services: every service, names only.
         String lister = userWithToken("svc-lister@example.com");
         Map<String, Map<String, Object>> listed = as(lister).get("/hub/api/services").then().statusCode(200).extract().as(Map.class);
-        assertEquals(Set.of("whoami", "culler", "admin-svc"), listed.keySet());
+        assertEquals(Set.of("whoami", "culler", "admin-svc", "board"), listed.keySet());
         listed.values().forEach(model -> assertEquals(NAME_FIELDS, model.keySet()));
         assertEquals(NAME_FIELDS, as(lister).get("/hub/api/services/culler").then().statusCode(200).extract().as(Map.class).keySet());
 
@@ -168,7 +176,8 @@ class ServicesApiTest {
         as(serviceAdmin).body(Map.of("url", "http://127.0.0.1:10198", "oauth_client_allowed_scopes", List.of("admin:users")))
                 .post("/hub/api/services/too-much").then().statusCode(400).body("message", containsString("admin:users"));
         as(serviceAdmin).body(Map.of("admin", true)).post("/hub/api/services/too-much").then().statusCode(400);
-        as(serviceAdmin).body(Map.of("url", "http://127.0.0.1:10198")).post("/hub/api/services/team-app").then().statusCode(201);
+        as(serviceAdmin).body(Map.of("url", "http://127.0.0.1:10198", "oauth_client_allowed_scopes", List.of("inherit")))
+                .post("/hub/api/services/team-app").then().statusCode(201);
         as(serviceAdmin).delete("/hub/api/services/team-app").then().statusCode(200);
         String plain = userWithToken("svc-plain2@example.com");
         as(plain).body(Map.of("url", "http://127.0.0.1:10198")).post("/hub/api/services/mine").then().statusCode(403);
@@ -216,6 +225,48 @@ class ServicesApiTest {
                 .body("'/services/whoami'.service", equalTo("whoami"))
                 .body("'/services/whoami'.jupyterhub", equalTo(true))
                 .body("'/services/culler'", nullValue());
+    }
+
+    @Test
+    void anAppWithoutALoginIsOpenedWithTheHubsAccessCookie() {
+        admin().body(Map.of("users", List.of())).post("/hub/api/groups/board-team");
+        userWithToken("board-member@example.com");
+        admin().body(Map.of("users", List.of("board-member@example.com"))).post("/hub/api/groups/board-team/users").then().statusCode(200);
+        admin().post("/hub/api/proxy").then().statusCode(200);
+        admin().get("/hub/api/proxy").then().statusCode(200)
+                .body("'/services/board'.access_url", equalTo("/hub/open-service/board"))
+                .body("'/services/whoami'.access_url", nullValue());
+
+        String member = signIn("board-member@example.com");
+        Response granted = given().redirects().follow(false).cookie("jupyterhub-hub-login", member)
+                .queryParam("next", "/services/board/#scalars").get("/hub/open-service/board");
+        assertEquals(302, granted.statusCode(), granted.asString());
+        assertEquals("/services/board/#scalars", granted.header("Location").replaceAll("^https?://[^/]+", ""));
+        var cookie = granted.detailedCookie(AccessTokens.COOKIE);
+        assertEquals("/services/board/", cookie.getPath());
+        long now = System.currentTimeMillis() / 1000;
+        assertTrue(new AccessTokens(proxyToken.value()).valid(cookie.getValue(), "/services/board", now));
+        assertFalse(new AccessTokens(proxyToken.value()).valid(cookie.getValue(), "/services/whoami", now));
+        // Only somewhere in the app.
+        Response elsewhere = given().redirects().follow(false).cookie("jupyterhub-hub-login", member)
+                .queryParam("next", "/user/board-member@example.com/").get("/hub/open-service/board");
+        assertEquals("/services/board/", URI.create(elsewhere.header("Location")).getPath());
+
+        String outsider = signIn("board-outsider@example.com");
+        given().redirects().follow(false).cookie("jupyterhub-hub-login", outsider).get("/hub/open-service/board")
+                .then().statusCode(403).body("message", containsString("not allowed to access service board"));
+        given().redirects().follow(false).get("/hub/open-service/board").then().statusCode(302)
+                .header("Location", containsString("/hub/login?next="));
+        // Services that log people in themselves get no cookie from here.
+        given().redirects().follow(false).cookie("jupyterhub-hub-login", member).get("/hub/open-service/whoami")
+                .then().statusCode(404);
+    }
+
+    private static String signIn(String user) {
+        String xsrf = given().get("/hub/login").then().extract().cookie("_xsrf");
+        return given().redirects().follow(false).cookie("_xsrf", xsrf).formParam("_xsrf", xsrf)
+                .formParam("username", user).post("/hub/login").then().statusCode(302)
+                .extract().cookie("jupyterhub-hub-login");
     }
 
     private static Response authorizeRequest(String token, String client, String callback) {

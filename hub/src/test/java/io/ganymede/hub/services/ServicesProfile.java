@@ -26,12 +26,16 @@ public class ServicesProfile implements QuarkusTestProfile {
         config.put("ganymede.services.culler.display", "false");
         config.put("ganymede.services.admin-svc.api-token", ADMIN_SERVICE_TOKEN);
         config.put("ganymede.services.admin-svc.admin", "true");
+        // An app without a login of its own (a TensorBoard): the proxy checks the hub's access cookie.
+        config.put("ganymede.services.board.url", "http://127.0.0.1:10103");
+        config.put("ganymede.services.board.login-at-proxy", "true");
         // The first role is application.yaml's test role (sharer); these follow it.
         role(config, 1, "whoami-users", "access:services!service=whoami", "groups", "svc-team");
         role(config, 2, "idle-culler", "list:users,read:users:activity,read:servers,delete:servers", "services", "culler");
         role(config, 3, "service-reader", "read:services!service=whoami", "users", "svc-reader@example.com");
         role(config, 4, "service-lister", "list:services", "users", "svc-lister@example.com");
         role(config, 5, "service-admin", "admin:services", "users", "svc-admin@example.com");
+        role(config, 6, "board-users", "access:services!service=board", "groups", "board-team");
         return config;
     }
 
