@@ -8,6 +8,7 @@ import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,10 +50,19 @@ public class Services {
      * As JupyterHub's {@code init_services}: every configured service is (re)written, configured
      * ones no longer configured are removed. A bad definition stops the start, with its reason.
      */
-    @Transactional
     void onStart(@Observes StartupEvent event) {
         Map<String, ServiceDefinition> configured = new TreeMap<>();
         config.all().forEach((name, spec) -> configured.put(name, fromConfig(name, spec)));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> apply(configured));
+        } catch (RuntimeException e) {
+            // Replicas starting together write the same rows; the one that lost finds them now.
+            LOG.infof("writing the configured services again after: %s", e.getMessage());
+            QuarkusTransaction.requiringNew().run(() -> apply(configured));
+        }
+    }
+
+    private void apply(Map<String, ServiceDefinition> configured) {
         for (ServiceEntity stale : ServiceEntity.<ServiceEntity>list("fromConfig = true")) {
             if (!configured.containsKey(stale.name)) {
                 LOG.infof("service %s is no longer configured: removed", stale.name);
