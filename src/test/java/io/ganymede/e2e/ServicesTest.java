@@ -149,6 +149,9 @@ class ServicesTest {
         assertFalse(scopes.stream().anyMatch(s -> s.startsWith("servers")), "the login token carries no more: " + scopes);
         // The service's cookie keeps her in without the hub.
         assertEquals(200, alice.open(hub.publicUrl(SERVICE)).statusCode());
+        // Her pages link the services she may open.
+        String home = alice.open(hub.publicUrl("/hub/home")).body();
+        assertTrue(home.contains("href=\"/services/whoami-oauth/\"") && home.contains("href=\"/services/board/\""), home);
 
         // O'Brien is signed in to the hub but not in the group: refused at the OAuth step.
         Browser obrien = new Browser();

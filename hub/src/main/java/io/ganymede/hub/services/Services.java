@@ -5,7 +5,9 @@ import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.OAuthClientEntity;
 import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.persistence.TokenEntity;
+import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.RoleCatalog;
+import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -194,6 +196,18 @@ public class Services {
         }
         scopes.add("access:services!service=" + definition.name());
         return new ArrayList<>(scopes);
+    }
+
+    /**
+     * The services a person's pages link to, as JupyterHub's {@code get_accessible_services}: those
+     * with a URL, shown ({@code display}), and with {@code access:services} on them.
+     */
+    public List<ServiceEntity> accessible(Permissions permissions) {
+        if (!permissions.holds("access:services")) {
+            return List.of();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("url is not null and display = true order by name"))
+                .stream().filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
     }
 
     /** The roles a service's tokens hold. */

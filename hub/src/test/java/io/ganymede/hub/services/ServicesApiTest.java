@@ -262,6 +262,23 @@ class ServicesApiTest {
                 .then().statusCode(404);
     }
 
+    @Test
+    void pagesLinkTheServicesOnePersonMayOpen() {
+        admin().body(Map.of("users", List.of())).post("/hub/api/groups/svc-team");
+        admin().body(Map.of("users", List.of())).post("/hub/api/groups/board-team");
+        userWithToken("svc-nav@example.com");
+        admin().body(Map.of("users", List.of("svc-nav@example.com"))).post("/hub/api/groups/svc-team/users").then().statusCode(200);
+        String member = signIn("svc-nav@example.com");
+        String home = given().cookie("jupyterhub-hub-login", member).get("/hub/home").then().statusCode(200).extract().asString();
+        assertTrue(home.contains("<a href=\"/services/whoami/\" data-service=\"whoami\">whoami</a>"), home);
+        assertFalse(home.contains("data-service=\"board\""), "no access to board");
+        assertFalse(home.contains("data-service=\"culler\""), "no URL, nothing to open");
+
+        String outsider = signIn("svc-nav-out@example.com");
+        String theirs = given().cookie("jupyterhub-hub-login", outsider).get("/hub/home").then().statusCode(200).extract().asString();
+        assertFalse(theirs.contains("<summary>Services</summary>"), "no menu without any service to open");
+    }
+
     private static String signIn(String user) {
         String xsrf = given().get("/hub/login").then().extract().cookie("_xsrf");
         return given().redirects().follow(false).cookie("_xsrf", xsrf).formParam("_xsrf", xsrf)
