@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * a role gives {@code access:services!service=whoami-oauth} get in. An app without a login of its
  * own ({@code login-at-proxy}, a static site here) is reached only with the access cookie the hub
  * gives the same people. A service's token, set up as z2jh sets up jupyterhub-idle-culler, calls
- * the API with its role's scopes.
+ * the API with its role's scopes, and the real jupyterhub-idle-culler 2.0.0 culls an idle
+ * JupyterHub 6.1 server with it.
  */
 class ServicesTest {
 
@@ -76,7 +77,10 @@ class ServicesTest {
                         scopes: [list:users, read:users:activity, read:servers, delete:servers]
                         services: [idle-culler]
                 """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort));
-        hub = new HubProcess(Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN, "QUARKUS_CONFIG_LOCATIONS", config.toString()));
+        hub = new HubProcess(Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN, "QUARKUS_CONFIG_LOCATIONS", config.toString(),
+                // Servers the real idle culler stops, with the hub's own culler off.
+                "GANYMEDE_SPAWNER_LOCAL_CMD", Peers.JupyterHub.V6_1.require().singleUser().toString(),
+                "GANYMEDE_CULLER_ENABLED", "false"));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
 
         Path script = Peers.jupyterHubExamples().resolve("service-whoami/whoami-oauth.py");
@@ -206,6 +210,42 @@ class ServicesTest {
         assertEquals(403, call(CULLER_TOKEN, "POST", "/users/" + Names.path("intruder@example.com"), null).statusCode());
         assertEquals(403, call(CULLER_TOKEN, "GET", "/services", null).statusCode());
         assertEquals(403, call("not-a-token-at-all", "GET", "/user", null).statusCode());
+    }
+
+    /**
+     * The real jupyterhub-idle-culler 2.0.0, configured as z2jh runs it (a service whose token has
+     * the idle-culler role, not admin), stops an idle server through the API.
+     */
+    @Test
+    void theIdleCullerCullsWithItsServiceToken() throws Exception {
+        String user = Names.path(Names.OBRIEN);
+        call(ADMIN_TOKEN, "POST", "/users/" + user, null);
+        int started = call(ADMIN_TOKEN, "POST", "/users/" + user + "/server", "{}").statusCode();
+        assertTrue(started == 201 || started == 202, "start answered " + started);
+        String progress = call(ADMIN_TOKEN, "GET", "/users/" + user + "/server/progress", null).body();
+        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
+
+        Path log = hub.workDir.resolve("idle-culler.log");
+        List<String> command = new java.util.ArrayList<>(Peers.IdleCuller.V2_0_0.command());
+        command.addAll(List.of("--url=" + hub.hubUrl("/hub/api"), "--timeout=10", "--cull-every=3", "--api-page-size=1"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JUPYTERHUB_API_TOKEN", CULLER_TOKEN);
+        Process culler = builder.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            Map<String, Object> model;
+            do {
+                Thread.sleep(1000);
+                assertTrue(culler.isAlive(), "the culler exited:\n" + Files.readString(log));
+                model = JSON.readValue(call(ADMIN_TOKEN, "GET", "/users/" + user, null).body(), Map.class);
+            } while (!((Map<?, ?>) model.get("servers")).isEmpty() && System.nanoTime() < deadline);
+            String cullerLog = Files.readString(log);
+            assertEquals(Map.of(), model.get("servers"), "not culled: " + model + "\n" + cullerLog + "\n" + hub.logText());
+            assertTrue(cullerLog.contains("Culling server " + Names.OBRIEN), cullerLog);
+        } finally {
+            culler.destroy();
+            culler.waitFor();
+        }
     }
 
     private static void awaitService(Process service, String url) throws Exception {
