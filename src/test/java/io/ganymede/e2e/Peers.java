@@ -31,7 +31,7 @@ final class Peers {
         V3_0("3.0", null),
         /** From {@code jupyterhub-5.5.in}: jupyter-server with JupyterLab 4.6. */
         V5_5("5.5", "jupyterhub-5.5"),
-        /** From {@code jupyterhub-6.1.in}: jupyter-server with JupyterLab 4.6. */
+        /** From {@code jupyterhub-6.1.in}: jupyter-server with JupyterLab 4.6 and jupyter-collaboration 5.0. */
         V6_1("6.1", "jupyterhub-6.1");
 
         private final String version;
