@@ -51,8 +51,7 @@ class ServicesTest {
         int servicePort = HubProcess.freePort();
         int boardPort = HubProcess.freePort();
         Path dir = Files.createTempDirectory("ganymede-services");
-        Path config = dir.resolve("services.yaml");
-        Files.writeString(config, """
+        String config = """
                 ganymede:
                   services:
                     whoami-oauth:
@@ -76,8 +75,8 @@ class ServicesTest {
                       - name: idle-culler
                         scopes: [list:users, read:users:activity, read:servers, delete:servers]
                         services: [idle-culler]
-                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort));
-        hub = new HubProcess(Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN, "QUARKUS_CONFIG_LOCATIONS", config.toString(),
+                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort);
+        hub = HubProcess.withConfig(config, Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN,
                 // Servers the real idle culler stops, with the hub's own culler off.
                 "GANYMEDE_SPAWNER_LOCAL_CMD", Peers.JupyterHub.V6_1.require().singleUser().toString(),
                 "GANYMEDE_CULLER_ENABLED", "false"));
@@ -220,10 +219,7 @@ class ServicesTest {
     void theIdleCullerCullsWithItsServiceToken() throws Exception {
         String user = Names.path(Names.OBRIEN);
         call(ADMIN_TOKEN, "POST", "/users/" + user, null);
-        int started = call(ADMIN_TOKEN, "POST", "/users/" + user + "/server", "{}").statusCode();
-        assertTrue(started == 201 || started == 202, "start answered " + started);
-        String progress = call(ADMIN_TOKEN, "GET", "/users/" + user + "/server/progress", null).body();
-        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
+        hub.startServer(ADMIN_TOKEN, Names.OBRIEN);
 
         Path log = hub.workDir.resolve("idle-culler.log");
         List<String> command = new java.util.ArrayList<>(Peers.IdleCuller.V2_0_0.command());
@@ -271,9 +267,6 @@ class ServicesTest {
     }
 
     private HttpResponse<String> call(String token, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(60));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return api.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return hub.api(token, method, path, body);
     }
 }
