@@ -40,13 +40,15 @@ class ServicesApiTest {
     @Inject
     ProxyToken proxyToken;
 
+    private static final Set<String> CONFIGURED = Set.of("whoami", "culler", "admin-svc", "board");
     private static final Set<String> NAME_FIELDS = Set.of("kind", "name", "admin");
     private static final Set<String> READ_FIELDS = Set.of("kind", "name", "admin", "url", "prefix", "command", "pid", "info", "display");
 
     @Test
     void anAdminSeesEveryServiceWithEveryField() {
         Map<String, Map<String, Object>> all = admin().get("/hub/api/services").then().statusCode(200).extract().as(Map.class);
-        assertEquals(Set.of("whoami", "culler", "admin-svc", "board"), all.keySet());
+        // The configured ones (other test classes sharing the database may have created more).
+        assertTrue(all.keySet().containsAll(CONFIGURED), all.keySet().toString());
         Map<String, Object> whoami = all.get("whoami");
         assertEquals(union(READ_FIELDS, "roles"), whoami.keySet());
         assertEquals("service", whoami.get("kind"));
@@ -74,7 +76,7 @@ class ServicesApiTest {
         // list:services: every service, names only.
         String lister = userWithToken("svc-lister@example.com");
         Map<String, Map<String, Object>> listed = as(lister).get("/hub/api/services").then().statusCode(200).extract().as(Map.class);
-        assertEquals(Set.of("whoami", "culler", "admin-svc", "board"), listed.keySet());
+        assertTrue(listed.keySet().containsAll(CONFIGURED), listed.keySet().toString());
         listed.values().forEach(model -> assertEquals(NAME_FIELDS, model.keySet()));
         assertEquals(NAME_FIELDS, as(lister).get("/hub/api/services/culler").then().statusCode(200).extract().as(Map.class).keySet());
 
