@@ -8,6 +8,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class GanymedeHub {
 
     public static void main(String... args) {
+        if (HubCommands.isCommand(args)) {
+            System.exit(HubCommands.run(args));
+        }
         // Quarkus turns WebSockets off JVM-wide when it has no WebSocket extension, unless the
         // property is already set; the embedded proxy must pass WebSocket upgrades through.
         System.getProperties().putIfAbsent("vertx.disableWebsockets", "false");
