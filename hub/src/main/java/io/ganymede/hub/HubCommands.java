@@ -1,6 +1,7 @@
 package io.ganymede.hub;
 
 import io.ganymede.hub.importer.ImportCommand;
+import io.ganymede.hub.z2jh.TranslateCommand;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.function.BiFunction;
 final class HubCommands {
 
     private static final Map<String, BiFunction<List<String>, Map<String, String>, Integer>> COMMANDS = Map.of(
-            "import-jupyterhub", (args, env) -> ImportCommand.run(args, env, System.out, System.err));
+            "import-jupyterhub", (args, env) -> ImportCommand.run(args, env, System.out, System.err),
+            "translate-z2jh", (args, env) -> TranslateCommand.run(args, System.out, System.err));
 
     private HubCommands() {}
 
