@@ -310,6 +310,13 @@ class ManifestsTest {
                         referenced.computeIfAbsent(secret, k -> new TreeSet<>()).addAll(Set.of("client_id", "client_secret"));
                     }
                 }
+                if (kind(o).equals("GCPBackendPolicy")) {
+                    // GKE's Gateway reads the IAP client's secret from the key "key".
+                    String secret = o.at("/spec/default/iap/oauth2ClientSecret/name").asText();
+                    if (!secret.isEmpty()) {
+                        referenced.computeIfAbsent(secret, k -> new TreeSet<>()).add("key");
+                    }
+                }
             }
         });
         assertTrue(referenced.containsKey("ganymede-proxy-token"), "the proxy token Secret is not referenced: " + referenced);
