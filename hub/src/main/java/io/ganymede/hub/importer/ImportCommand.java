@@ -1,5 +1,6 @@
 package io.ganymede.hub.importer;
 
+import io.ganymede.hub.commands.CommandArgs;
 import io.ganymede.hub.importer.ImportPlan.Outcome;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -50,26 +52,17 @@ public final class ImportCommand {
 
     /** Runs the command; returns the process exit status (0 done, 1 failed, 2 bad arguments). */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Map<String, String> options = new LinkedHashMap<>();
-        boolean dryRun = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--dry-run")) {
-                dryRun = true;
-            } else if (arg.startsWith("--") && i + 1 < args.size()
-                    && List.of("--from", "--from-user", "--from-password", "--to", "--to-user", "--to-password",
-                            "--settings-out").contains(arg)) {
-                options.put(arg, args.get(++i));
-            } else {
-                err.println("unknown or incomplete argument: " + arg);
-                err.print(USAGE);
-                return 2;
-            }
-        }
-        if (!options.containsKey("--from")) {
+        CommandArgs parsed;
+        try {
+            parsed = CommandArgs.parse(args, Set.of("--from", "--from-user", "--from-password", "--to", "--to-user",
+                    "--to-password", "--settings-out"), Set.of("--dry-run"), Set.of("--from"));
+        } catch (CommandArgs.Refused e) {
+            err.println(e.getMessage());
             err.print(USAGE);
             return 2;
         }
+        Map<String, String> options = parsed.options();
+        boolean dryRun = parsed.flag("--dry-run");
         Database from = source(options.get("--from"), options.get("--from-user"), options.get("--from-password"));
         Database to = new Database(options.getOrDefault("--to", env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", DEFAULT_TARGET)),
                 options.getOrDefault("--to-user", env.get("QUARKUS_DATASOURCE_USERNAME")),

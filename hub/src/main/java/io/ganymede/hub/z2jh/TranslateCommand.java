@@ -1,14 +1,15 @@
 package io.ganymede.hub.z2jh;
 
+import io.ganymede.hub.commands.CommandArgs;
 import io.ganymede.hub.profiles.ProfileParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -34,24 +35,17 @@ public final class TranslateCommand {
     private TranslateCommand() {}
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
-        Map<String, String> options = new LinkedHashMap<>();
-        boolean force = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--force")) {
-                force = true;
-            } else if (List.of("--values", "--profiles-out", "--settings-out").contains(arg) && i + 1 < args.size()) {
-                options.put(arg, args.get(++i));
-            } else {
-                err.println("unknown or incomplete argument: " + arg);
-                err.print(USAGE);
-                return 2;
-            }
-        }
-        if (!options.containsKey("--values")) {
+        CommandArgs parsed;
+        try {
+            parsed = CommandArgs.parse(args, Set.of("--values", "--profiles-out", "--settings-out"), Set.of("--force"),
+                    Set.of("--values"));
+        } catch (CommandArgs.Refused e) {
+            err.println(e.getMessage());
             err.print(USAGE);
             return 2;
         }
+        Map<String, String> options = parsed.options();
+        boolean force = parsed.flag("--force");
         Path profilesOut = Path.of(options.getOrDefault("--profiles-out", "profiles.yaml"));
         Path settingsOut = Path.of(options.getOrDefault("--settings-out", "hub-settings.yaml"));
         try {

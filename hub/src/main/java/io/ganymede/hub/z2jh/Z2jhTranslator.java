@@ -22,14 +22,28 @@ public final class Z2jhTranslator {
     public record Translation(Map<String, Object> profiles, Map<String, Object> settings,
             List<Line> translated, List<Line> untranslated) {}
 
-    /** z2jh's singleuser keys that are KubeSpawner override keys under another name. */
-    private static final Map<String, String> SINGLEUSER_KEYS = Map.ofEntries(
-            Map.entry("defaultUrl", "default_url"), Map.entry("cmd", "cmd"), Map.entry("uid", "uid"),
-            Map.entry("fsGid", "fs_gid"), Map.entry("serviceAccountName", "service_account"),
-            Map.entry("extraLabels", "extra_labels"), Map.entry("extraAnnotations", "extra_annotations"),
-            Map.entry("nodeSelector", "node_selector"), Map.entry("extraTolerations", "tolerations"),
-            Map.entry("startTimeout", "start_timeout"), Map.entry("workingDir", "working_dir"),
-            Map.entry("priorityClassName", "priority_class_name"));
+    /** z2jh's singleuser values that are KubeSpawner override keys, in the order they are written. */
+    private static final List<Map.Entry<String, String>> SINGLEUSER_PATHS = List.of(
+            Map.entry("singleuser.cpu.limit", "cpu_limit"), Map.entry("singleuser.cpu.guarantee", "cpu_guarantee"),
+            Map.entry("singleuser.memory.limit", "mem_limit"), Map.entry("singleuser.memory.guarantee", "mem_guarantee"),
+            Map.entry("singleuser.extraResource.limits", "extra_resource_limits"),
+            Map.entry("singleuser.extraResource.guarantees", "extra_resource_guarantees"),
+            Map.entry("singleuser.extraNodeAffinity.required", "node_affinity_required"),
+            Map.entry("singleuser.extraNodeAffinity.preferred", "node_affinity_preferred"),
+            Map.entry("singleuser.cmd", "cmd"), Map.entry("singleuser.defaultUrl", "default_url"),
+            Map.entry("singleuser.extraAnnotations", "extra_annotations"), Map.entry("singleuser.extraLabels", "extra_labels"),
+            Map.entry("singleuser.extraTolerations", "tolerations"), Map.entry("singleuser.fsGid", "fs_gid"),
+            Map.entry("singleuser.nodeSelector", "node_selector"),
+            Map.entry("singleuser.priorityClassName", "priority_class_name"),
+            Map.entry("singleuser.serviceAccountName", "service_account"),
+            Map.entry("singleuser.startTimeout", "start_timeout"), Map.entry("singleuser.uid", "uid"),
+            Map.entry("singleuser.workingDir", "working_dir"));
+
+    /** z2jh's cull values and the ganymede.culler settings they are. */
+    private static final List<Map.Entry<String, String>> CULL_PATHS = List.of(
+            Map.entry("cull.enabled", "enabled"), Map.entry("cull.timeout", "timeout"), Map.entry("cull.every", "every"),
+            Map.entry("cull.maxAge", "max-age"), Map.entry("cull.users", "users"),
+            Map.entry("cull.removeNamedServers", "remove-named-servers"), Map.entry("cull.concurrency", "concurrency"));
 
     /** Why whole sections have no Ganymede setting; keys under them are reported with it. */
     private static final Map<String, String> REASONS = Map.ofEntries(
@@ -103,16 +117,7 @@ public final class Z2jhTranslator {
         image.ifPresent(name -> put(d, "image", tag.map(t -> name + ":" + t).orElse(name), "singleuser.image.name, .tag"));
         values.string("singleuser.image.pullPolicy").ifPresent(p -> put(d, "image_pull_policy", p, "singleuser.image.pullPolicy"));
         values.take("singleuser.image.pullSecrets").ifPresent(s -> put(d, "image_pull_secrets", secretNames(s), "singleuser.image.pullSecrets"));
-        values.take("singleuser.cpu.limit").ifPresent(v -> put(d, "cpu_limit", v, "singleuser.cpu.limit"));
-        values.take("singleuser.cpu.guarantee").ifPresent(v -> put(d, "cpu_guarantee", v, "singleuser.cpu.guarantee"));
-        values.take("singleuser.memory.limit").ifPresent(v -> put(d, "mem_limit", v, "singleuser.memory.limit"));
-        values.take("singleuser.memory.guarantee").ifPresent(v -> put(d, "mem_guarantee", v, "singleuser.memory.guarantee"));
-        values.map("singleuser.extraResource.limits").ifPresent(v -> put(d, "extra_resource_limits", v, "singleuser.extraResource.limits"));
-        values.map("singleuser.extraResource.guarantees").ifPresent(v -> put(d, "extra_resource_guarantees", v, "singleuser.extraResource.guarantees"));
-        values.take("singleuser.extraNodeAffinity.required").ifPresent(v -> put(d, "node_affinity_required", v, "singleuser.extraNodeAffinity.required"));
-        values.take("singleuser.extraNodeAffinity.preferred").ifPresent(v -> put(d, "node_affinity_preferred", v, "singleuser.extraNodeAffinity.preferred"));
-        SINGLEUSER_KEYS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                values.take("singleuser." + e.getKey()).ifPresent(v -> put(d, e.getValue(), v, "singleuser." + e.getKey())));
+        copy(d, SINGLEUSER_PATHS);
         values.take("singleuser.extraEnv").ifPresent(env -> {
             Map<String, Object> environment = environment(env);
             if (!environment.isEmpty()) {
@@ -291,13 +296,7 @@ public final class Z2jhTranslator {
 
     private Map<String, Object> culler() {
         Map<String, Object> c = new LinkedHashMap<>();
-        values.take("cull.enabled").ifPresent(v -> put(c, "enabled", v, "cull.enabled"));
-        values.take("cull.timeout").ifPresent(v -> put(c, "timeout", v, "cull.timeout"));
-        values.take("cull.every").ifPresent(v -> put(c, "every", v, "cull.every"));
-        values.take("cull.maxAge").ifPresent(v -> put(c, "max-age", v, "cull.maxAge"));
-        values.take("cull.users").ifPresent(v -> put(c, "users", v, "cull.users"));
-        values.take("cull.removeNamedServers").ifPresent(v -> put(c, "remove-named-servers", v, "cull.removeNamedServers"));
-        values.take("cull.concurrency").ifPresent(v -> put(c, "concurrency", v, "cull.concurrency"));
+        copy(c, CULL_PATHS);
         // z2jh's adminUsers says whether admins' servers are culled; Ganymede's setting says the opposite.
         values.take("cull.adminUsers").ifPresent(v -> put(c, "exempt-admins", !Boolean.parseBoolean(String.valueOf(v)), "cull.adminUsers"));
         return c;
@@ -335,6 +334,13 @@ public final class Z2jhTranslator {
             put(a, "roles", roles, "hub.loadRoles");
         });
         return a;
+    }
+
+    /** Copies each values path that is set to its key. */
+    private void copy(Map<String, Object> into, List<Map.Entry<String, String>> paths) {
+        for (Map.Entry<String, String> p : paths) {
+            values.take(p.getKey()).ifPresent(v -> put(into, p.getValue(), v, p.getKey()));
+        }
     }
 
     private void put(Map<String, Object> into, String key, Object value, String from) {
