@@ -1,4 +1,4 @@
-"""Makes jupyterhub-5.5.sqlite, the JupyterHub database ImportCommandTest imports, and
+"""Makes jupyterhub-5.5.sqlite (jupyterhub-3.0.sqlite with Debian's JupyterHub 3.0: /usr/bin/python3), the JupyterHub database ImportCommandTest imports, and
 jupyterhub-5.5.tokens.json, the secrets of its tokens the test checks, with the real
 JupyterHub: run with the Python of a JupyterHub virtualenv (src/test/peers/install.sh makes one),
 
@@ -11,6 +11,13 @@ data-science with properties and a custom role; then stops JupyterHub with alice
 running (cleanup_servers = False, as z2jh's hub restarts do) and kills that server.
 """
 import json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+import jupyterhub
+
+# Group properties came with JupyterHub 4.0; load_groups took a plain list of members before.
+OLD = int(jupyterhub.__version__.split(".")[0]) < 4
+GROUPS = ("{'data-science': ['alice@example.com', 'bob']}" if OLD else
+          "{'data-science': {'users': ['alice@example.com', 'bob'], 'properties': {'cost-center': 'ds-42'}}}")
 
 chp, out = sys.argv[1], os.path.abspath(sys.argv[2])
 work = tempfile.mkdtemp(prefix="jh-fixture-")
@@ -33,7 +40,7 @@ c.Spawner.args = ['--ServerApp.ip=127.0.0.1'] + (['--allow-root'] if os.getuid()
 c.Spawner.default_url = '/lab'
 c.LocalProcessSpawner.home_dir_template = '{work}/home/{{username}}'
 c.JupyterHub.services = [{{'name': 'pipeline-admin', 'api_token': '{SERVICE_TOKEN}'}}]
-c.JupyterHub.load_groups = {{'data-science': {{'users': ['alice@example.com', 'bob'], 'properties': {{'cost-center': 'ds-42'}}}}}}
+c.JupyterHub.load_groups = {GROUPS}
 c.JupyterHub.load_roles = [
     {{'name': 'admin', 'services': ['pipeline-admin']}},
     {{'name': 'reporting', 'scopes': ['read:metrics'], 'services': ['pipeline-admin']}},

@@ -292,7 +292,8 @@ public final class ImportPlan {
             }
             String key = hash.get().salt() + ":" + hash.get().digest();
             String there = existing.tokenOwners().get(key);
-            String detail = kind + ", scopes " + String.join(" ", token.scopes())
+            // Sorted: JupyterHub keeps a token's scopes as a set, in no stable order.
+            String detail = kind + ", scopes " + String.join(" ", new java.util.TreeSet<>(token.scopes()))
                     + (token.note() == null ? "" : ", note '" + token.note() + "'")
                     + ", expires " + (token.expiresAt() == null ? "never" : token.expiresAt());
             if (there == null) {

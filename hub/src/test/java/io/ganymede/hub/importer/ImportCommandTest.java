@@ -102,8 +102,8 @@ class ImportCommandTest {
         assertTrue(out.contains("create    oauth client jupyterhub-user-alice%40example.com: for server alice@example.com/"), out);
         assertTrue(out.contains("create    token a2 of alice@example.com: api, scopes read:users, note 'pipeline', expires 2056-"), out);
         assertTrue(out.contains("skip      token a3 of alice@example.com: expired"), out);
-        assertTrue(out.contains("create    token a4 of alice@example.com: server, scopes users:activity!user"
-                + " access:servers!server=alice@example.com/, note 'Server at /user/alice@example.com/'"), out);
+        assertTrue(out.contains("create    token a4 of alice@example.com: server, scopes access:servers!server=alice@example.com/"
+                + " users:activity!user, note 'Server at /user/alice@example.com/'"), out);
         assertTrue(out.contains("skip      token a1 of service pipeline-admin: a service's token: Ganymede has no services"), out);
         assertTrue(out.contains("create    settings file " + dir.resolve("roles.yaml")), out);
         assertTrue(out.contains("0 unchanged, 0 conflicts"), out);
