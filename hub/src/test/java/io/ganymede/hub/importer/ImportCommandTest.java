@@ -43,16 +43,21 @@ class ImportCommandTest {
     private Map<String, String> secrets;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void copyFixture() throws Exception {
-        source = dir.resolve("jupyterhub.sqlite");
-        try (InputStream in = getClass().getResourceAsStream("/jupyterhub/jupyterhub-5.5.sqlite")) {
+        useFixture("5.5");
+        target = "jdbc:h2:mem:import-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /** The database the given JupyterHub release made, and the secrets of its tokens. */
+    @SuppressWarnings("unchecked")
+    private void useFixture(String release) throws Exception {
+        source = dir.resolve("jupyterhub-" + release + ".sqlite");
+        try (InputStream in = getClass().getResourceAsStream("/jupyterhub/jupyterhub-" + release + ".sqlite")) {
             Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
         }
-        try (InputStream in = getClass().getResourceAsStream("/jupyterhub/jupyterhub-5.5.tokens.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/jupyterhub/jupyterhub-" + release + ".tokens.json")) {
             secrets = new ObjectMapper().readValue(in, Map.class);
         }
-        target = "jdbc:h2:mem:import-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
     }
 
     private record Run(int status, String out, String err) {}
@@ -145,6 +150,23 @@ class ImportCommandTest {
         assertTrue(again.out().contains("0 to create, 9 unchanged, 0 conflicts"), again.out());
         assertEquals(List.of("3"), rows("SELECT COUNT(*) FROM users"));
         assertEquals(List.of("2"), rows("SELECT COUNT(*) FROM api_tokens"));
+    }
+
+    /** JupyterHub 3.0 (Debian's), the oldest schema: no group properties yet. */
+    @Test
+    void importsAJupyterHub30Database() throws Exception {
+        useFixture("3.0");
+        Run run = run();
+        assertEquals(0, run.status(), run.err() + run.out());
+        assertTrue(run.out().contains("create    group data-science: members alice@example.com, bob\n"), run.out());
+        assertEquals(List.of("alice@example.com|false", "bob|false", "carol|true"),
+                rows("SELECT name, admin FROM users ORDER BY name"));
+        assertEquals(List.of("{}"), rows("SELECT properties FROM user_groups"));
+        assertEquals(1, matching("api", secrets.get("pipeline_token")));
+        assertEquals(1, matching("server", secrets.get("server_token")));
+        assertEquals(0, matching("api", secrets.get("expired_token")));
+        String[] c = rows("SELECT secret_salt, secret_hash FROM oauth_clients").get(0).split("\\|");
+        assertTrue(Secrets.matches(c[0], c[1], secrets.get("server_token")));
     }
 
     @Test
