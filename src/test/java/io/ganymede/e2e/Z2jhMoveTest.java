@@ -221,6 +221,17 @@ class Z2jhMoveTest {
         assertEquals(200, notes.statusCode(), notes.body() + "\n" + ganymede.logText());
         assertEquals("alice's notes", JSON.readTree(notes.body()).path("content").asText());
 
+        // Her browser goes through the OAuth step again, with the client JupyterHub registered for
+        // her server (its secret is the server's token, hashed by JupyterHub), and lands on JupyterLab.
+        Browser browser = new Browser();
+        HttpResponse<String> login = browser.open(ganymede.publicUrl("/user/alice@example.com/lab"));
+        assertEquals("/hub/login", login.uri().getPath(), login.uri().toString());
+        // The client id jupyterhub-user-alice%40example.com, escaped in the authorize URL, escaped again in next.
+        assertTrue(login.uri().getRawQuery().contains("client_id%3Djupyterhub-user-alice%252540example.com"), login.uri().toString());
+        HttpResponse<String> lab = browser.signIn(login, "alice@example.com");
+        assertEquals(200, lab.statusCode(), lab.uri() + " " + lab.body() + "\n" + ganymede.logText());
+        assertEquals("/user/alice@example.com/lab", lab.uri().getRawPath());
+
         // Her pipeline's token works unchanged, with its scopes.
         HttpResponse<String> whoami = send("GET", api + "/user", pipeline, null);
         assertEquals(200, whoami.statusCode(), whoami.body());
