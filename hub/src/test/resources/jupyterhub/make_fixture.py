@@ -1,4 +1,4 @@
-"""Makes jupyterhub-5.5.sqlite (jupyterhub-3.0.sqlite with Debian's JupyterHub 3.0: /usr/bin/python3), the JupyterHub database ImportCommandTest imports, and
+"""Makes jupyterhub-5.5.sqlite (3.0 with Debian's JupyterHub: /usr/bin/python3; 6.1 with its virtualenv), the JupyterHub database ImportCommandTest imports, and
 jupyterhub-5.5.tokens.json, the secrets of its tokens the test checks, with the real
 JupyterHub: run with the Python of a JupyterHub virtualenv (src/test/peers/install.sh makes one),
 

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Imports a database the real JupyterHub 5.5 made ({@code resources/jupyterhub/make_fixture.py}:
@@ -152,21 +154,27 @@ class ImportCommandTest {
         assertEquals(List.of("2"), rows("SELECT COUNT(*) FROM api_tokens"));
     }
 
-    /** JupyterHub 3.0 (Debian's), the oldest schema: no group properties yet. */
-    @Test
-    void importsAJupyterHub30Database() throws Exception {
-        useFixture("3.0");
+    /**
+     * Databases of Debian's JupyterHub 3.0 (the oldest schema: no group properties, server tokens
+     * scoped access:servers!user), 5.5 (z2jh 4.4's) and 6.1 (spawners' display_name).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"3.0", "5.5", "6.1"})
+    void eachReleasesDatabaseImportsAndItsTokensStillMatch(String release) throws Exception {
+        useFixture(release);
         Run run = run();
         assertEquals(0, run.status(), run.err() + run.out());
-        assertTrue(run.out().contains("create    group data-science: members alice@example.com, bob\n"), run.out());
+        assertTrue(run.out().contains("create    group data-science: members alice@example.com, bob"
+                + (release.equals("3.0") ? "\n" : "; properties {\"cost-center\":\"ds-42\"}\n")), run.out());
         assertEquals(List.of("alice@example.com|false", "bob|false", "carol|true"),
                 rows("SELECT name, admin FROM users ORDER BY name"));
-        assertEquals(List.of("{}"), rows("SELECT properties FROM user_groups"));
+        assertEquals(List.of("alice@example.com||true"), rows("SELECT u.name, s.name, s.url IS NOT NULL FROM servers s"
+                + " JOIN users u ON u.id = s.user_id"));
         assertEquals(1, matching("api", secrets.get("pipeline_token")));
         assertEquals(1, matching("server", secrets.get("server_token")));
         assertEquals(0, matching("api", secrets.get("expired_token")));
         String[] c = rows("SELECT secret_salt, secret_hash FROM oauth_clients").get(0).split("\\|");
-        assertTrue(Secrets.matches(c[0], c[1], secrets.get("server_token")));
+        assertTrue(Secrets.matches(c[0], c[1], secrets.get("server_token")), "the OAuth client's secret is the server's token");
     }
 
     @Test
