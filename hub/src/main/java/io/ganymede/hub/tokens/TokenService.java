@@ -19,6 +19,8 @@ public class TokenService {
 
     /** Characters of the secret kept in clear to narrow the lookup; 8 of 43 leaves 210 bits secret. */
     static final int PREFIX_LENGTH = 8;
+    /** JupyterHub keeps 4 ({@code orm.Hashed.prefix_length}): tokens imported from it are found by those. */
+    static final int JUPYTERHUB_PREFIX_LENGTH = 4;
     /** last_activity is written at most this often per token, so reads do not turn into writes. */
     private static final Duration ACTIVITY_RESOLUTION = Duration.ofSeconds(30);
 
@@ -80,7 +82,8 @@ public class TokenService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        List<TokenEntity> candidates = TokenEntity.list("prefix", secret.substring(0, PREFIX_LENGTH));
+        List<TokenEntity> candidates = TokenEntity.list("prefix in ?1",
+                List.of(secret.substring(0, PREFIX_LENGTH), secret.substring(0, JUPYTERHUB_PREFIX_LENGTH)));
         for (TokenEntity token : candidates) {
             if (Secrets.matches(token.salt, token.hash, secret)) {
                 if (token.expired(now)) {
