@@ -21,6 +21,7 @@ final class Peers {
     private static final long INSTALL_MINUTES = 15;
     private static Path folder;
     private static Path codeServer;
+    private static Path jupyterHubExamples;
 
     private Peers() {}
 
@@ -138,6 +139,17 @@ final class Peers {
             codeServer = install("install-code-server.sh");
         }
         return codeServer;
+    }
+
+    /**
+     * JupyterHub 6.1.1's {@code examples/} folder, from its source distribution
+     * ({@code install-jupyterhub-examples.sh}): the services JupyterHub ships as examples.
+     */
+    static synchronized Path jupyterHubExamples() {
+        if (jupyterHubExamples == null) {
+            jupyterHubExamples = install("install-jupyterhub-examples.sh");
+        }
+        return jupyterHubExamples;
     }
 
     /** Runs one of {@code src/test/peers/}'s install scripts and answers the path it printed last. */

@@ -197,6 +197,12 @@ class ScopeMatrixTest {
             row("GET", "/hub/api/groups/{group_name}/shared/{owner}/{server_name: [^/]+}", "/hub/api/groups/{G}/shared/{O}/gpu", null, 403, 403, 404, 403, 403, 403, 403),
             row("DELETE", "/hub/api/groups/{group_name}/shared/{owner}", "/hub/api/groups/{G}/shared/{O}/", null, 403, 403, 404, 403, 403, 403, 403),
             row("DELETE", "/hub/api/groups/{group_name}/shared/{owner}/{server_name: [^/]+}", "/hub/api/groups/{G}/shared/{O}/gpu", null, 403, 403, 404, 403, 403, 403, 403),
+            // Services: only admins (admin:services, list:services, read:services) reach them.
+            row("GET", "/hub/api/services", "/hub/api/services", null, 403, 403, 200, 403, 403, 403, 403),
+            row("GET", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            row("POST", "/hub/api/services/{service_name}", "/hub/api/services/svc{N}", "{\"display\": false}",
+                    403, 403, 201, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",

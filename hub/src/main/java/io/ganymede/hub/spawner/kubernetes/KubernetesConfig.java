@@ -87,4 +87,14 @@ public interface KubernetesConfig {
     /** How long growing a disk waits for the resizer's answer before it reports the request as pending. */
     @WithDefault("5s")
     Duration resizeWait();
+
+    /**
+     * Also watch, poll and stop the pods KubeSpawner started (any pod labelled
+     * {@code component=singleuser-server}, not only Ganymede's), so servers imported from a z2jh
+     * hub keep running under Ganymede; and reuse a claim named by KubeSpawner's legacy
+     * {@code escape} scheme when the claim of the current name does not exist (KubeSpawner 7's
+     * {@code handle_legacy_names}).
+     */
+    @WithDefault("false")
+    boolean adoptKubespawnerPods();
 }

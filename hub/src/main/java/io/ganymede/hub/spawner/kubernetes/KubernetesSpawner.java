@@ -97,8 +97,11 @@ public class KubernetesSpawner implements Spawner {
 
     /** Computes names and objects for a request; pure. */
     Plan plan(SpawnRequest request) {
-        ServerNames names = names(request.user(), request.serverName())
-                .withRememberedClaim(request.state() == null ? null : request.state().get(STATE_PVC));
+        return plan(request, names(request.user(), request.serverName())
+                .withRememberedClaim(request.state() == null ? null : request.state().get(STATE_PVC)));
+    }
+
+    private Plan plan(SpawnRequest request, ServerNames names) {
         ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         StoragePlan storage = StorageBuilder.build(names, spec);
         Pod pod = PodBuilder.build(names, spec, request.environment() == null ? Map.of() : request.environment(), storage);
@@ -111,7 +114,7 @@ public class KubernetesSpawner implements Spawner {
 
     @Override
     public Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress) {
-        return Uni.createFrom().item(() -> plan(request))
+        return Uni.createFrom().item(() -> withLegacyClaim(request, plan(request)))
                 .runSubscriptionOn(worker)
                 .call(p -> watching())
                 .emitOn(worker)
@@ -190,6 +193,29 @@ public class KubernetesSpawner implements Spawner {
                 }
             }
         }
+    }
+
+    /**
+     * KubeSpawner 7's {@code handle_legacy_names}: a server with no remembered claim whose claim of
+     * the current name does not exist, but whose claim of KubeSpawner's legacy {@code escape} name
+     * does ({@code claim-alice-40example-2ecom}, made before KubeSpawner 7), gets that one and the
+     * files on it. Blocking: runs on the worker.
+     */
+    private Plan withLegacyClaim(SpawnRequest request, Plan p) {
+        boolean remembered = request.state() != null && request.state().get(STATE_PVC) != null;
+        if (remembered || p.storage().claimToEnsure() == null
+                || !p.storage().claimToEnsure().getMetadata().getName().equals(p.names().pvcName())) {
+            return p;
+        }
+        String ns = p.names().namespace();
+        String legacy = p.names().legacyPvcName(config.pvcNameTemplate());
+        if (legacy.equals(p.names().pvcName()) || !Slugs.isValidObjectName(legacy)
+                || client.persistentVolumeClaims().inNamespace(ns).withName(p.names().pvcName()).get() != null
+                || client.persistentVolumeClaims().inNamespace(ns).withName(legacy).get() == null) {
+            return p;
+        }
+        LOG.infof("Using the legacy claim %s/%s of %s (KubeSpawner's escape scheme)", ns, legacy, p.names().user());
+        return plan(request, p.names().withRememberedClaim(legacy));
     }
 
     /** Creates the user's claim unless it exists; an existing claim (KubeSpawner's too) is reused as is. */

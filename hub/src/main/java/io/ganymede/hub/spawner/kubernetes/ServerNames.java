@@ -56,6 +56,18 @@ public record ServerNames(
                 : new ServerNames(user, server, safeUsername, safeServername, userServer, namespace, podName, claim);
     }
 
+    /**
+     * The claim KubeSpawner before 7 named from the same template with the legacy {@code escape}
+     * slugs ({@code claim-alice-40example-2ecom}), for KubeSpawner 7's {@code handle_legacy_names}.
+     */
+    public String legacyPvcName(String pvcTemplate) {
+        String user = Slugs.escapeSlug(this.user);
+        String server = Slugs.escapeSlug(this.server);
+        return expand(pvcTemplate, Map.of("username", user, "servername", server,
+                "user_server", this.server.isEmpty() ? user : user + "--" + server,
+                "unescaped_username", this.user, "unescaped_servername", this.server));
+    }
+
     /** Value of the {@code hub.jupyter.org/username} label (label rules, so case is kept). */
     public String userLabel() {
         return Slugs.safeSlug(user, Slugs::isValidLabel, null);
