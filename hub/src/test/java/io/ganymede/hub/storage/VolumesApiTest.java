@@ -340,7 +340,7 @@ class VolumesApiTest {
         claim("claim-ivan--old", "ivan@example.com", "old", "cpu", "standard-rwo", 10, "Bound");
         // A server pod mounting claim-ivan, as the spawner makes them.
         client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("jupyter-ivan")
-                .withLabels(io.ganymede.hub.spawner.kubernetes.PodBuilder.selectorLabels()).endMetadata()
+                .withLabels(io.ganymede.hub.spawner.kubernetes.PodBuilder.selectorLabels(false)).endMetadata()
                 .withNewSpec().addNewContainer().withName("notebook").withImage("x").endContainer()
                 .addNewVolume().withName("home").withNewPersistentVolumeClaim().withClaimName("claim-ivan").endPersistentVolumeClaim().endVolume()
                 .endSpec().withNewStatus().withPhase("Running").endStatus().build()).create();
