@@ -92,8 +92,36 @@ class TranslateCommandTest {
         assertEquals(List.of(
                 Map.of("name", "data-readers", "scopes", List.of("read:users", "list:users", "read:servers!group=data-science"),
                         "users", List.of(), "groups", List.of("data-science")),
-                Map.of("name", "monitoring", "scopes", List.of("read:metrics"), "users", List.of(), "groups", List.of())),
+                Map.of("name", "monitoring", "scopes", List.of("read:metrics"), "users", List.of(), "groups", List.of(),
+                        "services", List.of("prometheus")),
+                Map.of("name", "jupyterhub-idle-culler-role", "scopes",
+                        List.of("list:users", "read:users:activity", "read:servers", "delete:servers"), "users", List.of(),
+                        "groups", List.of(), "services", List.of("jupyterhub-idle-culler"))),
                 auth.get("roles"));
+    }
+
+    @Test
+    void servicesKeepTheirDefinitionsAndTokensButNotTheirCommands() throws Exception {
+        assertEquals(0, translate().status());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Map<String, Object>>> settings = new Yaml().load(Files.readString(dir.resolve("hub-settings.yaml")));
+        Map<String, Object> services = settings.get("ganymede").get("services");
+        assertEquals(List.of("pipeline-admin", "prometheus", "experiments", "jupyterhub-idle-culler"), List.copyOf(services.keySet()));
+        assertEquals(Map.of("api-token", "svc-0123456789abcdef0123456789abcdef", "admin", true), services.get("pipeline-admin"));
+        assertEquals(Map.of("api-token", "prom-5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d", "display", false), services.get("prometheus"));
+        Map<String, Object> experiments = new java.util.LinkedHashMap<>();
+        experiments.put("url", "http://mlflow.ds-tools.svc.cluster.local:5000");
+        experiments.put("api-token", "exp-8c2e4a6b0d1f3e5a7c9b1d3f5e7a9c1b");
+        experiments.put("oauth-client-id", "service-experiments");
+        experiments.put("oauth-redirect-uri", "https://hub.example.com/services/experiments/oauth_callback");
+        experiments.put("oauth-no-confirm", true);
+        experiments.put("display", true);
+        experiments.put("info", Map.of("description", "MLflow experiments of the data-science team", "owner", "platform@example.com"));
+        // The built-in role user, given to it in loadRoles, is among its roles.
+        experiments.put("roles", List.of("user"));
+        assertEquals(experiments, services.get("experiments"));
+        // The culler keeps its token (an external run can use it) but not the command the hub ran.
+        assertEquals(Map.of("api-token", "cull-2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c1e"), services.get("jupyterhub-idle-culler"));
     }
 
     @Test
@@ -113,9 +141,9 @@ class TranslateCommandTest {
                 "hub.config.GCPIAPAuthenticator.header_name: JupyterHub configuration with no Ganymede setting",
                 "hub.config.GCPIAPAuthenticator.project_id: JupyterHub configuration with no Ganymede setting",
                 "hub.loadRoles.data-readers.description",
-                "hub.loadRoles.monitoring.services: Ganymede has no services",
-                "hub.services.pipeline-admin.apiToken: Ganymede has no services",
-                "hub.services.pipeline-admin.admin: Ganymede has no services",
+                "hub.services.jupyterhub-idle-culler.command: Ganymede does not run services; its own culler does this"
+                        + " (ganymede.culler, see cull.*: was 'python3 -m jupyterhub_idle_culler --timeout=3600 --cull-every=600'),"
+                        + " or run the culler as its own Deployment with this service's api-token and JUPYTERHUB_API_URL",
                 "hub.extraConfig.timeouts: Python configuration cannot be translated",
                 "singleuser.extraEnv.BQ_KEY: valueFrom",
                 "singleuser.lifecycleHooks.postStart.exec.command: Ganymede's pods have no lifecycle hooks",
@@ -127,11 +155,17 @@ class TranslateCommandTest {
                 "ingress.hosts: the GKE overlays of k8s/")) {
             assertTrue(report.contains("  " + line), "missing '" + line + "' in:\n" + report);
         }
-        assertTrue(report.startsWith("Not translated (22):"), report);
+        assertTrue(report.startsWith("Not translated (20):"), report);
+        assertFalse(report.contains("hub.services.pipeline-admin"), report);
         String translated = out.substring(out.indexOf("Translated:"), out.indexOf("Not translated ("));
         assertTrue(translated.contains("  cull.timeout: timeout = 1800"), translated);
         assertTrue(translated.contains("  singleuser.profileList[1]: profile gpu-t4"), translated);
-        assertFalse(out.contains("svc-0123456789abcdef"), "no secret is printed");
+        assertTrue(translated.contains("  hub.services.pipeline-admin: ganymede.services.pipeline-admin: api-token (not shown), admin = true"),
+                translated);
+        assertTrue(translated.contains("  hub.loadRoles.user.services: ganymede.services.experiments.roles has user"), translated);
+        for (String secret : List.of("svc-0123456789abcdef", "prom-5a7b9c1d", "exp-8c2e4a6b", "cull-2f4a6c8e")) {
+            assertFalse(out.contains(secret), "no secret is printed: " + secret);
+        }
     }
 
     @Test
