@@ -351,6 +351,11 @@ public final class Z2jhTranslator {
             }
             MANAGED_KEYS.stream().filter(k -> !k.equals("command") && spec.containsKey(k))
                     .forEach(k -> untranslated.add(new Line(at + "." + k, "Ganymede runs no service processes; give it to the service's own Deployment")));
+            if (service.isEmpty()) {
+                // A service without keys would be no setting at all, and the hub would remove it at start.
+                service.put("display", true);
+                set.add("display = true (its default, so that it is declared)");
+            }
             out.put(name, service);
             translated.add(new Line(at, "ganymede.services." + name + (set.isEmpty() ? "" : ": " + String.join(", ", set))));
         }));
