@@ -40,6 +40,8 @@ class Z2jhMoveTest {
     /** An image only this test teaches the stand-in kubelet: the single-user server of JupyterHub 5.5. */
     private static final String IMAGE = "quay.io/jupyter/datascience-notebook:2025-10-20";
     private static final String SERVICE_TOKEN = "z2jh-admin-service-0123456789abcdef";
+    /** The token of a service created through JupyterHub 5's API (not in its configuration). */
+    private static final String API_SERVICE_TOKEN = "exp-8c2e4a6b0d1f3e5a7c9b1d3f5e7a9c1b";
     private static final String ADMIN = "e2e-ganymede-admin-token";
     private static final String BOB = "bob";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +124,12 @@ class Z2jhMoveTest {
                 "{\"note\": \"bob's scripts\"}").body()).path("token").asText();
         assertEquals(200, send("GET", jhApi + "/users/alice@example.com", pipeline, null).statusCode());
         assertEquals(200, send("GET", jhApi + "/users", bobToken, null).statusCode(), "the group's role lists users");
+        // A team's MLflow server, registered through the API (JupyterHub 5.0), with an OAuth client.
+        String experimentsUrl = "http://127.0.0.1:" + HubProcess.freePort();
+        HttpResponse<String> created = send("POST", jhApi + "/services/experiments", SERVICE_TOKEN,
+                "{\"url\": \"" + experimentsUrl + "\", \"api_token\": \"" + API_SERVICE_TOKEN + "\","
+                        + " \"info\": {\"description\": \"MLflow experiments\"}}");
+        assertEquals(201, created.statusCode(), created.body());
 
         // bob works, saves, and stops: his disk stays.
         startWithJupyterHub(jhApi, BOB, dir);
@@ -196,7 +204,10 @@ class Z2jhMoveTest {
                 "create    oauth client jupyterhub-user-alice%40example.com: for server alice@example.com/",
                 "api, scopes read:users, note 'pipeline'", "server, scopes access:servers!server=alice@example.com/ users:activity!user",
                 "create    service pipeline-admin: admin; roles admin; from JupyterHub's configuration",
-                "create    token a1 of service pipeline-admin: api, scopes inherit, note 'from config'")) {
+                "create    token a1 of service pipeline-admin: api, scopes inherit, note 'from config'",
+                "create    service experiments: roles none; url " + experimentsUrl + "; created through the API: kept until deleted",
+                "create    oauth client service-experiments: for service experiments",
+                "of service experiments: api, scopes inherit")) {
             assertTrue(dryRun.output().contains(line), "'" + line + "' missing in:\n" + dryRun.output());
         }
         Command imported = hubCommand(dir, importArgs.toArray(String[]::new));
@@ -249,6 +260,14 @@ class Z2jhMoveTest {
         HttpResponse<String> listed = send("GET", api + "/users", SERVICE_TOKEN, null);
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(listed.body().contains("alice@example.com"), listed.body());
+
+        // The service created through JupyterHub's API is there with its URL, token and OAuth client.
+        JsonNode experiments = JSON.readTree(send("GET", api + "/services/experiments", ADMIN, null).body());
+        assertEquals(experimentsUrl, experiments.path("url").asText(), experiments.toString());
+        assertEquals("MLflow experiments", experiments.path("info").path("description").asText(), experiments.toString());
+        JsonNode experimentsSelf = JSON.readTree(send("GET", api + "/user", API_SERVICE_TOKEN, null).body());
+        assertEquals("experiments", experimentsSelf.path("name").asText(), experimentsSelf.toString());
+        assertEquals(403, send("GET", api + "/users", API_SERVICE_TOKEN, null).statusCode(), "it holds no role that lists users");
 
         // Her pipeline's token works unchanged, with its scopes.
         HttpResponse<String> whoami = send("GET", api + "/user", pipeline, null);
