@@ -16,6 +16,7 @@ import io.ganymede.hub.tokens.JupyterHubHash;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class ImportPlan {
         Map<String, Service> services = plan.planServices(source, existing);
         Map<String, Server> running = plan.planServers(source, existing);
         Map<String, Server> serverByClient = plan.planClients(source, existing, running, services);
-        plan.planTokens(source, existing, running, serverByClient, services.keySet(), now);
+        plan.planTokens(source, existing, running, serverByClient, services, now);
         return plan;
     }
 
@@ -152,10 +153,9 @@ public final class ImportPlan {
             }
             roles.add(role);
             String detail = "scopes " + names(role.scopes()) + "; users " + names(role.users())
-                    + "; groups " + names(role.groups()) + " (written to the settings file)";
-            if (!role.services().isEmpty()) {
-                detail = detail.replace(" (written", "; services " + names(role.services()) + " (written");
-            }
+                    + "; groups " + names(role.groups())
+                    + (role.services().isEmpty() ? "" : "; services " + names(role.services()))
+                    + " (written to the settings file)";
             roleSteps.add(new Step(subject, Outcome.CREATE, detail));
         }
         // The roles go to one settings file: written whole when absent, else left as it is.
@@ -315,7 +315,10 @@ public final class ImportPlan {
     }
 
     private void planTokens(JupyterHubData source, Existing existing, Map<String, Server> running,
-            Map<String, Server> serverByClient, Set<String> services, Instant now) {
+            Map<String, Server> serverByClient, Map<String, Service> services, Instant now) {
+        // People's logins to a service: its client is imported or made again from its configuration.
+        Set<String> serviceClients = new HashSet<>();
+        services.values().stream().map(Service::oauthClient).filter(java.util.Objects::nonNull).forEach(serviceClients::add);
         for (Token token : source.tokens()) {
             String owner = token.user() != null ? token.user() : "service " + token.service();
             String subject = "token " + token.publicId() + " of " + owner;
@@ -324,7 +327,7 @@ public final class ImportPlan {
             Server server = null;
             Optional<JupyterHubHash.Parts> hash = JupyterHubHash.parse(token.hashed());
             String client = token.clientId() == null ? "jupyterhub" : token.clientId();
-            if (token.user() == null && !services.contains(token.service())) {
+            if (token.user() == null && !services.containsKey(token.service())) {
                 problem = Optional.of("its service is not imported");
             } else if (token.expiresAt() != null && !token.expiresAt().isAfter(now)) {
                 problem = Optional.of("expired " + token.expiresAt());
@@ -341,7 +344,7 @@ public final class ImportPlan {
             } else if (!client.equals("jupyterhub")) {
                 server = serverByClient.get(client);
                 kind = "oauth";
-                if (server == null) {
+                if (server == null && !serviceClients.contains(client)) {
                     problem = Optional.of("issued by OAuth client " + client + ", which is not imported");
                 }
             }
