@@ -1,12 +1,14 @@
 package io.ganymede.hub.importer;
 
+import io.ganymede.hub.importer.ImportPlan.ClientImport;
 import io.ganymede.hub.importer.ImportPlan.Existing;
+import io.ganymede.hub.importer.ImportPlan.ServiceImport;
 import io.ganymede.hub.importer.ImportPlan.TokenImport;
 import io.ganymede.hub.importer.JupyterHubData.Group;
-import io.ganymede.hub.importer.JupyterHubData.OAuthClient;
 import io.ganymede.hub.importer.JupyterHubData.Server;
 import io.ganymede.hub.importer.JupyterHubData.User;
 import io.ganymede.hub.persistence.JsonColumns;
+import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.spawn.Urls;
 import io.ganymede.hub.tokens.JupyterHubHash;
 import java.sql.Connection;
@@ -58,14 +60,19 @@ public final class GanymedeDatabase {
             }
         });
         Map<String, String> tokenOwners = new HashMap<>();
-        query("SELECT t.salt, t.hash, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id", rs -> {
-            if (JupyterHubHash.isScheme(rs.getString(1))) {
-                tokenOwners.put(rs.getString(1) + ":" + rs.getString(2), rs.getString(3));
-            }
-        });
+        // Owners as the plan names them: a user's name, or "service <name>".
+        query("SELECT t.salt, t.hash, u.name, v.name FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id"
+                + " LEFT JOIN services v ON v.id = t.service_id", rs -> {
+                    if (JupyterHubHash.isScheme(rs.getString(1))) {
+                        tokenOwners.put(rs.getString(1) + ":" + rs.getString(2),
+                                rs.getString(3) != null ? rs.getString(3) : "service " + rs.getString(4));
+                    }
+                });
         Set<String> clients = new HashSet<>();
         query("SELECT identifier FROM oauth_clients", rs -> clients.add(rs.getString(1)));
-        return new Existing(admins, groups, states, running, tokenOwners, clients);
+        Set<String> services = new HashSet<>();
+        query("SELECT name FROM services", rs -> services.add(rs.getString(1)));
+        return new Existing(admins, groups, states, running, tokenOwners, clients, services);
     }
 
     /** Writes every creation of the plan, all or nothing. */
@@ -85,6 +92,13 @@ public final class GanymedeDatabase {
                     insert("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", id, userId(member));
                 }
             }
+            for (ServiceImport s : plan.services()) {
+                insert("INSERT INTO services (name, from_config, admin, url, display, oauth_no_confirm, info, roles, created)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s.service().name(), s.service().fromConfig(), s.admin(),
+                        s.service().url(), s.service().display(), s.service().oauthNoConfirm(),
+                        JsonColumns.write(JsonColumns.object(s.service().info())), JsonColumns.writeList(s.roles()),
+                        time(Instant.now()));
+            }
             for (Server server : plan.servers()) {
                 String url = server.url();
                 insert("INSERT INTO servers (user_id, name, display_name, url, started, last_activity, user_options,"
@@ -93,21 +107,24 @@ public final class GanymedeDatabase {
                         url == null ? null : time(server.started()), time(server.lastActivity()), server.userOptions(),
                         JsonColumns.write(server.state()), url == null ? "{}" : JsonColumns.write(Map.of()));
             }
-            for (OAuthClient client : plan.clients()) {
-                JupyterHubHash.Parts secret = JupyterHubHash.parse(client.secretHash()).orElseThrow();
-                Server server = plan.servers().stream().filter(s -> client.identifier().equals(s.oauthClient()))
-                        .findFirst().orElseThrow();
-                insert("INSERT INTO oauth_clients (identifier, server_id, secret_salt, secret_hash, redirect_uri,"
-                        + " allowed_scopes) VALUES (?, ?, ?, ?, ?, ?)",
-                        client.identifier(), serverId(server.user(), server.name()), secret.salt(), secret.digest(),
-                        client.redirectUri() == null ? Urls.serverPrefix(server.user(), server.name()) + "oauth_callback"
-                                : client.redirectUri(),
-                        JsonColumns.writeList(client.allowedScopes()));
+            for (ClientImport c : plan.clients()) {
+                JupyterHubHash.Parts secret = JupyterHubHash.parse(c.client().secretHash()).orElseThrow();
+                Server server = c.server();
+                String redirect = c.client().redirectUri() != null ? c.client().redirectUri()
+                        : server != null ? Urls.serverPrefix(server.user(), server.name()) + "oauth_callback"
+                        : ServiceDefinition.prefix(c.service()) + "oauth_callback";
+                insert("INSERT INTO oauth_clients (identifier, server_id, service_id, secret_salt, secret_hash, redirect_uri,"
+                        + " allowed_scopes) VALUES (?, ?, ?, ?, ?, ?, ?)", c.client().identifier(),
+                        server == null ? null : serverId(server.user(), server.name()),
+                        c.service() == null ? null : serviceId(c.service()), secret.salt(), secret.digest(), redirect,
+                        JsonColumns.writeList(c.client().allowedScopes()));
             }
             for (TokenImport t : plan.tokens()) {
-                insert("INSERT INTO api_tokens (user_id, server_id, kind, prefix, salt, hash, client_id, note, scopes,"
-                        + " created, expires_at, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        userId(t.token().user()), t.serverName() == null ? null : serverId(t.token().user(), t.serverName()),
+                insert("INSERT INTO api_tokens (user_id, service_id, server_id, kind, prefix, salt, hash, client_id, note,"
+                        + " scopes, created, expires_at, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        t.token().user() == null ? null : userId(t.token().user()),
+                        t.token().service() == null || t.token().user() != null ? null : serviceId(t.token().service()),
+                        t.serverName() == null ? null : serverId(t.token().user(), t.serverName()),
                         t.kind(), t.token().prefix(), t.hash().salt(), t.hash().digest(),
                         t.token().clientId() == null ? "jupyterhub" : t.token().clientId(), t.token().note(),
                         JsonColumns.writeList(t.token().scopes()),
@@ -125,6 +142,10 @@ public final class GanymedeDatabase {
 
     private long userId(String name) throws SQLException {
         return single("SELECT id FROM users WHERE name = ?", name);
+    }
+
+    private long serviceId(String name) throws SQLException {
+        return single("SELECT id FROM services WHERE name = ?", name);
     }
 
     private long serverId(String user, String name) throws SQLException {

@@ -4,16 +4,19 @@ import io.ganymede.hub.importer.JupyterHubData.Group;
 import io.ganymede.hub.importer.JupyterHubData.OAuthClient;
 import io.ganymede.hub.importer.JupyterHubData.Role;
 import io.ganymede.hub.importer.JupyterHubData.Server;
+import io.ganymede.hub.importer.JupyterHubData.Service;
 import io.ganymede.hub.importer.JupyterHubData.Token;
 import io.ganymede.hub.importer.JupyterHubData.User;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.Roles;
+import io.ganymede.hub.services.Services;
 import io.ganymede.hub.spawn.Urls;
 import io.ganymede.hub.tokens.JupyterHubHash;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +44,23 @@ public final class ImportPlan {
     /** A token to create, with the kind and server Ganymede records it under. */
     public record TokenImport(Token token, String kind, String serverName, JupyterHubHash.Parts hash) {}
 
+    /**
+     * A service to create, as Ganymede keeps it.
+     *
+     * @param roles the built-in roles it holds besides admin (its custom roles go to the settings file)
+     */
+    public record ServiceImport(Service service, boolean admin, List<String> roles) {}
+
+    /** An OAuth client to create, for a server or a service (the other null). */
+    public record ClientImport(OAuthClient client, Server server, String service) {}
+
     /** What Ganymede's database already holds, keyed as the plan compares it. */
     public record Existing(Map<String, Boolean> adminByUser, Map<String, Group> groups,
             Map<String, String> serverStates, Set<String> runningServers, Map<String, String> tokenOwners,
-            Set<String> clients) {
+            Set<String> clients, Set<String> services) {
 
         public static Existing empty() {
-            return new Existing(Map.of(), Map.of(), Map.of(), Set.of(), Map.of(), Set.of());
+            return new Existing(Map.of(), Map.of(), Map.of(), Set.of(), Map.of(), Set.of(), Set.of());
         }
 
         static String serverKey(String user, String name) {
@@ -62,7 +75,8 @@ public final class ImportPlan {
     private final List<User> users = new ArrayList<>();
     private final List<Group> groups = new ArrayList<>();
     private final List<Server> servers = new ArrayList<>();
-    private final List<OAuthClient> clients = new ArrayList<>();
+    private final List<ServiceImport> services = new ArrayList<>();
+    private final List<ClientImport> clients = new ArrayList<>();
     private final List<TokenImport> tokens = new ArrayList<>();
     private final List<Role> roles = new ArrayList<>();
     private String settings;
@@ -79,9 +93,10 @@ public final class ImportPlan {
         plan.planUsers(source, existing);
         plan.planGroups(source, existing);
         plan.planRoles(source, settingsPath, settingsNow);
+        Map<String, Service> services = plan.planServices(source, existing);
         Map<String, Server> running = plan.planServers(source, existing);
-        Map<String, Server> serverByClient = plan.planClients(source, existing, running);
-        plan.planTokens(source, existing, running, serverByClient, now);
+        Map<String, Server> serverByClient = plan.planClients(source, existing, running, services);
+        plan.planTokens(source, existing, running, serverByClient, services, now);
         return plan;
     }
 
@@ -138,10 +153,9 @@ public final class ImportPlan {
             }
             roles.add(role);
             String detail = "scopes " + names(role.scopes()) + "; users " + names(role.users())
-                    + "; groups " + names(role.groups()) + " (written to the settings file)";
-            if (!role.services().isEmpty()) {
-                detail += "; not for services " + String.join(", ", role.services()) + ": Ganymede has no services";
-            }
+                    + "; groups " + names(role.groups())
+                    + (role.services().isEmpty() ? "" : "; services " + names(role.services()))
+                    + " (written to the settings file)";
             roleSteps.add(new Step(subject, Outcome.CREATE, detail));
         }
         // The roles go to one settings file: written whole when absent, else left as it is.
@@ -162,6 +176,38 @@ public final class ImportPlan {
                 step(file, Outcome.CONFLICT, "exists with other content; left as it is (name another with --settings-out)");
             }
         }
+    }
+
+    /**
+     * Services: one that came from JupyterHub's configuration stays only while Ganymede's declares
+     * it ({@code ganymede.services.<name>}), as JupyterHub does at start; then its imported tokens
+     * stay beside the configuration's. Returns those Ganymede will have, by name.
+     */
+    private Map<String, Service> planServices(JupyterHubData source, Existing existing) {
+        Map<String, Service> kept = new LinkedHashMap<>();
+        for (Service service : source.services()) {
+            String subject = "service " + service.name();
+            if (Services.reserved(service.name())) {
+                step(subject, Outcome.SKIP, "the name is Ganymede's own for GANYMEDE_ADMIN_TOKEN");
+                continue;
+            }
+            kept.put(service.name(), service);
+            if (existing.services().contains(service.name())) {
+                step(subject, Outcome.UNCHANGED, "");
+                continue;
+            }
+            boolean admin = service.admin() || service.roles().contains(Roles.ADMIN);
+            List<String> builtIn = service.roles().stream().filter(r -> Roles.exists(r) && !r.equals(Roles.ADMIN)).toList();
+            services.add(new ServiceImport(service, admin, builtIn));
+            step(subject, Outcome.CREATE, (admin ? "admin; " : "") + "roles " + names(service.roles())
+                    + (service.url() == null ? "" : "; url " + service.url())
+                    + (service.fromConfig()
+                            ? "; from JupyterHub's configuration: declare it as ganymede.services." + service.name()
+                                    + " (translate-z2jh writes z2jh's hub.services there), or the hub removes it with its"
+                                    + " tokens at its start, as JupyterHub does"
+                            : "; created through the API: kept until deleted"));
+        }
+        return kept;
     }
 
     /** Plans every server; returns the running ones by {@code user/name}. */
@@ -212,8 +258,9 @@ public final class ImportPlan {
                 normalized(server.userOptions()), state, server.url(), server.oauthClient());
     }
 
-    /** OAuth clients of running servers; returns those servers by client identifier. */
-    private Map<String, Server> planClients(JupyterHubData source, Existing existing, Map<String, Server> running) {
+    /** OAuth clients of running servers and of services; returns those servers by client identifier. */
+    private Map<String, Server> planClients(JupyterHubData source, Existing existing, Map<String, Server> running,
+            Map<String, Service> services) {
         Map<String, Server> byClient = new HashMap<>();
         for (Server server : running.values()) {
             if (server.oauthClient() != null) {
@@ -223,11 +270,17 @@ public final class ImportPlan {
         for (OAuthClient client : source.clients()) {
             String subject = "oauth client " + client.identifier();
             Server server = byClient.get(client.identifier());
+            Service service = services.values().stream().filter(s -> client.identifier().equals(s.oauthClient()))
+                    .findFirst().orElse(null);
+            if (server == null && service != null) {
+                planServiceClient(client, service, existing);
+                continue;
+            }
             if (server == null) {
                 if (client.identifier().startsWith("jupyterhub-user-")) {
                     step(subject, Outcome.SKIP, "its server is not running: Ganymede makes a new client at its next start");
                 } else if (!client.identifier().equals("jupyterhub")) {
-                    step(subject, Outcome.SKIP, "a service's client: Ganymede has no services");
+                    step(subject, Outcome.SKIP, "neither a running server's nor an imported service's");
                 }
                 continue;
             }
@@ -240,15 +293,32 @@ public final class ImportPlan {
             } else if (existing.clients().contains(client.identifier())) {
                 step(subject, Outcome.UNCHANGED, "");
             } else {
-                clients.add(client);
+                clients.add(new ClientImport(client, server, null));
                 step(subject, Outcome.CREATE, "for server " + server.user() + "/" + server.name());
             }
         }
         return byClient;
     }
 
+    private void planServiceClient(OAuthClient client, Service service, Existing existing) {
+        String subject = "oauth client " + client.identifier();
+        if (service.fromConfig()) {
+            step(subject, Outcome.SKIP, "service " + service.name() + "'s client is made again from its configuration at the hub's start");
+        } else if (JupyterHubHash.parse(client.secretHash()).isEmpty()) {
+            step(subject, Outcome.SKIP, "its secret is not stored as JupyterHub's salted hash");
+        } else if (existing.clients().contains(client.identifier())) {
+            step(subject, Outcome.UNCHANGED, "");
+        } else {
+            clients.add(new ClientImport(client, null, service.name()));
+            step(subject, Outcome.CREATE, "for service " + service.name());
+        }
+    }
+
     private void planTokens(JupyterHubData source, Existing existing, Map<String, Server> running,
-            Map<String, Server> serverByClient, Instant now) {
+            Map<String, Server> serverByClient, Map<String, Service> services, Instant now) {
+        // People's logins to a service: its client is imported or made again from its configuration.
+        Set<String> serviceClients = new HashSet<>();
+        services.values().stream().map(Service::oauthClient).filter(java.util.Objects::nonNull).forEach(serviceClients::add);
         for (Token token : source.tokens()) {
             String owner = token.user() != null ? token.user() : "service " + token.service();
             String subject = "token " + token.publicId() + " of " + owner;
@@ -257,9 +327,8 @@ public final class ImportPlan {
             Server server = null;
             Optional<JupyterHubHash.Parts> hash = JupyterHubHash.parse(token.hashed());
             String client = token.clientId() == null ? "jupyterhub" : token.clientId();
-            if (token.user() == null) {
-                problem = Optional.of("a service's token: Ganymede has no services (give the service a user's token,"
-                        + " or GANYMEDE_ADMIN_TOKEN for an admin service)");
+            if (token.user() == null && !services.containsKey(token.service())) {
+                problem = Optional.of("its service is not imported");
             } else if (token.expiresAt() != null && !token.expiresAt().isAfter(now)) {
                 problem = Optional.of("expired " + token.expiresAt());
             } else if (hash.isEmpty()) {
@@ -275,13 +344,17 @@ public final class ImportPlan {
             } else if (!client.equals("jupyterhub")) {
                 server = serverByClient.get(client);
                 kind = "oauth";
-                if (server == null) {
+                if (server == null && !serviceClients.contains(client)) {
                     problem = Optional.of("issued by OAuth client " + client + ", which is not imported");
                 }
             }
             if (problem.isEmpty()) {
                 try {
-                    Permissions.expand(token.scopes(), token.user(), server == null ? null : server.user() + "/" + server.name());
+                    if (token.user() == null) {
+                        Permissions.expandForService(token.scopes(), token.service());
+                    } else {
+                        Permissions.expand(token.scopes(), token.user(), server == null ? null : server.user() + "/" + server.name());
+                    }
                 } catch (IllegalArgumentException e) {
                     problem = Optional.of("scopes Ganymede does not know: " + e.getMessage());
                 }
@@ -299,7 +372,7 @@ public final class ImportPlan {
             if (there == null) {
                 tokens.add(new TokenImport(token, kind, server == null ? null : server.name(), hash.get()));
                 step(subject, Outcome.CREATE, detail);
-            } else if (there.equals(token.user())) {
+            } else if (there.equals(owner)) {
                 step(subject, Outcome.UNCHANGED, "");
             } else {
                 step(subject, Outcome.CONFLICT, "Ganymede has this token for " + there + "; left there");
@@ -335,7 +408,11 @@ public final class ImportPlan {
         return List.copyOf(servers);
     }
 
-    public List<OAuthClient> clients() {
+    public List<ServiceImport> services() {
+        return List.copyOf(services);
+    }
+
+    public List<ClientImport> clients() {
         return List.copyOf(clients);
     }
 

@@ -6,15 +6,27 @@ import java.util.Map;
 
 /** What a JupyterHub database holds that Ganymede imports, as read from its tables. */
 public record JupyterHubData(String schemaVersion, List<User> users, List<Group> groups, List<Role> roles,
-        List<Server> servers, List<OAuthClient> clients, List<Token> tokens) {
+        List<Service> services, List<Server> servers, List<OAuthClient> clients, List<Token> tokens) {
 
     public record User(String name, boolean admin, Instant created, Instant lastActivity) {}
 
     /** @param properties a JSON object (JupyterHub 4.0 and later; "{}" before) */
     public record Group(String name, String properties, List<String> members) {}
 
-    /** A role with who holds it; {@code services} are reported, Ganymede has no services. */
+    /** A role with the users, groups and services that hold it. */
     public record Role(String name, List<String> scopes, List<String> users, List<String> groups, List<String> services) {}
+
+    /**
+     * A service ({@code orm.Service}). Columns JupyterHub 3.0 lacks read as its defaults then.
+     *
+     * @param fromConfig whether it comes from {@code c.JupyterHub.services} (z2jh's hub.services),
+     *     written again from there at every start; false for one created through the API (5.0)
+     * @param info a JSON object
+     * @param oauthClient its OAuth client's identifier, or null
+     * @param roles the roles it holds (built-in and custom)
+     */
+    public record Service(String name, boolean admin, String url, boolean fromConfig, boolean display,
+            boolean oauthNoConfirm, String info, String oauthClient, List<String> roles) {}
 
     /**
      * A spawner row: a user's default ({@code ""}) or named server.

@@ -4,6 +4,7 @@ import io.ganymede.hub.importer.JupyterHubData.Group;
 import io.ganymede.hub.importer.JupyterHubData.OAuthClient;
 import io.ganymede.hub.importer.JupyterHubData.Role;
 import io.ganymede.hub.importer.JupyterHubData.Server;
+import io.ganymede.hub.importer.JupyterHubData.Service;
 import io.ganymede.hub.importer.JupyterHubData.Token;
 import io.ganymede.hub.importer.JupyterHubData.User;
 import io.ganymede.hub.persistence.JsonColumns;
@@ -106,7 +107,31 @@ public final class JupyterHubReader {
                             rs.getString(6), rs.getString(7), list(rs.getString(8)), instant(rs.getString(9)),
                             instant(rs.getString(10)), instant(rs.getString(11))));
                 });
-        return new JupyterHubData(schemaVersion(), users, groups, roles, servers, clients, tokens);
+        return new JupyterHubData(schemaVersion(), users, groups, roles, services(roles), servers, clients, tokens);
+    }
+
+    /** The services, with the roles they hold; before 5.0 every service came from the configuration. */
+    private List<Service> services(List<Role> roles) throws SQLException {
+        List<Service> services = new ArrayList<>();
+        if (!hasTable("services")) {
+            return services;
+        }
+        Set<String> columns = columns("services");
+        String optional = String.join(", ", List.of(has(columns, "url", "NULL"), has(columns, "from_config", "NULL"),
+                has(columns, "display", "NULL"), has(columns, "oauth_no_confirm", "NULL"), has(columns, "info", "NULL")));
+        query("SELECT name, admin, oauth_client_id, " + optional + " FROM services ORDER BY id", rs -> {
+            String name = rs.getString(1);
+            boolean fromConfig = rs.getObject(5) == null || rs.getBoolean(5);
+            boolean display = rs.getObject(6) == null || rs.getBoolean(6);
+            services.add(new Service(name, rs.getBoolean(2), rs.getString(4), fromConfig, display, rs.getBoolean(7),
+                    rs.getString(8) == null || rs.getString(8).isBlank() ? "{}" : rs.getString(8), rs.getString(3),
+                    roles.stream().filter(r -> r.services().contains(name)).map(Role::name).toList()));
+        });
+        return services;
+    }
+
+    private static String has(Set<String> columns, String column, String otherwise) {
+        return columns.contains(column) ? column : otherwise;
     }
 
     private Map<Long, List<String>> holders(String table, String column, Map<Long, String> names) throws SQLException {

@@ -23,6 +23,9 @@ final class RoleSettings {
             r.put("scopes", new ArrayList<>(role.scopes()));
             r.put("users", new ArrayList<>(role.users()));
             r.put("groups", new ArrayList<>(role.groups()));
+            if (!role.services().isEmpty()) {
+                r.put("services", new ArrayList<>(role.services()));
+            }
             list.add(r);
         }
         DumperOptions options = new DumperOptions();

@@ -1,6 +1,7 @@
 package io.ganymede.hub.z2jh;
 
 import io.ganymede.hub.profiles.OverrideKeys;
+import io.ganymede.hub.scopes.Roles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * Translates a z2jh values.yaml into Ganymede's profiles ({@code singleuser.*}: KubeSpawner's
  * profile_list, resources, storage, environment) and hub settings ({@code cull.*},
- * {@code hub.config.Authenticator}, {@code hub.config.JupyterHub}, {@code hub.loadRoles}), and
+ * {@code hub.config.Authenticator}, {@code hub.config.JupyterHub}, {@code hub.loadRoles},
+ * {@code hub.services}), and
  * lists every key it did not translate with the reason. Pure: values in, files' content out.
  */
 public final class Z2jhTranslator {
@@ -45,6 +47,17 @@ public final class Z2jhTranslator {
             Map.entry("cull.maxAge", "max-age"), Map.entry("cull.users", "users"),
             Map.entry("cull.removeNamedServers", "remove-named-servers"), Map.entry("cull.concurrency", "concurrency"));
 
+    /** z2jh's service keys (JupyterHub's Service traits) and the ganymede.services.<name> settings they are. */
+    private static final Map<String, String> SERVICE_KEYS = Map.ofEntries(
+            Map.entry("url", "url"), Map.entry("apiToken", "api-token"), Map.entry("api_token", "api-token"),
+            Map.entry("admin", "admin"), Map.entry("oauth_client_id", "oauth-client-id"),
+            Map.entry("oauth_redirect_uri", "oauth-redirect-uri"), Map.entry("oauth_no_confirm", "oauth-no-confirm"),
+            Map.entry("oauth_client_allowed_scopes", "oauth-client-allowed-scopes"), Map.entry("oauth_roles", "oauth-roles"),
+            Map.entry("display", "display"), Map.entry("info", "info"));
+
+    /** Keys of a service JupyterHub runs itself (a managed service); Ganymede runs none. */
+    private static final List<String> MANAGED_KEYS = List.of("command", "environment", "cwd", "user");
+
     /** Why whole sections have no Ganymede setting; keys under them are reported with it. */
     private static final Map<String, String> REASONS = Map.ofEntries(
             Map.entry("proxy", "Ganymede runs its own proxy (k8s/); its Services keep z2jh's names with the z2jh-names component"),
@@ -55,7 +68,6 @@ public final class Z2jhTranslator {
             Map.entry("rbac", "k8s/ carries the hub's Role and RoleBinding"),
             Map.entry("hub.config.JupyterHub.authenticator_class", "set ganymede.auth.mode: iap (behind Google Cloud IAP), oidc (Google, Keycloak...) and its settings"),
             Map.entry("hub.db", "import JupyterHub's database with import-jupyterhub; Ganymede's is set by QUARKUS_DATASOURCE_*"),
-            Map.entry("hub.services", "Ganymede has no services: give automation GANYMEDE_ADMIN_TOKEN or a user's token"),
             Map.entry("hub.extraConfig", "Python configuration cannot be translated; see what it does and set the matching ganymede.* setting"),
             Map.entry("hub.image", "the hub is Ganymede's image"),
             Map.entry("hub.cookieSecret", "Ganymede's login cookie is its own; users sign in again once"),
@@ -96,12 +108,16 @@ public final class Z2jhTranslator {
         profiles.put("profiles", profileList(storage()));
         Map<String, Object> settings = new LinkedHashMap<>();
         Map<String, Object> culler = culler();
-        Map<String, Object> auth = auth();
+        Map<String, Map<String, Object>> services = services();
+        Map<String, Object> auth = auth(services);
         if (!culler.isEmpty()) {
             settings.put("culler", culler);
         }
         if (!auth.isEmpty()) {
             settings.put("auth", auth);
+        }
+        if (!services.isEmpty()) {
+            settings.put("services", services);
         }
         for (String key : values.unread()) {
             untranslated.add(new Line(key, reason(key)));
@@ -302,8 +318,69 @@ public final class Z2jhTranslator {
         return c;
     }
 
+    /**
+     * hub.services as ganymede.services: JupyterHub's keys, the api token never printed. A
+     * service JupyterHub runs itself ({@code command}) is declared without it: Ganymede runs no
+     * process, so it runs as its own Deployment with the token; the idle culler is Ganymede's own.
+     */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> auth() {
+    private Map<String, Map<String, Object>> services() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        values.map("hub.services").ifPresent(all -> all.forEach((key, raw) -> {
+            String at = "hub.services." + key;
+            if (!(raw instanceof Map<?, ?> m)) {
+                untranslated.add(new Line(at, "not a service (a map)"));
+                return;
+            }
+            Map<String, Object> spec = (Map<String, Object>) m;
+            // z2jh names a service by its key unless it sets name.
+            String name = spec.get("name") != null ? String.valueOf(spec.get("name")) : key;
+            Map<String, Object> service = new LinkedHashMap<>();
+            List<String> set = new ArrayList<>();
+            spec.forEach((k, v) -> {
+                String setting = SERVICE_KEYS.get(k);
+                if (setting != null && v != null) {
+                    service.put(setting, k.equals("info") && v instanceof Map<?, ?> info ? strings(info) : v);
+                    set.add(setting.equals("api-token") ? "api-token (not shown)" : setting + " = " + v);
+                } else if (!k.equals("name") && !MANAGED_KEYS.contains(k)) {
+                    untranslated.add(new Line(at + "." + k, "not a service key of Ganymede (application.yaml lists them)"));
+                }
+            });
+            if (spec.get("command") != null) {
+                untranslated.add(new Line(at + ".command", managed(spec.get("command"))));
+            }
+            MANAGED_KEYS.stream().filter(k -> !k.equals("command") && spec.containsKey(k))
+                    .forEach(k -> untranslated.add(new Line(at + "." + k, "Ganymede runs no service processes; give it to the service's own Deployment")));
+            if (service.isEmpty()) {
+                // A service without keys would be no setting at all, and the hub would remove it at start.
+                service.put("display", true);
+                set.add("display = true (its default, so that it is declared)");
+            }
+            out.put(name, service);
+            translated.add(new Line(at, "ganymede.services." + name + (set.isEmpty() ? "" : ": " + String.join(", ", set))));
+        }));
+        return out;
+    }
+
+    /** Why a managed service's command is not kept, and what to do instead. */
+    private static String managed(Object command) {
+        String line = command instanceof List<?> l ? String.join(" ", l.stream().map(String::valueOf).toList()) : String.valueOf(command);
+        if (line.contains("jupyterhub_idle_culler") || line.contains("jupyterhub-idle-culler") || line.contains("cull_idle")) {
+            return "Ganymede does not run services; its own culler does this (ganymede.culler, see cull.*: was '" + line
+                    + "'), or run the culler as its own Deployment with this service's api-token and JUPYTERHUB_API_URL";
+        }
+        return "Ganymede does not run services (JupyterHub's managed services): run '" + line + "' as its own Deployment"
+                + " with this service's api-token (JUPYTERHUB_API_TOKEN) and the url declared here";
+    }
+
+    private static Map<String, String> strings(Map<?, ?> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> auth(Map<String, Map<String, Object>> services) {
         Map<String, Object> a = new LinkedHashMap<>();
         values.take("hub.config.Authenticator.admin_users").ifPresent(v -> put(a, "admin-users", v, "hub.config.Authenticator.admin_users"));
         values.take("hub.config.Authenticator.allowed_users").ifPresent(v -> put(a, "allowed-users", v, "hub.config.Authenticator.allowed_users"));
@@ -317,13 +394,19 @@ public final class Z2jhTranslator {
                     if (!(r instanceof Map<?, ?> role)) {
                         return;
                     }
+                    String name = String.valueOf(role.get("name") != null ? role.get("name") : key);
+                    List<String> holders = role.get("services") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+                    if (Roles.exists(name)) {
+                        builtIn(name, key, role, holders, services);
+                        return;
+                    }
                     Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("name", role.get("name") != null ? role.get("name") : key);
+                    out.put("name", name);
                     out.put("scopes", role.get("scopes") != null ? role.get("scopes") : List.of());
                     out.put("users", role.get("users") != null ? role.get("users") : List.of());
                     out.put("groups", role.get("groups") != null ? role.get("groups") : List.of());
-                    if (role.get("services") != null) {
-                        untranslated.add(new Line("hub.loadRoles." + key + ".services", "Ganymede has no services"));
+                    if (!holders.isEmpty()) {
+                        out.put("services", holders);
                     }
                     role.keySet().stream().map(String::valueOf)
                             .filter(k -> !List.of("name", "scopes", "users", "groups", "services").contains(k))
@@ -331,9 +414,32 @@ public final class Z2jhTranslator {
                     roles.add(out);
                 });
             }
-            put(a, "roles", roles, "hub.loadRoles");
+            if (!roles.isEmpty()) {
+                put(a, "roles", roles, "hub.loadRoles");
+            }
         });
         return a;
+    }
+
+    /**
+     * A built-in role in loadRoles (z2jh's way to make a service admin): Ganymede's built-in roles
+     * are not settings, so the services get it in their roles; users and groups are reported.
+     */
+    @SuppressWarnings("unchecked")
+    private void builtIn(String name, String key, Map<?, ?> role, List<String> holders, Map<String, Map<String, Object>> services) {
+        String at = "hub.loadRoles." + key;
+        for (String service : holders) {
+            Map<String, Object> spec = services.computeIfAbsent(service, s -> new LinkedHashMap<>());
+            List<Object> roles = new ArrayList<>(spec.get("roles") instanceof List<?> l ? (List<Object>) l : List.of());
+            if (!roles.contains(name)) {
+                roles.add(name);
+            }
+            spec.put("roles", roles);
+            translated.add(new Line(at + ".services", "ganymede.services." + service + ".roles has " + name));
+        }
+        role.keySet().stream().map(String::valueOf).filter(k -> !List.of("name", "services").contains(k))
+                .forEach(k -> untranslated.add(new Line(at + "." + k, name + " is a built-in role of Ganymede: "
+                        + (name.equals(Roles.ADMIN) ? "admins are ganymede.auth.admin-users and admin-groups" : "its scopes are fixed"))));
     }
 
     /** Copies each values path that is set to its key. */

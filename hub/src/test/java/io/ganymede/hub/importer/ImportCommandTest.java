@@ -37,6 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImportCommandTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** The api_token make_fixture.py configures for the service pipeline-admin. */
+    private static final String SERVICE_TOKEN = "svc-0123456789abcdef0123456789abcdef";
 
     @TempDir
     Path dir;
@@ -102,8 +104,11 @@ class ImportCommandTest {
         assertTrue(out.contains("create    group data-science: members alice@example.com, bob; properties {\"cost-center\":\"ds-42\"}"), out);
         assertTrue(out.contains("create    role data-readers: scopes read:users, list:users, read:servers!group=data-science;"
                 + " users none; groups data-science (written to the settings file)\n"), out);
-        assertTrue(out.contains("create    role reporting: scopes read:metrics; users none; groups none (written to the settings file);"
-                + " not for services pipeline-admin: Ganymede has no services"), out);
+        assertTrue(out.contains("create    role reporting: scopes read:metrics; users none; groups none; services pipeline-admin"
+                + " (written to the settings file)"), out);
+        assertTrue(out.contains("create    service pipeline-admin: admin; roles admin, reporting; from JupyterHub's configuration:"
+                + " declare it as ganymede.services.pipeline-admin (translate-z2jh writes z2jh's hub.services there),"
+                + " or the hub removes it with its tokens at its start"), out);
         assertTrue(out.matches("(?s).*create    server alice@example.com/: running at http://127\\.0\\.0\\.1:\\d+, adopted at the hub's start.*"), out);
         assertFalse(out.contains("server bob/"), "a stopped default server that remembers nothing is no server: " + out);
         assertTrue(out.contains("create    oauth client jupyterhub-user-alice%40example.com: for server alice@example.com/"), out);
@@ -111,7 +116,7 @@ class ImportCommandTest {
         assertTrue(out.contains("skip      token a3 of alice@example.com: expired"), out);
         assertTrue(out.contains("create    token a4 of alice@example.com: server, scopes access:servers!server=alice@example.com/"
                 + " users:activity!user, note 'Server at /user/alice@example.com/'"), out);
-        assertTrue(out.contains("skip      token a1 of service pipeline-admin: a service's token: Ganymede has no services"), out);
+        assertTrue(out.contains("create    token a1 of service pipeline-admin: api, scopes inherit, note 'from config', expires never"), out);
         assertTrue(out.contains("create    settings file " + dir.resolve("roles.yaml")), out);
         assertTrue(out.contains("0 unchanged, 0 conflicts"), out);
         assertEquals(List.of("0"), rows("SELECT COUNT(*) FROM users"));
@@ -136,6 +141,10 @@ class ImportCommandTest {
         assertEquals(1, matching("api", secrets.get("pipeline_token")));
         assertEquals(1, matching("server", secrets.get("server_token")));
         assertEquals(0, matching("api", secrets.get("expired_token")));
+        // The service, with its token as JupyterHub hashed it; its custom role is in the settings file.
+        assertEquals(List.of("pipeline-admin|true|true|null|[]"), rows("SELECT name, from_config, admin, url, roles FROM services"));
+        assertEquals(1, matching("api", SERVICE_TOKEN));
+        assertEquals(List.of("pipeline-admin|null"), rows("SELECT v.name, t.user_id FROM api_tokens t JOIN services v ON v.id = t.service_id"));
         List<String> client = rows("SELECT secret_salt, secret_hash, redirect_uri FROM oauth_clients");
         assertEquals(1, client.size());
         String[] c = client.get(0).split("\\|");
@@ -143,15 +152,18 @@ class ImportCommandTest {
         assertEquals("/user/alice@example.com/oauth_callback", c[2]);
 
         String roles = Files.readString(dir.resolve("roles.yaml"));
+        assertTrue(roles.contains("- name: reporting\n      scopes:\n      - read:metrics\n      users: []\n      groups: []\n"
+                + "      services:\n      - pipeline-admin\n"), roles);
         assertTrue(roles.contains("- name: data-readers\n      scopes:\n      - read:users\n      - list:users\n"
                 + "      - read:servers!group=data-science\n      users: []\n      groups:\n      - data-science\n"), roles);
 
         // Again: nothing to do, nothing written twice.
         Run again = run();
         assertEquals(0, again.status(), again.err());
-        assertTrue(again.out().contains("0 to create, 9 unchanged, 0 conflicts"), again.out());
+        assertTrue(again.out().contains("0 to create, 11 unchanged, 0 conflicts"), again.out());
         assertEquals(List.of("3"), rows("SELECT COUNT(*) FROM users"));
-        assertEquals(List.of("2"), rows("SELECT COUNT(*) FROM api_tokens"));
+        assertEquals(List.of("3"), rows("SELECT COUNT(*) FROM api_tokens"));
+        assertEquals(List.of("1"), rows("SELECT COUNT(*) FROM services"));
     }
 
     /**
@@ -173,6 +185,8 @@ class ImportCommandTest {
         assertEquals(1, matching("api", secrets.get("pipeline_token")));
         assertEquals(1, matching("server", secrets.get("server_token")));
         assertEquals(0, matching("api", secrets.get("expired_token")));
+        assertEquals(List.of("pipeline-admin|true|true"), rows("SELECT name, from_config, admin FROM services"));
+        assertEquals(1, matching("api", SERVICE_TOKEN));
         String[] c = rows("SELECT secret_salt, secret_hash FROM oauth_clients").get(0).split("\\|");
         assertTrue(Secrets.matches(c[0], c[1], secrets.get("server_token")), "the OAuth client's secret is the server's token");
     }

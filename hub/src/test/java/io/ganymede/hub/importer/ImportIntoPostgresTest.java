@@ -45,7 +45,7 @@ class ImportIntoPostgresTest {
             List<String> args = List.of("--from", source.toString(), "--to", url, "--to-user", "postgres",
                     "--to-password", "postgres", "--settings-out", dir.resolve("roles.yaml").toString());
             String first = run(args);
-            assertTrue(first.contains("11 to create, 0 unchanged, 0 conflicts") && first.endsWith("Done.\n"), first);
+            assertTrue(first.contains("13 to create, 0 unchanged, 0 conflicts") && first.endsWith("Done.\n"), first);
             try (Connection db = postgres.getPostgresDatabase().getConnection(); Statement st = db.createStatement()) {
                 assertEquals(List.of("alice@example.com|f", "bob|f", "carol|t"), rows(st, "SELECT name, admin FROM users ORDER BY name"));
                 assertEquals(List.of("alice@example.com||t"), rows(st, "SELECT u.name, s.name, s.url IS NOT NULL FROM servers s"
@@ -57,9 +57,11 @@ class ImportIntoPostgresTest {
                 }
                 assertEquals(1, matches);
                 assertEquals(List.of("1"), rows(st, "SELECT COUNT(*) FROM api_tokens WHERE expires_at IS NOT NULL"));
+                assertEquals(List.of("pipeline-admin|t|t|1"), rows(st, "SELECT v.name, v.from_config, v.admin, COUNT(t.id)"
+                        + " FROM services v JOIN api_tokens t ON t.service_id = v.id GROUP BY v.name, v.from_config, v.admin"));
             }
             String again = run(args);
-            assertTrue(again.contains("0 to create, 9 unchanged, 0 conflicts"), again);
+            assertTrue(again.contains("0 to create, 11 unchanged, 0 conflicts"), again);
         }
     }
 
