@@ -115,7 +115,7 @@ public class Reservations {
     }
 
     private static String describe(Map<String, Integer> total) {
-        return total.isEmpty() ? "none" : total.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+        return total.isEmpty() ? "none" : new java.util.TreeMap<>(total).entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 }
