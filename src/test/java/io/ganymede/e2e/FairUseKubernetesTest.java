@@ -1,6 +1,7 @@
 package io.ganymede.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -23,15 +26,28 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Fair use on the real control plane (the test bed's 2×T4 node), with the example
  * {@code profiles/profiles.yaml}: group vision-lab holds a reservation of 1 of the 2 T4s; a member
  * of nlp-lab gets the other, a second member of nlp-lab is refused with the reason before any pod
  * exists, and a member of vision-lab starts inside the window on the reserved T4. The usage report
- * then matches the recorded sessions to the second.
+ * then matches the recorded sessions to the second; in Chromium, the admin's usage page charts it
+ * and takes a reservation from its form, and a user's home page shows her month.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FairUseKubernetesTest {
 
     private static final String ADMIN = "e2e-fairuse-admin-token";
@@ -39,6 +55,7 @@ class FairUseKubernetesTest {
     private static final String ANN = "ann.lee@example.com";
     private static final String BO = Names.OBRIEN;
     private static final String CY = "cy+gpu@example.com";
+    private static final String ROOT = "root@example.com";
     private static final String T4 = "nvidia-tesla-t4";
     private static final String GPU_IMAGE = "quay.io/jupyter/pytorch-notebook:cuda12-2025-10-20";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +72,7 @@ class FairUseKubernetesTest {
         testbed.kubelet().image(GPU_IMAGE, List.of(Peers.JupyterHub.V5_5.require().singleUser().toString()));
         hub = new HubProcess(Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
+                "GANYMEDE_AUTH_ADMIN_USERS", ROOT,
                 "GANYMEDE_SPAWNER_KIND", "kubernetes",
                 "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
                 "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
@@ -77,6 +95,7 @@ class FairUseKubernetesTest {
     }
 
     @Test
+    @Order(1)
     void aReservedT4IsHeldForItsGroupAndUsageMatchesTheSessions() throws Exception {
         Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         // The cluster cannot honour 3 T4s; 1 of its 2 it can.
@@ -163,6 +182,65 @@ class FairUseKubernetesTest {
         String boToken = token(BO);
         assertEquals(200, call("GET", "/usage", null, boToken).statusCode());
         assertEquals(403, call("GET", "/usage?user=" + Names.path(ANN), null, boToken).statusCode());
+    }
+
+    @Test
+    @Order(2)
+    void theAdminSeesGpuHoursPerGroupChartedAndReservesFromThePage() throws Exception {
+        try (Chromium chromium = new Chromium()) {
+            WebDriver driver = chromium.driver;
+            driver.get(hub.publicUrl("/hub/admin/usage"));
+            signIn(chromium, ROOT);
+            chromium.wait.until(ExpectedConditions.urlContains("/hub/admin/usage"));
+            WebElement chart = chromium.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("usage-chart")));
+            assertTrue(chart.getAttribute("outerHTML").contains("GPU-hours per group per day"));
+            for (var sessions : Map.of("vision-lab", "1", "nlp-lab", "1", "ml", "2").entrySet()) {
+                String group = sessions.getKey();
+                assertFalse(driver.findElements(By.cssSelector("#usage-chart rect.bar[data-group='" + group + "']")).isEmpty(),
+                        "no bar for " + group + ": " + chart.getAttribute("outerHTML"));
+                assertEquals(sessions.getValue(),
+                        driver.findElement(By.cssSelector("#usage-groups tr[data-group='" + group + "'] td:last-child")).getText());
+            }
+            WebElement held = driver.findElement(By.cssSelector("#reservations tbody tr"));
+            assertTrue(held.getText().contains("vision-lab") && held.getText().contains("in force") && held.getText().contains("1 × T4"),
+                    held.getText());
+
+            // A reservation of the L4 for nlp-lab from the form; the page shows it after reloading.
+            new Select(driver.findElement(By.id("res-group"))).selectByValue("nlp-lab");
+            new Select(driver.findElement(By.id("res-gpu"))).selectByValue("nvidia-l4");
+            String end = LocalDateTime.now(ZoneOffset.UTC).plusHours(2).truncatedTo(ChronoUnit.MINUTES).toString();
+            ((JavascriptExecutor) driver).executeScript("document.getElementById('res-end').value = arguments[0]", end);
+            driver.findElement(By.id("res-note")).sendKeys("paper deadline");
+            driver.findElement(By.cssSelector("#reservation-form button[type=submit]")).click();
+            new WebDriverWait(driver, Duration.ofSeconds(60))
+                    .withMessage(() -> "no new reservation row: " + driver.findElement(By.id("reservations-status")).getText())
+                    .until(d -> d.findElements(By.cssSelector("#reservations tbody tr")).size() == 2);
+            JsonNode list = JSON.readTree(call("GET", "/reservations", null, ADMIN).body());
+            JsonNode l4 = list.get(1);
+            assertEquals("nlp-lab", l4.path("group").asText(), list.toString());
+            assertEquals("nvidia-l4", l4.path("gpu").asText());
+            // The form's time is UTC, as its label says.
+            assertEquals(LocalDateTime.parse(end).toInstant(ZoneOffset.UTC), Instant.parse(l4.path("end").asText()));
+            assertEquals("paper deadline", l4.path("note").asText());
+            driver.manage().window().setSize(new Dimension(1280, 1500));
+            chromium.shot("fairuse-admin-usage");
+
+            // Ann's home page: her own month.
+            driver.get(hub.publicUrl("/hub/logout"));
+            driver.get(hub.publicUrl("/hub/home"));
+            signIn(chromium, ANN);
+            WebElement month = new WebDriverWait(driver, Duration.ofSeconds(60))
+                    .withMessage(() -> driver.getCurrentUrl() + "\n" + driver.getPageSource())
+                    .until(ExpectedConditions.visibilityOfElementLocated(By.id("usage-month")));
+            assertTrue(month.getText().contains("GPU-hours") && month.getText().contains("in 1 session "), month.getText());
+            chromium.shot("fairuse-home-usage");
+        }
+    }
+
+    private static void signIn(Chromium chromium, String name) {
+        WebElement field = chromium.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        field.sendKeys(name);
+        field.submit();
     }
 
     private static JsonNode session(JsonNode sessions, String user) {
