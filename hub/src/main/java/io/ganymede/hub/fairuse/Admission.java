@@ -89,7 +89,7 @@ public class Admission {
     }
 
     /** Sessions quota rules may count: those of this month and of the last 7 days, and every open one. */
-    private List<Session> counted(Instant now) {
+    public List<Session> counted(Instant now) {
         Instant from = Stream.of(Usage.monthStart(now), now.minus(QuotaRules.WEEK)).min(Comparator.naturalOrder()).get();
         return usage.sessions(from, now.plusSeconds(1));
     }

@@ -99,6 +99,35 @@ public final class QuotaRules {
     }
 
     /**
+     * When the subject's running GPU servers use up a GPU-hour limit if they keep running: now or
+     * earlier when used up, empty when no such limit applies or nothing of the subject runs on GPUs.
+     */
+    public static Optional<Instant> gpuHoursEnd(Subject who, QuotaLimits limits, List<Session> all, Instant now) {
+        List<Session> sessions = all.stream().filter(who::charges).toList();
+        int burning = sessions.stream().filter(Session::open).mapToInt(Session::gpus).sum();
+        if (burning == 0) {
+            return Optional.empty();
+        }
+        Optional<Instant> end = Optional.empty();
+        if (limits.gpuHoursPerMonth() != null) {
+            end = earlier(end, runsOut(limits.gpuHoursPerMonth() - gpuHours(sessions, Usage.monthStart(now), now), burning, now));
+        }
+        if (limits.gpuHoursPerWeek() != null) {
+            // Use leaving the 7-day window meanwhile is not counted: the end may come a little early, never late.
+            end = earlier(end, runsOut(limits.gpuHoursPerWeek() - gpuHours(sessions, now.minus(WEEK), now), burning, now));
+        }
+        return end;
+    }
+
+    private static Instant runsOut(double hoursLeft, int gpus, Instant now) {
+        return now.plusSeconds(Math.max(0, (long) Math.floor(hoursLeft * 3600 / gpus)));
+    }
+
+    private static Optional<Instant> earlier(Optional<Instant> a, Instant b) {
+        return Optional.of(a.isPresent() && a.get().isBefore(b) ? a.get() : b);
+    }
+
+    /**
      * The first second at which the last 7 days hold less than {@code allowed} GPU-hours, if every
      * server stopped now: the window's usage only falls as it moves on, so it is found by halving.
      */

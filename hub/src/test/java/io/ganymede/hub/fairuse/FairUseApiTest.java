@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganymede.hub.culler.CullNotices;
+import io.ganymede.hub.culler.QuotaStops;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -18,6 +20,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +168,39 @@ class FairUseApiTest {
         // CPU servers are not counted against GPU-hours.
         admin().body(CPU).post(server("gil@example.com")).then().statusCode(201);
         admin().delete(server("gil@example.com")).then().statusCode(204);
+    }
+
+    @Inject
+    QuotaStops quotaStops;
+
+    @Inject
+    CullNotices notices;
+
+    @Test
+    void aRunningServerIsWarnedThenStoppedWhenItsGroupsGpuHoursRunOut() throws Exception {
+        group("geology", "max@example.com");
+        List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+        var listening = notices.events("max@example.com").subscribe().with(events::add);
+        try {
+            admin().body(T4).post(server("max@example.com")).then().statusCode(201);
+            assertEquals(0, quotaStops.pass());
+            Map<String, Object> warning = events.stream().filter(e -> "cull_warning".equals(e.get("type"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no warning: " + events));
+            assertEquals("quota", warning.get("reason"));
+            Instant end = Instant.parse((String) warning.get("cull_at"));
+            assertTrue(end.isBefore(Instant.now().plusSeconds(11)), warning.toString());
+            assertEquals("Your server will be stopped at " + warning.get("cull_at") + ", when its group's GPU-hours run out.",
+                    warning.get("message"));
+            Thread.sleep(Math.max(0, end.toEpochMilli() - System.currentTimeMillis() + 1100));
+            assertEquals(1, quotaStops.pass());
+            admin().get("/hub/api/users/max@example.com").then().body("servers", equalTo(Map.of()));
+            admin().queryParam("user", "max@example.com").queryParam("sessions", "true").get("/hub/api/usage").then()
+                    .body("sessions.stop_reason", org.hamcrest.Matchers.contains("quota"));
+            assertTrue(events.stream().anyMatch(e -> "culled".equals(e.get("type")) && "quota".equals(e.get("reason"))), events.toString());
+        } finally {
+            listening.cancel();
+            admin().delete(server("max@example.com"));
+        }
     }
 
     @Test

@@ -13,6 +13,10 @@ public class FairUseProfile implements QuarkusTestProfile {
                 "ganymede.fair-use.quotas.physics.concurrent-servers", "2",
                 // About 1 GPU-second: used up by any GPU session that ran a second or two.
                 "ganymede.fair-use.quotas.chem.gpu-hours-per-month", "0.0002",
+                // 10.8 GPU-seconds, and running servers stopped when they are used (the test runs the passes).
+                "ganymede.fair-use.quotas.geology.gpu-hours-per-month", "0.003",
+                "ganymede.fair-use.stop-at-quota-end", "true",
+                "ganymede.fair-use.check-interval", "1h",
                 "ganymede.profiles.path", System.getProperty("user.dir") + "/src/test/resources/fairuse-profiles.yaml");
     }
 }

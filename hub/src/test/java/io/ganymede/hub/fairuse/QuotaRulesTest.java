@@ -98,4 +98,20 @@ class QuotaRulesTest {
         assertEquals(java.util.Map.of("group", "none"), java.util.Map.of("group",
                 String.valueOf(((java.util.Map<?, ?>) refusal.details().get("quota")).get("group")).replace("null", "none")));
     }
+
+    @Test
+    void runningGpuServersUseUpWhatIsLeftAtTheirCombinedRate() {
+        QuotaLimits limits = new QuotaLimits(10.0, 5.0, null, null);
+        List<Session> s = List.of(
+                // 4 GPU-hours this week, then 2 GPUs since 10:00: 4 more by noon, so 8 of the week's... more than 5.
+                gpu(1, "bo@example.com", "physics", 1, "2026-12-10T08:00:00Z", "2026-12-10T12:00:00Z"),
+                gpu(2, "ann@example.com", "physics", 2, "2026-12-15T11:30:00Z", null));
+        // Week: 4 + 1 = 5 of 5 used at noon: ends now.
+        assertEquals(NOW, QuotaRules.gpuHoursEnd(PHYSICS, limits, s, NOW).orElseThrow());
+        // Half an hour earlier: 4 used, 1 left at 2 GPUs: half an hour.
+        assertEquals(NOW, QuotaRules.gpuHoursEnd(PHYSICS, limits, s, NOW.minusSeconds(1800)).orElseThrow());
+        // Nothing running: nothing to stop.
+        assertTrue(QuotaRules.gpuHoursEnd(PHYSICS, limits, s.subList(0, 1), NOW).isEmpty());
+        assertTrue(QuotaRules.gpuHoursEnd(PHYSICS, new QuotaLimits(null, null, 1, 1), s, NOW).isEmpty());
+    }
 }
