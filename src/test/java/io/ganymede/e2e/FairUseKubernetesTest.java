@@ -10,9 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ganymede.e2e.testbed.FakeNodes;
 import io.ganymede.e2e.testbed.Testbed;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -121,7 +117,7 @@ class FairUseKubernetesTest {
 
         // Cy (nlp-lab) sees the other T4 as reserved, and her start is refused with the reason; no pod is made.
         String cyToken = token(CY);
-        await(() -> capacity(cyToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
+        Await.until(() -> capacity(cyToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
                 "the picker still offers Cy a T4: " + capacity(cyToken));
         assertEquals("no T4 free for you now: 1 reserved for other groups", capacity(cyToken).path("text").asText());
         HttpResponse<String> refused = call("POST", "/users/" + Names.path(CY) + "/server", "{\"profile\": \"gpu-t4\"}", cyToken);
@@ -288,9 +284,9 @@ class FairUseKubernetesTest {
         String pod = serverPod(user).orElseThrow().getMetadata().getName();
         int stopped = call("DELETE", api, null, token).statusCode();
         assertTrue(stopped == 204 || stopped == 202, "stop answered " + stopped);
-        await(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60), "pod " + pod + " still there");
+        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60), "pod " + pod + " still there");
         // A 202 stop finishes in the background: the session is closed once the server is recorded stopped.
-        await(() -> {
+        Await.until(() -> {
             try {
                 return JSON.readTree(call("GET", "/users/" + Names.path(user), null, ADMIN).body()).path("servers").isEmpty();
             } catch (Exception e) {
@@ -305,17 +301,7 @@ class FairUseKubernetesTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(120));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return hub.api(method, path, body, token);
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(200);
-        }
-    }
 }

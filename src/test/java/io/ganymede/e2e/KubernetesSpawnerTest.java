@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,13 +200,13 @@ class KubernetesSpawnerTest {
 
         // Both T4s are taken: Carol's picker says so, and her start waits, unschedulable.
         String carolToken = JSON.readTree(call("POST", "/users/" + Names.path(CAROL) + "/tokens", "{}").body()).get("token").asText();
-        await(() -> capacity(carolToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
+        Await.until(() -> capacity(carolToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
                 "the picker still counts a free T4: " + capacity(carolToken));
         JsonNode room = capacity(carolToken);
         assertTrue(!room.path("fits").asBoolean(true) && room.path("text").asText().contains("no T4 free"), room.toString());
         String carolApi = "/users/" + Names.path(CAROL) + "/server";
         assertEquals(202, call("POST", carolApi, "{\"profile\": \"gpu-t4\"}").statusCode());
-        await(() -> unschedulable(CAROL), Duration.ofSeconds(60), "Carol's pod is not reported unschedulable");
+        Await.until(() -> unschedulable(CAROL), Duration.ofSeconds(60), "Carol's pod is not reported unschedulable");
         assertEquals("spawn", JSON.readTree(call("GET", "/users/" + Names.path(CAROL), null).body())
                 .path("servers").path("").path("pending").asText());
 
@@ -266,9 +265,9 @@ class KubernetesSpawnerTest {
         String carolClaim = carol.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
         assertEquals(204, call("DELETE", "/users/" + Names.path(CAROL), null).statusCode());
         assertEquals(404, call("GET", "/users/" + Names.path(CAROL), null).statusCode());
-        await(() -> kube.pods().inNamespace(NAMESPACE).withName(carol.getMetadata().getName()).get() == null,
+        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(carol.getMetadata().getName()).get() == null,
                 Duration.ofSeconds(60), "Carol's pod is still there");
-        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(carolClaim).get() == null,
+        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(carolClaim).get() == null,
                 Duration.ofSeconds(60), "Carol's disk is still there");
 
         // Alice's named server had a disk of its own (its T4 start); removing the server removes it,
@@ -278,7 +277,7 @@ class KubernetesSpawnerTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no claim of Alice's named server"));
         String aliceApi = "/users/" + Names.path(Names.ALICE) + "/servers/" + Names.path(Names.SERVER);
         assertEquals(204, call("DELETE", aliceApi, "{\"remove\": true}").statusCode());
-        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(named).get() == null,
+        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(named).get() == null,
                 Duration.ofSeconds(60), "the named server's disk is still there");
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(aliceDisk).get());
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("home-shared").get());
@@ -351,7 +350,7 @@ class KubernetesSpawnerTest {
     private void stopAndAwaitGone(String api, String pod) throws Exception {
         int stopped = call("DELETE", api, null).statusCode();
         assertTrue(stopped == 204 || stopped == 202, "stop answered " + stopped);
-        await(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
+        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
                 "pod " + pod + " still there");
     }
 
@@ -395,17 +394,7 @@ class KubernetesSpawnerTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + ADMIN).timeout(Duration.ofSeconds(120));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return hub.api(method, path, body, ADMIN);
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.sleep(200);
-        }
-    }
 }
