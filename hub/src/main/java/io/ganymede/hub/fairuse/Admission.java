@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -62,6 +63,28 @@ public class Admission {
     }
 
     /**
+     * Starts admitted here whose server does not run yet (no session), by {@code user/server}:
+     * quotas count them as running, so starts asked for at once cannot pass a limit together.
+     */
+    private final Map<String, Session> admitted = new ConcurrentHashMap<>();
+
+    /**
+     * Admits a start, or refuses it as {@link #check} does; an admitted start counts as running for
+     * quotas until {@link #settled}. Checks and admissions happen one at a time.
+     */
+    public synchronized void admit(String user, String server, Map<String, Object> spec) {
+        check(user, spec);
+        SessionFacts facts = SessionFacts.of(spec);
+        admitted.put(user + "/" + server, new Session(-1, user, server, groupsOf(user).stream().sorted().toList(), facts.profile(),
+                facts.gpuType(), facts.gpus(), facts.cpus(), facts.memBytes(), usage.now(), null, null));
+    }
+
+    /** The admitted start runs (its session is open) or ended: it no longer counts from here. */
+    public void settled(String user, String server) {
+        admitted.remove(user + "/" + server);
+    }
+
+    /**
      * Refuses a start that would pass a quota or take GPUs reserved for others.
      *
      * @throws ApiException 403 with the numbers
@@ -76,8 +99,10 @@ public class Admission {
             return;
         }
         List<Session> sessions = quotas.isEmpty() ? usage.open() : counted(now);
+        List<Session> withAdmitted = new ArrayList<>(sessions);
+        withAdmitted.addAll(admitted.values());
         for (var q : quotas) {
-            Optional<QuotaRules.Refusal> refusal = QuotaRules.check(q.getKey(), q.getValue(), facts.gpus(), sessions, now);
+            Optional<QuotaRules.Refusal> refusal = QuotaRules.check(q.getKey(), q.getValue(), facts.gpus(), withAdmitted, now);
             if (refusal.isPresent()) {
                 LOG.infof("start of %s refused by quota: %s", user, refusal.get().message());
                 throw new ApiException(403, refusal.get().message(), refusal.get().details());

@@ -149,18 +149,23 @@ public class SpawnCoordinator {
                     records.stopped(userName, serverName, StopReason.FAILURE);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
-                // Quotas and reservations are checked before anything of the server exists.
-                admission.check(userName, spec);
+                // Quotas and reservations are checked before anything of the server exists; the
+                // start counts as running for them until its session opens (or it fails).
+                admission.admit(userName, serverName, spec);
                 Launch launch;
                 try {
                     launch = prepare(userName, serverName, options, spec);
                 } catch (StartingElsewhere elsewhere) {
+                    admission.settled(userName, serverName);
                     return Started.PENDING;
+                } catch (RuntimeException e) {
+                    admission.settled(userName, serverName);
+                    throw e;
                 }
                 runtime.reset();
                 runtime.pending("spawn");
                 runtime.progress(0, "Server requested");
-                flow = launch(launch, runtime).memoize().indefinitely();
+                flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName)).memoize().indefinitely();
                 Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
                 runtime.cancel = inFlight::cancel;
             } finally {
@@ -246,6 +251,8 @@ public class SpawnCoordinator {
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
                 .call(result -> blocking(() -> {
                     records.started(request, result);
+                    // Its session is open now: that is what quotas count from here on.
+                    admission.settled(request.user(), request.serverName());
                     return null;
                 }));
         return serve(request, running, runtime)

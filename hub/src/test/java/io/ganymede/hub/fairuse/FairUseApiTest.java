@@ -150,6 +150,30 @@ class FairUseApiTest {
     }
 
     @Test
+    void startsAskedForAtOnceCannotPassALimitTogether() throws Exception {
+        List<String> users = List.of("gus@example.com", "hana@example.com", "ivo@example.com");
+        group("rush", users.toArray(String[]::new));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (String u : users) {
+                answers.add(pool.submit(() -> admin().body(CPU).post(server(u)).then().extract().statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var a : answers) {
+                statuses.add(a.get());
+            }
+            assertEquals(2, statuses.stream().filter(st -> st == 201 || st == 202).count(), statuses.toString());
+            assertEquals(1, statuses.stream().filter(st -> st == 403).count(), statuses.toString());
+        } finally {
+            pool.shutdown();
+            for (String u : users) {
+                admin().delete(server(u));
+            }
+        }
+    }
+
+    @Test
     void gpuHoursPerMonthRefuseGpuStartsUntilNextMonth() throws Exception {
         group("chem", "gil@example.com");
         admin().body(T4).post(server("gil@example.com")).then().statusCode(201);

@@ -11,6 +11,7 @@ public class FairUseProfile implements QuarkusTestProfile {
         return Map.of(
                 "ganymede.fair-use.quotas.physics.concurrent-gpus", "1",
                 "ganymede.fair-use.quotas.physics.concurrent-servers", "2",
+                "ganymede.fair-use.quotas.rush.concurrent-servers", "2",
                 // About 1 GPU-second: used up by any GPU session that ran a second or two.
                 "ganymede.fair-use.quotas.chem.gpu-hours-per-month", "0.0002",
                 // 10.8 GPU-seconds, and running servers stopped when they are used (the test runs the passes).
