@@ -46,7 +46,21 @@ class FairUseApiTest {
         for (String u : users) {
             admin().post("/hub/api/users/" + u);
         }
-        admin().body(Map.of("users", List.of(users))).post("/hub/api/groups/" + name).then().statusCode(201);
+        int made = admin().body(Map.of("users", List.of(users))).post("/hub/api/groups/" + name).then().extract().statusCode();
+        if (made == 409) {
+            admin().body(Map.of("users", List.of(users))).post("/hub/api/groups/" + name + "/users").then().statusCode(200);
+        } else {
+            assertEquals(201, made);
+        }
+    }
+
+    /** The login cookie of a browser signed in as {@code name} (the dev sign-in form), with its XSRF value. */
+    static io.restassured.specification.RequestSpecification browser(String name) {
+        String xsrf = given().get("/hub/login").then().statusCode(200).extract().cookie("_xsrf");
+        String login = given().redirects().follow(false).cookie("_xsrf", xsrf)
+                .formParams(Map.of("username", name, "_xsrf", xsrf, "next", "/hub/home")).post("/hub/login")
+                .then().statusCode(302).extract().cookie("jupyterhub-hub-login");
+        return given().redirects().follow(false).cookie("jupyterhub-hub-login", login).cookie("_xsrf", xsrf).accept("text/html");
     }
 
     static String server(String user) {
@@ -170,6 +184,25 @@ class FairUseApiTest {
             for (String u : users) {
                 admin().delete(server(u));
             }
+        }
+    }
+
+    @Test
+    void theSpawnPageAndTheHomePageShowTheQuotaState() throws Exception {
+        group("physics", "nia@example.com");
+        try {
+            admin().body(T4).post(server("nia@example.com")).then().statusCode(201);
+            String spawn = browser("nia@example.com").get("/hub/spawn/nia@example.com/second").then().statusCode(200).extract().asString();
+            // The GPU profile's card says the GPUs in use against the group's limit; the CPU card does not.
+            String gpuCard = spawn.substring(spawn.indexOf("data-profile=\"gpu-t4\""));
+            assertTrue(gpuCard.contains("<p class=\"quota\">1 of 1 GPUs in use (group physics)</p>"), spawn);
+            String cpuCard = spawn.substring(spawn.indexOf("data-profile=\"cpu\""), spawn.indexOf("data-profile=\"gpu-t4\""));
+            assertTrue(!cpuCard.contains("class=\"quota\""), cpuCard);
+            String home = browser("nia@example.com").get("/hub/home").then().statusCode(200).extract().asString();
+            assertTrue(home.contains("id=\"usage-month\""), home);
+            assertTrue(home.contains("<p class=\"small quota\">1 of 1 GPUs in use (group physics)</p>"), home);
+        } finally {
+            admin().delete(server("nia@example.com"));
         }
     }
 
