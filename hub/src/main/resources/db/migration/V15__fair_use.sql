@@ -37,3 +37,9 @@ CREATE TABLE gpu_reservations (
     CONSTRAINT gpu_reservations_gpus CHECK (gpus > 0)
 );
 CREATE INDEX gpu_reservations_ends ON gpu_reservations (ends_at);
+
+-- A group's scheduled starts may name one of its reservations: they run only inside its window,
+-- and go with it.
+ALTER TABLE schedules ADD COLUMN reservation_id BIGINT;
+ALTER TABLE schedules ADD CONSTRAINT schedules_reservation_fk
+    FOREIGN KEY (reservation_id) REFERENCES gpu_reservations (id) ON DELETE CASCADE;

@@ -260,6 +260,61 @@ class FairUseApiTest {
         }
     }
 
+    @Inject
+    io.ganymede.hub.schedules.ScheduledStarts scheduledStarts;
+
+    @Test
+    void aGroupsScheduleNamingItsReservationStartsOnlyInsideTheWindow() throws Exception {
+        group("course", "ola@example.com");
+        group("other-course", "pia@example.com");
+        Instant now = Instant.now();
+        int open = admin().body(Map.of("group", "course", "gpu", "nvidia-l4", "gpus", 1,
+                "start", now.minusSeconds(5).toString(), "end", now.plusSeconds(600).toString()))
+                .post("/hub/api/reservations").then().statusCode(201).extract().path("id");
+        int later = admin().body(Map.of("group", "course", "gpu", "nvidia-l4", "gpus", 1,
+                "start", now.plusSeconds(3600).toString(), "end", now.plusSeconds(7200).toString()))
+                .post("/hub/api/reservations").then().statusCode(201).extract().path("id");
+        try {
+            Map<String, Object> weekly = Map.of("cron", "0 9 * * 1", "time_zone", "UTC", "user_options", CPU);
+            admin().body(with(weekly, "reservation", open)).post("/hub/api/groups/other-course/schedules").then().statusCode(400)
+                    .body("message", equalTo("Group other-course has no reservation " + open));
+            admin().body(with(weekly, "reservation", "soon")).post("/hub/api/groups/course/schedules").then().statusCode(400)
+                    .body("message", equalTo("reservation must be a reservation's id, not soon"));
+            admin().body(with(weekly, "reservation", open)).post("/hub/api/users/ola@example.com/schedules").then().statusCode(400)
+                    .body("message", equalTo("Only a group's schedules can name a reservation"));
+            int inside = admin().body(with(weekly, "reservation", open)).post("/hub/api/groups/course/schedules").then().statusCode(201)
+                    .body("reservation", equalTo(open)).extract().path("id");
+            int outside = admin().body(with(weekly, "reservation", later)).post("/hub/api/groups/course/schedules").then().statusCode(201)
+                    .extract().path("id");
+            // Both due now: the one inside its reservation's window starts Ola's server, the other nothing.
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ganymede.hub.persistence.ScheduleEntity
+                    .update("nextRun = ?1 where id in ?2", Instant.now().minusSeconds(1), List.of((long) inside, (long) outside)));
+            assertEquals(2, scheduledStarts.tick().size());
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (!Boolean.TRUE.equals(admin().get("/hub/api/users/ola@example.com").then().extract().path("servers.''.ready"))) {
+                assertTrue(System.nanoTime() < until, "the schedule inside its window started nothing");
+                Thread.sleep(100);
+            }
+            admin().delete(server("ola@example.com")).then().statusCode(204);
+            // Only one start: the schedule outside its window started none.
+            admin().queryParam("user", "ola@example.com").queryParam("sessions", "true").get("/hub/api/usage").then()
+                    .body("sessions.size()", equalTo(1));
+            // A schedule goes with its reservation.
+            admin().delete("/hub/api/reservations/" + later).then().statusCode(204);
+            admin().get("/hub/api/groups/course/schedules/" + outside).then().statusCode(404);
+        } finally {
+            admin().delete("/hub/api/reservations/" + open);
+            admin().delete("/hub/api/reservations/" + later);
+            admin().delete(server("ola@example.com"));
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> more = new java.util.LinkedHashMap<>(body);
+        more.put(key, value);
+        return more;
+    }
+
     @Test
     void reservationsAreRefusedWhenTheClusterCannotHonourThem() {
         group("astro", "hal@example.com");
