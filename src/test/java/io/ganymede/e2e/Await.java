@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls until something the system does in the background is seen, failing with {@code what} after {@code timeout}. */
+/** Waiting for what a cluster or a hub does on its own time. */
 final class Await {
 
     private Await() {}
 
+    /** Polls every 200 ms until {@code condition} holds; fails with {@code what} after {@code timeout}. */
     static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

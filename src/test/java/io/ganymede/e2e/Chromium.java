@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless Chromium driven by its chromedriver; screenshots go to {@code target/screenshots/}. */
@@ -48,6 +51,21 @@ final class Chromium implements AutoCloseable {
         // Pages reload after an action: an element found just before the reload is simply looked up again.
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    /** Opens {@code path}, signs in as {@code name} on the hub's development login page it leads to, and waits to be back. */
+    void signIn(HubProcess hub, String name, String path) {
+        driver.get(hub.publicUrl(path));
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        field.sendKeys(name);
+        field.submit();
+        wait.until(ExpectedConditions.urlContains(path));
+    }
+
+    /** JupyterLab 4 loaded from the server at {@code prefix} ({@code /user/<name>/}): its shell is on the page. */
+    void awaitLab(String prefix) {
+        wait.until(ExpectedConditions.urlContains(prefix + "lab"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jp-main-dock-panel")));
     }
 
     void shot(String name) throws Exception {

@@ -29,9 +29,22 @@ final class HubProcess implements AutoCloseable {
     final Path workDir;
     final Path log;
     private final Process process;
+    private static final HttpClient API = HttpClient.newHttpClient();
 
     HubProcess(Map<String, String> extraEnv) throws IOException {
         this(Files.createTempDirectory("ganymede-e2e"), freePort(), freePort(), freePort(), extraEnv);
+    }
+
+    /**
+     * A hub given {@code yaml} as one more configuration file ({@code QUARKUS_CONFIG_LOCATIONS}), for
+     * what environment variables write poorly: roles, lists of scopes.
+     */
+    static HubProcess withConfig(String yaml, Map<String, String> extraEnv) throws IOException {
+        Path file = Files.createTempDirectory("ganymede-config").resolve("config.yaml");
+        Files.writeString(file, yaml);
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("QUARKUS_CONFIG_LOCATIONS", file.toString());
+        return new HubProcess(env);
     }
 
     /**
@@ -82,6 +95,31 @@ final class HubProcess implements AutoCloseable {
 
     String hubUrl(String path) {
         return "http://127.0.0.1:" + hubPort + path;
+    }
+
+    /** Calls the hub's REST API ({@code /hub/api} and {@code path}) through the proxy with {@code token}. */
+    HttpResponse<String> api(String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(publicUrl("/hub/api" + path)))
+                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(60));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return API.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Starts {@code user}'s default server through the API and waits until its progress says it is ready. */
+    void startServer(String token, String user) throws Exception {
+        startServer(token, "/users/" + Names.path(user) + "/server", "{}");
+    }
+
+    /** Starts the server at {@code server} (its API path under /hub/api) with {@code options}, and waits until ready. */
+    void startServer(String token, String server, String options) throws Exception {
+        int started = api(token, "POST", server, options).statusCode();
+        if (started != 201 && started != 202) {
+            throw new AssertionError("start answered " + started + "\n" + logText());
+        }
+        String progress = api(token, "GET", server + "/progress", null).body();
+        if (!progress.contains("\"ready\":true")) {
+            throw new AssertionError("not ready: " + progress + "\n" + logText());
+        }
     }
 
     /** Waits until {@code url} answers, returning how long it took; fails with the hub's log. */

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,13 +201,13 @@ class KubernetesSpawnerTest {
 
         // Both T4s are taken: Carol's picker says so, and her start waits, unschedulable.
         String carolToken = JSON.readTree(call("POST", "/users/" + Names.path(CAROL) + "/tokens", "{}").body()).get("token").asText();
-        Await.until(() -> capacity(carolToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
+        await(() -> capacity(carolToken).path("gpus_free").asInt(-1) == 0, Duration.ofSeconds(30),
                 "the picker still counts a free T4: " + capacity(carolToken));
         JsonNode room = capacity(carolToken);
         assertTrue(!room.path("fits").asBoolean(true) && room.path("text").asText().contains("no T4 free"), room.toString());
         String carolApi = "/users/" + Names.path(CAROL) + "/server";
         assertEquals(202, call("POST", carolApi, "{\"profile\": \"gpu-t4\"}").statusCode());
-        Await.until(() -> unschedulable(CAROL), Duration.ofSeconds(60), "Carol's pod is not reported unschedulable");
+        await(() -> unschedulable(CAROL), Duration.ofSeconds(60), "Carol's pod is not reported unschedulable");
         assertEquals("spawn", JSON.readTree(call("GET", "/users/" + Names.path(CAROL), null).body())
                 .path("servers").path("").path("pending").asText());
 
@@ -265,9 +266,9 @@ class KubernetesSpawnerTest {
         String carolClaim = carol.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName();
         assertEquals(204, call("DELETE", "/users/" + Names.path(CAROL), null).statusCode());
         assertEquals(404, call("GET", "/users/" + Names.path(CAROL), null).statusCode());
-        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(carol.getMetadata().getName()).get() == null,
+        await(() -> kube.pods().inNamespace(NAMESPACE).withName(carol.getMetadata().getName()).get() == null,
                 Duration.ofSeconds(60), "Carol's pod is still there");
-        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(carolClaim).get() == null,
+        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(carolClaim).get() == null,
                 Duration.ofSeconds(60), "Carol's disk is still there");
 
         // Alice's named server had a disk of its own (its T4 start); removing the server removes it,
@@ -277,7 +278,7 @@ class KubernetesSpawnerTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no claim of Alice's named server"));
         String aliceApi = "/users/" + Names.path(Names.ALICE) + "/servers/" + Names.path(Names.SERVER);
         assertEquals(204, call("DELETE", aliceApi, "{\"remove\": true}").statusCode());
-        Await.until(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(named).get() == null,
+        await(() -> kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(named).get() == null,
                 Duration.ofSeconds(60), "the named server's disk is still there");
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName(aliceDisk).get());
         assertNotNull(kube.persistentVolumeClaims().inNamespace(NAMESPACE).withName("home-shared").get());
@@ -350,7 +351,7 @@ class KubernetesSpawnerTest {
     private void stopAndAwaitGone(String api, String pod) throws Exception {
         int stopped = call("DELETE", api, null).statusCode();
         assertTrue(stopped == 204 || stopped == 202, "stop answered " + stopped);
-        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
+        await(() -> kube.pods().inNamespace(NAMESPACE).withName(pod).get() == null, Duration.ofSeconds(60),
                 "pod " + pod + " still there");
     }
 
@@ -394,7 +395,10 @@ class KubernetesSpawnerTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String body) throws Exception {
-        return hub.api(method, path, body, ADMIN);
+        return hub.api(ADMIN, method, path, body);
     }
 
+    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        Await.until(condition, timeout, what);
+    }
 }

@@ -44,13 +44,17 @@ class ManifestsTest {
     private static final Set<String> HUB_ROLE = Set.of(
             "/pods:get", "/pods:list", "/pods:watch", "/pods:create", "/pods:delete",
             "/persistentvolumeclaims:get", "/persistentvolumeclaims:list", "/persistentvolumeclaims:watch",
-            "/persistentvolumeclaims:create", "/persistentvolumeclaims:delete",
+            "/persistentvolumeclaims:create", "/persistentvolumeclaims:patch", "/persistentvolumeclaims:delete",
             "/services:get", "/services:list", "/services:watch", "/services:create", "/services:delete",
             "/events:get", "/events:list", "/events:watch",
             "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
             "coordination.k8s.io/leases:update");
-    /** And its ClusterRole, cluster-wide: read nodes and the pods on them for the free-capacity view. */
-    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch");
+    /**
+     * And its ClusterRole, cluster-wide: read nodes and the pods on them for the free-capacity view,
+     * and storage classes (whether a disk may grow).
+     */
+    private static final Set<String> HUB_CLUSTER_ROLE = Set.of("/nodes:list", "/nodes:watch", "/pods:list", "/pods:watch",
+            "storage.k8s.io/storageclasses:get", "storage.k8s.io/storageclasses:list");
 
     /** Paths the hub serves for probes (Quarkus SmallRye Health). */
     private static final Set<String> HUB_HEALTH_PATHS = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
@@ -214,6 +218,61 @@ class ManifestsTest {
     }
 
     @Test
+    void gkeGatewayRoutesToTheProxyWithIapOnItsBackendAndNoIngress() {
+        List<JsonNode> objects = RENDERED.get("gke-gateway");
+        assertNotNull(objects, "no gke-gateway overlay");
+        for (String kind : List.of("Ingress", "BackendConfig", "FrontendConfig", "ManagedCertificate")) {
+            assertTrue(objects.stream().noneMatch(o -> kind(o).equals(kind)), "gke-gateway: a leftover " + kind);
+        }
+        JsonNode gateway = only(objects, "Gateway");
+        assertEquals("gke-l7-global-external-managed", gateway.at("/spec/gatewayClassName").asText());
+        assertEquals("ganymede-ip", gateway.at("/spec/addresses/0/value").asText(), "gke-gateway: the static IP");
+        assertFalse(gateway.at("/metadata/annotations/networking.gke.io~1certmap").asText().isBlank(), "gke-gateway: no certificate map");
+        JsonNode route = find(objects, "HTTPRoute", "ganymede");
+        assertEquals(name(gateway), route.at("/spec/parentRefs/0/name").asText());
+        assertEquals("ganymede.example.com", route.at("/spec/hostnames/0").asText());
+        JsonNode backend = route.at("/spec/rules/0/backendRefs/0");
+        JsonNode service = find(objects, "Service", backend.path("name").asText());
+        JsonNode proxyDeployment = find(objects, "Deployment", "ganymede-proxy");
+        assertTrue(selects(service.path("spec").path("selector"), podLabels(proxyDeployment)),
+                "gke-gateway: the route's Service does not select the proxy pods");
+        int proxyPort = containerPort(container(proxyDeployment, "proxy"), servicePort(service, backend.path("port").asInt()).path("targetPort"));
+        assertEquals(8000, proxyPort, "gke-gateway: the route does not reach the proxy's public port");
+        assertTrue(service.at("/metadata/annotations").path("cloud.google.com/backend-config").isMissingNode(),
+                "gke-gateway: the Ingress's BackendConfig annotation is left on " + name(service));
+        JsonNode redirect = find(objects, "HTTPRoute", "ganymede-https-redirect");
+        assertEquals("https", redirect.at("/spec/rules/0/filters/0/requestRedirect/scheme").asText());
+
+        JsonNode policy = only(objects, "GCPBackendPolicy");
+        assertEquals(name(service), policy.at("/spec/targetRef/name").asText(), "gke-gateway: IAP is not on the proxy's Service");
+        assertTrue(policy.at("/spec/default/iap/enabled").asBoolean(), "gke-gateway: IAP is off");
+        assertFalse(policy.at("/spec/default/iap/oauth2ClientSecret/name").asText().isBlank(), "gke-gateway: IAP without its secret");
+        assertFalse(policy.at("/spec/default/iap/clientID").asText().isBlank(), "gke-gateway: IAP without its client id");
+        assertTrue(policy.at("/spec/default/timeoutSec").asInt() >= 3600, "gke-gateway: the backend timeout caps WebSockets");
+        JsonNode health = only(objects, "HealthCheckPolicy");
+        assertEquals(name(service), health.at("/spec/targetRef/name").asText());
+        assertEquals(PROXY_HEALTH_PATH, health.at("/spec/default/config/httpHealthCheck/requestPath").asText());
+        assertEquals(proxyPort, health.at("/spec/default/config/httpHealthCheck/port").asInt());
+        assertEquals("ganymede-ssl-policy", only(objects, "GCPGatewayPolicy").at("/spec/default/sslPolicy").asText());
+    }
+
+    @Test
+    void z2jhNamesReachTheHubAndTheProxyOnZ2jhsPorts() {
+        List<JsonNode> objects = RENDERED.get(ALL_COMPONENTS);
+        // name, port, the Deployment behind it, and the container port it must reach
+        for (Object[] expected : new Object[][] {{"hub", 8081, "ganymede-hub", "hub", 8081},
+                {"proxy-public", 80, "ganymede-proxy", "proxy", 8000}, {"proxy-api", 8001, "ganymede-proxy", "proxy", 8001}}) {
+            JsonNode service = find(objects, "Service", (String) expected[0]);
+            assertNotNull(service, "z2jh-names: no Service " + expected[0]);
+            JsonNode deployment = find(objects, "Deployment", (String) expected[2]);
+            assertTrue(selects(service.path("spec").path("selector"), podLabels(deployment)),
+                    "z2jh-names: " + expected[0] + " does not select " + expected[2]);
+            assertEquals(expected[4], containerPort(container(deployment, (String) expected[3]),
+                    servicePort(service, (Integer) expected[1]).path("targetPort")), "z2jh-names: " + expected[0]);
+        }
+    }
+
+    @Test
     void hubRbacIsExactlyTheAllowedSet() {
         RENDERED.forEach((variant, objects) -> {
             List<JsonNode> roles = objects.stream().filter(o -> kind(o).equals("Role")).toList();
@@ -253,6 +312,13 @@ class ManifestsTest {
                     String secret = o.at("/spec/iap/oauthclientCredentials/secretName").asText();
                     if (!secret.isEmpty()) {
                         referenced.computeIfAbsent(secret, k -> new TreeSet<>()).addAll(Set.of("client_id", "client_secret"));
+                    }
+                }
+                if (kind(o).equals("GCPBackendPolicy")) {
+                    // GKE's Gateway reads the IAP client's secret from the key "key".
+                    String secret = o.at("/spec/default/iap/oauth2ClientSecret/name").asText();
+                    if (!secret.isEmpty()) {
+                        referenced.computeIfAbsent(secret, k -> new TreeSet<>()).add("key");
                     }
                 }
             }
@@ -411,7 +477,9 @@ class ManifestsTest {
     /** Custom resources of GKE and Managed Prometheus, which have no typed model here. */
     private static final Set<String> CUSTOM_KINDS = Set.of("cloud.google.com/v1/BackendConfig",
             "networking.gke.io/v1beta1/FrontendConfig", "networking.gke.io/v1/ManagedCertificate",
-            "monitoring.googleapis.com/v1/PodMonitoring");
+            "monitoring.googleapis.com/v1/PodMonitoring", "gateway.networking.k8s.io/v1/Gateway",
+            "gateway.networking.k8s.io/v1/HTTPRoute", "networking.gke.io/v1/GCPBackendPolicy",
+            "networking.gke.io/v1/HealthCheckPolicy", "networking.gke.io/v1/GCPGatewayPolicy");
 
     @Test
     void builtInKindsHaveNoUnknownOrMistypedFields() {

@@ -21,6 +21,7 @@ final class Peers {
     private static final long INSTALL_MINUTES = 15;
     private static Path folder;
     private static Path codeServer;
+    private static Path jupyterHubExamples;
 
     private Peers() {}
 
@@ -30,7 +31,7 @@ final class Peers {
         V3_0("3.0", null),
         /** From {@code jupyterhub-5.5.in}: jupyter-server with JupyterLab 4.6. */
         V5_5("5.5", "jupyterhub-5.5"),
-        /** From {@code jupyterhub-6.1.in}: jupyter-server with JupyterLab 4.6. */
+        /** From {@code jupyterhub-6.1.in}: jupyter-server with JupyterLab 4.6 and jupyter-collaboration 5.0. */
         V6_1("6.1", "jupyterhub-6.1");
 
         private final String version;
@@ -138,6 +139,17 @@ final class Peers {
             codeServer = install("install-code-server.sh");
         }
         return codeServer;
+    }
+
+    /**
+     * JupyterHub 6.1.1's {@code examples/} folder, from its source distribution
+     * ({@code install-jupyterhub-examples.sh}): the services JupyterHub ships as examples.
+     */
+    static synchronized Path jupyterHubExamples() {
+        if (jupyterHubExamples == null) {
+            jupyterHubExamples = install("install-jupyterhub-examples.sh");
+        }
+        return jupyterHubExamples;
     }
 
     /** Runs one of {@code src/test/peers/}'s install scripts and answers the path it printed last. */

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,15 +49,11 @@ class SharingBrowserTest {
     private static HubProcess hub;
     private static Chromium alice;
     private static Chromium obrien;
-    private final HttpClient api = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        Path roles = Files.createTempDirectory("ganymede-sharing").resolve("roles.yaml");
-        Files.writeString(roles, ROLES);
-        hub = new HubProcess(Map.of(
+        hub = HubProcess.withConfig(ROLES, Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "QUARKUS_CONFIG_LOCATIONS", roles.toString(),
                 "GANYMEDE_SPAWNER_LOCAL_CMD", Peers.JupyterHub.V5_5.require().singleUser().toString(),
                 "GANYMEDE_SPAWNER_LOCAL_ARGS", "--HubOAuth.cache_max_age=" + CACHE_MAX_AGE));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
@@ -85,13 +76,10 @@ class SharingBrowserTest {
         // Both use the hub already: one shares with users the hub knows.
         assertEquals(201, call("POST", "/users/" + Names.path(ALICE), null).statusCode());
         assertEquals(201, call("POST", "/users/" + Names.path(OBRIEN), null).statusCode());
-        int started = call("POST", "/users/" + Names.path(ALICE) + "/server", "{}").statusCode();
-        assertTrue(started == 201 || started == 202, "start answered " + started);
-        String progress = call("GET", "/users/" + Names.path(ALICE) + "/server/progress", null).body();
-        assertTrue(progress.contains("\"ready\":true"), progress + "\n" + hub.logText());
+        hub.startServer(ADMIN_TOKEN, ALICE);
 
         // Alice shares her running server with O'Brien from her home page.
-        signIn(alice, ALICE, "/hub/home");
+        alice.signIn(hub, ALICE, "/hub/home");
         WebElement sharing = alice.wait.until(d -> d.findElement(By.cssSelector("[data-share-server='']")));
         assertTrue(sharing.getText().contains("Not shared with anyone."), sharing.getText());
         sharing.findElement(By.cssSelector("form.share-form input[name=name]")).sendKeys(OBRIEN);
@@ -103,12 +91,12 @@ class SharingBrowserTest {
         alice.shot("sharing-01-alice-shared");
 
         // O'Brien finds it on his home page and opens it: the server's OAuth step lets him in.
-        signIn(obrien, OBRIEN, "/hub/home");
+        obrien.signIn(hub, OBRIEN, "/hub/home");
         WebElement shared = obrien.wait.until(d -> d.findElement(By.id("shared-with-me")));
         assertTrue(shared.getText().contains(ALICE), shared.getText());
         obrien.shot("sharing-02-obrien-home");
         shared.findElement(By.linkText("Open")).click();
-        awaitLab(obrien);
+        obrien.awaitLab(SERVER);
         obrien.shot("sharing-03-obrien-in-alices-server");
         assertEquals("'" + ALICE + "'", runCell(), "O'Brien's code runs in Alice's server");
 
@@ -173,7 +161,7 @@ class SharingBrowserTest {
         long wait = lastCheck + Duration.ofSeconds(CACHE_MAX_AGE + 1).toNanos() - System.nanoTime();
         Thread.sleep(Math.max(0, wait / 1_000_000));
         accept.click();
-        awaitLab(obrien);
+        obrien.awaitLab(SERVER);
         assertEquals("'" + ALICE + "'", runCell());
         obrien.shot("sharing-08-obrien-back-in");
         alice.driver.navigate().refresh();
@@ -195,20 +183,6 @@ class SharingBrowserTest {
         obrien.driver.get(hub.publicUrl(SERVER + "api/status"));
         return (Long) ((JavascriptExecutor) obrien.driver)
                 .executeScript("return performance.getEntriesByType('navigation')[0].responseStatus");
-    }
-
-    private static void signIn(Chromium browser, String name, String next) {
-        browser.driver.get(hub.publicUrl(next));
-        WebElement field = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        field.sendKeys(name);
-        field.submit();
-        browser.wait.until(ExpectedConditions.urlContains(next));
-    }
-
-    /** JupyterLab 4 loaded in Alice's server: its shell is on the page. */
-    private static void awaitLab(Chromium browser) {
-        browser.wait.until(ExpectedConditions.urlContains(SERVER + "lab"));
-        browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jp-main-dock-panel")));
     }
 
     /**
@@ -250,10 +224,7 @@ class SharingBrowserTest {
                 args);
     }
 
-    private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + ADMIN_TOKEN).timeout(Duration.ofSeconds(60));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return api.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return hub.api(ADMIN_TOKEN, method, path, body);
     }
 }

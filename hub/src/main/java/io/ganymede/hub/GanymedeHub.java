@@ -8,6 +8,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class GanymedeHub {
 
     public static void main(String... args) {
+        if (HubCommands.isCommand(args)) {
+            // Quarkus' log manager, as when serving: Flyway's logging would otherwise find the JDK's first.
+            System.getProperties().putIfAbsent("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+            System.exit(HubCommands.run(args));
+        }
         // Quarkus turns WebSockets off JVM-wide when it has no WebSocket extension, unless the
         // property is already set; the embedded proxy must pass WebSocket upgrades through.
         System.getProperties().putIfAbsent("vertx.disableWebsockets", "false");

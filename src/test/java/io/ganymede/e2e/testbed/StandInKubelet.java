@@ -241,6 +241,7 @@ public final class StandInKubelet implements AutoCloseable {
                 var claim = client.persistentVolumeClaims().inNamespace(pod.getMetadata().getNamespace())
                         .withName(v.getPersistentVolumeClaim().getClaimName()).get();
                 folder = volumes.folder(claim.getSpec().getVolumeName());
+                volumes.mounted(claim);
             } else if (v.getCsi() != null && "gcsfuse.csi.storage.gke.io".equals(v.getCsi().getDriver())) {
                 folder = buckets.apply(v.getCsi().getVolumeAttributes().get("bucketName"));
             } else if (v.getEmptyDir() != null || v.getProjected() != null || v.getConfigMap() != null

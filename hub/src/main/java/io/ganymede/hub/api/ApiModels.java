@@ -8,6 +8,7 @@ import io.ganymede.hub.culler.CullForecast;
 import io.ganymede.hub.culler.Verdict;
 import io.ganymede.hub.persistence.GroupEntity;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.persistence.UserView;
@@ -15,6 +16,7 @@ import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * JupyterHub's JSON models of users, servers, tokens and groups. Fields appear only when the
+ * JupyterHub's JSON models of users, servers, tokens, groups and services. Fields appear only when the
  * caller's scopes allow them, as JupyterHub's {@code user_model} does.
  */
 @ApplicationScoped
@@ -186,7 +188,12 @@ public class ApiModels {
     /** The caller as {@code GET /user} shows it: the model plus {@code scopes}. */
     public Map<String, Object> whoami(Caller caller) {
         Map<String, Object> model;
-        if (caller.service()) {
+        ServiceEntity service = caller.service() ? ServiceEntity.findByName(caller.name()).orElse(null) : null;
+        if (service != null) {
+            model = service(service, roleCatalog.rolesOfService(service.name, service.admin, service.roleList()),
+                    caller.permissions());
+        } else if (caller.service()) {
+            // The configured admin token: a service of its own, with the admin role.
             model = new LinkedHashMap<>();
             model.put("kind", "service");
             model.put("name", caller.name());
@@ -201,6 +208,33 @@ public class ApiModels {
         TokenEntity token = caller.tokenId() == null || caller.viaCookie() ? null : TokenEntity.findById(caller.tokenId());
         model.put("token_id", token == null ? null : token.publicId());
         model.put("session_id", null);
+        return model;
+    }
+
+    /**
+     * A service, as JupyterHub's {@code service_model}: the fields each scope the caller holds on
+     * it allows ({@code read:services} everything but roles, {@code read:services:name} its name,
+     * {@code read:roles:services} its roles). External services have no command and no process.
+     */
+    public Map<String, Object> service(ServiceEntity service, List<String> roles, Permissions permissions) {
+        Target target = Target.service(service.name);
+        boolean full = permissions.allows("read:services", target);
+        boolean withRoles = permissions.allows("read:roles:services", target);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("kind", "service");
+        model.put("name", service.name);
+        model.put("admin", service.admin);
+        if (withRoles) {
+            model.put("roles", roles);
+        }
+        if (full) {
+            model.put("url", service.url == null ? "" : service.url);
+            model.put("prefix", service.url == null ? "" : ServiceDefinition.prefix(service.name));
+            model.put("command", List.of());
+            model.put("pid", 0);
+            model.put("info", service.infoObject());
+            model.put("display", service.display);
+        }
         return model;
     }
 

@@ -255,6 +255,7 @@ public class UsersResource {
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
         // A claim still mounted by a pod that is stopping is removed by Kubernetes once the pod is gone.
         all.forEach(spawns::deleteForever);
+        spawns.deleteForever(name);
         return Response.noContent().build();
     }
 

@@ -42,7 +42,7 @@ public interface AuthConfig {
     @WithDefault("false")
     boolean manageGroups();
 
-    /** Custom roles, as JupyterHub's {@code load_roles}: scopes granted to listed users and groups. */
+    /** Custom roles, as JupyterHub's {@code load_roles}: scopes granted to listed users, groups and services. */
     Optional<List<RoleSpec>> roles();
 
     /** Mark the login cookie Secure; on whenever the hub is reached over HTTPS. */
@@ -82,6 +82,9 @@ public interface AuthConfig {
 
         /** Groups whose members hold the role. */
         Optional<List<String>> groups();
+
+        /** Services (ganymede.services) whose API tokens hold the role. */
+        Optional<List<String>> services();
     }
 
     interface Iap {

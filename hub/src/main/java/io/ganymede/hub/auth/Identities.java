@@ -1,6 +1,7 @@
 package io.ganymede.hub.auth;
 
 import io.ganymede.hub.config.HubConfig;
+import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Permissions;
@@ -63,6 +64,9 @@ public class Identities {
     }
 
     private Caller fromToken(TokenEntity token, boolean viaCookie) {
+        if (token.service != null) {
+            return fromServiceToken(token);
+        }
         UserEntity user = token.user;
         Permissions owner = ownerPermissions(user);
         List<String> raw = token.scopeList();
@@ -77,6 +81,21 @@ public class Identities {
                     .intersect(owner, Identities::groupsOf);
         }
         return new Caller(user.name, false, user.admin, user.groupNames(), permissions, token.id, viaCookie);
+    }
+
+    /**
+     * A service's token, as JupyterHub's {@code get_scopes_for}: its scopes narrowed to what the
+     * service's roles give, and always enough to identify the service.
+     */
+    private Caller fromServiceToken(TokenEntity token) {
+        ServiceEntity service = token.service;
+        List<String> held = roles.rolesOfService(service.name, service.admin, service.roleList());
+        Permissions owner = roles.servicePermissions(service.name, held);
+        List<String> raw = new ArrayList<>(token.scopeList());
+        raw.add("read:services:name!service=" + service.name);
+        Permissions permissions = raw.contains("inherit") ? owner
+                : Permissions.expandForService(raw, service.name).intersect(owner, Identities::groupsOf);
+        return new Caller(service.name, true, held.contains(Roles.ADMIN), Set.of(), permissions, token.id, false);
     }
 
     /**

@@ -36,9 +36,9 @@ import java.util.Map;
 /**
  * The OAuth2 provider single-user servers log their users in with, as JupyterHub's
  * {@code /hub/api/oauth2}: authorization code grant, with PKCE when the server sends a challenge
- * (JupyterHub 6's do; {@link Pkce}), one client per server, its secret being the server's API
- * token. Access is decided here: a user reaches a server only with
- * {@code access:servers} on it.
+ * (JupyterHub 6's do; {@link Pkce}), one client per server and per service, its secret being the
+ * server's or service's API token. Access is decided here: a user reaches a server only with
+ * {@code access:servers} on it, a service only with {@code access:services} on it.
  */
 @Path("/hub/api/oauth2")
 public class OAuthResource {
@@ -81,12 +81,7 @@ public class OAuthResource {
             throw new OAuthError(400, "unsupported_response_type", "Only response_type=code is supported");
         }
         String pkceMethod = Pkce.method(codeChallenge, challengeMethod, requirePkce);
-        UserEntity owner = client.server.user;
-        Target server = Target.server(owner.name, client.server.name, owner.groupNames());
-        if (!who.permissions().allows("access:servers", server)) {
-            throw new OAuthError(403, "access_denied",
-                    "User " + who.name() + " is not allowed to access " + owner.name + "/" + client.server.name);
-        }
+        checkAccess(who, client);
         String code = Secrets.newSecret();
         OAuthCodeEntity stored = new OAuthCodeEntity();
         stored.client = client;
@@ -143,6 +138,26 @@ public class OAuthResource {
         body.put("expires_in", TOKEN_LIFETIME.toSeconds());
         body.put("scope", String.join(" ", client.allowedScopeList()));
         return Response.ok(body).header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * As JupyterHub's {@code access_scopes}: a server's client needs {@code access:servers} on that
+     * server, a service's {@code access:services} on that service.
+     */
+    private static void checkAccess(Caller who, OAuthClientEntity client) {
+        if (client.service != null) {
+            if (!who.permissions().allows("access:services", Target.service(client.service.name))) {
+                throw new OAuthError(403, "access_denied",
+                        "User " + who.name() + " is not allowed to access service " + client.service.name);
+            }
+            return;
+        }
+        UserEntity owner = client.server.user;
+        Target server = Target.server(owner.name, client.server.name, owner.groupNames());
+        if (!who.permissions().allows("access:servers", server)) {
+            throw new OAuthError(403, "access_denied",
+                    "User " + who.name() + " is not allowed to access " + owner.name + "/" + client.server.name);
+        }
     }
 
     /** {@code Authorization: Basic base64(id:secret)}, the other way OAuth clients authenticate. */

@@ -1,26 +1,19 @@
 package io.ganymede.hub.oauth;
 
-import io.ganymede.hub.auth.AuthConfig;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.UserEntity;
-import io.ganymede.hub.proxy.ProxyToken;
 import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.Urls;
-import io.ganymede.proxy.routing.AccessTokens;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * {@code /hub/open/<user>[/<server>]}: where the proxy sends a browser that wants an app with no
@@ -30,19 +23,12 @@ import java.time.Duration;
 @Path("/hub/open")
 public class RouteAccessResource {
 
-    /** Short enough that revoked access ends soon, long enough for a working day. */
-    static final Duration LIFETIME = Duration.ofHours(12);
-
     private final CurrentCaller caller;
-    private final AccessTokens tokens;
-    private final Clock clock;
-    private final boolean secureCookies;
+    private final AccessGrant grant;
 
-    RouteAccessResource(CurrentCaller caller, ProxyToken proxyToken, Clock clock, AuthConfig auth) {
+    RouteAccessResource(CurrentCaller caller, AccessGrant grant) {
         this.caller = caller;
-        this.tokens = new AccessTokens(proxyToken.value());
-        this.clock = clock;
-        this.secureCookies = auth.secureCookies();
+        this.grant = grant;
     }
 
     @GET
@@ -72,12 +58,6 @@ public class RouteAccessResource {
         String prefix = Urls.serverPrefix(owner.name, serverName);
         // The proxy matches routes unescaped, as configurable-http-proxy stores them.
         String route = "/user/" + owner.name + (serverName.isEmpty() ? "" : "/" + serverName);
-        long expires = clock.instant().plus(LIFETIME).getEpochSecond();
-        NewCookie cookie = new NewCookie.Builder(AccessTokens.COOKIE).value(tokens.issue(route, expires))
-                .path(prefix).httpOnly(true).secure(secureCookies).sameSite(NewCookie.SameSite.LAX).maxAge((int) LIFETIME.toSeconds()).build();
-        // Only somewhere under the route the cookie opens; anything else goes to the route itself.
-        String target = NextUrl.validated(next, null);
-        return Response.status(302).location(URI.create(target != null && target.startsWith(prefix) ? target : prefix))
-                .cookie(cookie).build();
+        return grant.redirect(route, prefix, next);
     }
 }

@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 import java.util.List;
 import java.util.Optional;
 
-/** The OAuth client of one single-user server ({@code jupyterhub-user-<name>}). */
+/** The OAuth client of one single-user server ({@code jupyterhub-user-<name>}) or service ({@code service-<name>}). */
 @Entity
 @Table(name = "oauth_clients")
 public class OAuthClientEntity extends PanacheEntityBase {
@@ -32,6 +32,10 @@ public class OAuthClientEntity extends PanacheEntityBase {
     @ManyToOne
     @JoinColumn(name = "server_id")
     public ServerEntity server;
+
+    @ManyToOne
+    @JoinColumn(name = "service_id")
+    public ServiceEntity service;
 
     @Column(name = "secret_salt", nullable = false, length = 64)
     public String secretSalt;

@@ -12,7 +12,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 
-/** A secret that authenticates as a user: an API token, a hub session or an OAuth access token. */
+/**
+ * A secret that authenticates as a user (an API token, a hub session or an OAuth access token)
+ * or as a service (its API token).
+ */
 @Entity
 @Table(name = "api_tokens")
 public class TokenEntity extends PanacheEntityBase {
@@ -29,9 +32,15 @@ public class TokenEntity extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @ManyToOne(optional = false)
+    /** The owning user; null for a service's token. */
+    @ManyToOne
     @JoinColumn(name = "user_id")
     public UserEntity user;
+
+    /** The owning service; null for a user's token. */
+    @ManyToOne
+    @JoinColumn(name = "service_id")
+    public ServiceEntity service;
 
     /** Set for a server's own token: it dies with the server. */
     @ManyToOne

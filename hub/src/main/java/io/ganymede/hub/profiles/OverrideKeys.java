@@ -9,7 +9,7 @@ import java.util.Set;
  * value must have. Anything else in an override is refused rather than silently ignored, so a typo
  * like {@code mem_limt} cannot quietly give users unlimited memory.
  */
-final class OverrideKeys {
+public final class OverrideKeys {
 
     enum Shape { STRING, CPU, BYTES, QUANTITY, QUANTITY_MAP, STRING_MAP, LIST, LIST_OR_MAP, INT, BOOL, PULL_POLICY }
 
@@ -52,4 +52,9 @@ final class OverrideKeys {
     static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
     private OverrideKeys() {}
+
+    /** The names of the keys an override may have. */
+    public static java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(KEYS.keySet());
+    }
 }

@@ -43,12 +43,12 @@ public final class ProfileParser {
     private static final Set<String> UNLISTED_KEYS = Set.of("enabled", "display_name", "validation_regex",
             "validation_message", "kubespawner_override", "override");
     private static final Set<String> CULL_KEYS = Set.of("timeout", "max_age");
-    private static final Set<String> STORAGE_KEYS = Set.of("kind", "mount_path", "storage_class", "size", "shared",
+    private static final Set<String> STORAGE_KEYS = Set.of("kind", "mount_path", "storage_class", "size", "max_size", "shared",
             "claim_name", "sub_path", "bucket", "mount_options", "service_account", "sidecar");
     private static final Map<StorageKind, Set<String>> STORAGE_KEYS_BY_KIND = Map.of(
             StorageKind.NONE, Set.of("kind", "mount_path"),
-            StorageKind.PD, Set.of("kind", "mount_path", "storage_class", "size"),
-            StorageKind.FILESTORE, Set.of("kind", "mount_path", "storage_class", "size", "shared", "claim_name",
+            StorageKind.PD, Set.of("kind", "mount_path", "storage_class", "size", "max_size"),
+            StorageKind.FILESTORE, Set.of("kind", "mount_path", "storage_class", "size", "max_size", "shared", "claim_name",
                     "sub_path"),
             StorageKind.GCSFUSE, Set.of("kind", "mount_path", "bucket", "mount_options", "service_account", "sidecar"));
     private static final Set<String> SIDECAR_KEYS = Set.of("cpu_limit", "memory_limit", "ephemeral_storage_limit",
@@ -321,6 +321,20 @@ public final class ProfileParser {
         if (size != null && !Quantities.isKubernetes(size)) {
             problem(k.get("size").getValueNode(), "bad quantity '" + size + "' for size: expected a Kubernetes quantity like 10Gi");
         }
+        String maxSize = string(k, "max_size", node, false);
+        if (maxSize != null && !Quantities.isKubernetes(maxSize)) {
+            problem(k.get("max_size").getValueNode(), "bad quantity '" + maxSize
+                    + "' for max_size: expected a Kubernetes quantity like 100Gi");
+        } else if (maxSize != null && Quantities.isKubernetes(orElse(size, d.size()))) {
+            try {
+                if (Quantities.kubernetesBytes(maxSize) < Quantities.kubernetesBytes(orElse(size, d.size()))) {
+                    problem(k.get("max_size").getValueNode(), "max_size " + maxSize + " is smaller than size "
+                            + orElse(size, d.size()));
+                }
+            } catch (IllegalArgumentException e) {
+                problem(k.get("max_size").getValueNode(), e.getMessage() + " in max_size or size");
+            }
+        }
         Map<String, String> sidecar = new LinkedHashMap<>();
         if (k.containsKey("sidecar")) {
             Map<String, NodeTuple> sk = mapping(k.get("sidecar").getValueNode(), "sidecar", SIDECAR_KEYS);
@@ -340,6 +354,7 @@ public final class ProfileParser {
                 orElse(string(k, "mount_path", node, false), d.mountPath()),
                 orElse(string(k, "storage_class", node, false), d.storageClass()),
                 orElse(size, d.size()),
+                maxSize,
                 shared,
                 shared ? orElse(string(k, "claim_name", node, false), d.claimName()) : null,
                 shared ? orElse(string(k, "sub_path", node, false), d.subPath()) : null,

@@ -65,4 +65,64 @@ public final class Quantities {
         }
         return s;
     }
+
+    /**
+     * Bytes in a Kubernetes quantity ({@code 10Gi}, {@code 500M}, {@code 1e9}), rounded up as the
+     * API server rounds storage requests.
+     *
+     * @throws IllegalArgumentException for anything else, or more bytes than a long holds
+     */
+    public static long kubernetesBytes(String q) {
+        var m = KUBERNETES.matcher(q.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Kubernetes quantity: " + q);
+        }
+        String suffix = m.group(3) == null ? "" : m.group(3);
+        BigDecimal number = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
+        BigDecimal unit;
+        if (suffix.length() > 1 && suffix.charAt(1) != 'i') {
+            int exponent = Integer.parseInt(suffix.substring(1).replace("+", ""));
+            if (Math.abs(exponent) > 30) {
+                // Far past any disk; 1e999999999 would otherwise be a number of a billion digits.
+                throw new IllegalArgumentException("quantity out of range: " + q);
+            }
+            unit = BigDecimal.ONE.scaleByPowerOfTen(exponent);
+        } else {
+            unit = switch (suffix) {
+                case "Ki" -> BigDecimal.valueOf(1L << 10);
+                case "Mi" -> BigDecimal.valueOf(1L << 20);
+                case "Gi" -> BigDecimal.valueOf(1L << 30);
+                case "Ti" -> BigDecimal.valueOf(1L << 40);
+                case "Pi" -> BigDecimal.valueOf(1L << 50);
+                case "Ei" -> BigDecimal.valueOf(1L << 60);
+                case "n" -> new BigDecimal("1e-9");
+                case "u" -> new BigDecimal("1e-6");
+                case "m" -> new BigDecimal("1e-3");
+                case "k" -> BigDecimal.valueOf(1_000L);
+                case "M" -> BigDecimal.valueOf(1_000_000L);
+                case "G" -> BigDecimal.valueOf(1_000_000_000L);
+                case "T" -> BigDecimal.valueOf(1_000_000_000_000L);
+                case "P" -> BigDecimal.valueOf(1_000_000_000_000_000L);
+                case "E" -> new BigDecimal("1e18");
+                default -> BigDecimal.ONE;
+            };
+        }
+        try {
+            return number.multiply(unit).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("quantity out of range: " + q);
+        }
+    }
+
+    /** Bytes as a Kubernetes quantity people read: the largest binary unit that divides it ({@code 20Gi}). */
+    public static String binary(long bytes) {
+        String[] units = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (6 - i));
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
 }

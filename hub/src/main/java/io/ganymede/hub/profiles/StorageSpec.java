@@ -12,6 +12,7 @@ import java.util.Map;
  * @param mountPath where the home directory is mounted in the container
  * @param storageClass storage class of the PVC (pd, filestore)
  * @param size requested size of the PVC (pd, filestore)
+ * @param maxSize largest size its owner may grow the PVC to (pd, filestore), or null: no cap
  * @param shared filestore only: one claim for everyone, each user in their own {@code subPath}
  * @param claimName filestore shared: the name of the shared claim
  * @param subPath filestore shared: the per-user directory template
@@ -26,6 +27,7 @@ public record StorageSpec(
         String mountPath,
         String storageClass,
         String size,
+        String maxSize,
         boolean shared,
         String claimName,
         String subPath,
@@ -41,7 +43,7 @@ public record StorageSpec(
     }
 
     public static StorageSpec none() {
-        return new StorageSpec(StorageKind.NONE, DEFAULT_MOUNT_PATH, null, null, false, null, null, null,
+        return new StorageSpec(StorageKind.NONE, DEFAULT_MOUNT_PATH, null, null, null, false, null, null, null,
                 null, null, Map.of());
     }
 
@@ -49,11 +51,11 @@ public record StorageSpec(
     public static StorageSpec defaults(StorageKind kind) {
         return switch (kind) {
             case NONE -> none();
-            case PD -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, "standard-rwo", "10Gi", false, null, null,
+            case PD -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, "standard-rwo", "10Gi", null, false, null, null,
                     null, null, null, Map.of());
-            case FILESTORE -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, "standard-rwx", "1Ti", false,
+            case FILESTORE -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, "standard-rwx", "1Ti", null, false,
                     "home-shared", "{username}", null, null, null, Map.of());
-            case GCSFUSE -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, null, null, false, null, null,
+            case GCSFUSE -> new StorageSpec(kind, DEFAULT_MOUNT_PATH, null, null, null, false, null, null,
                     "{username}-notebooks", "implicit-dirs,uid=1000,gid=100", "ganymede-user", Map.of());
         };
     }
@@ -65,6 +67,7 @@ public record StorageSpec(
         m.put("mount_path", mountPath);
         putIf(m, "storage_class", storageClass);
         putIf(m, "size", size);
+        putIf(m, "max_size", maxSize);
         if (kind == StorageKind.FILESTORE) {
             m.put("shared", shared);
             if (shared) {
@@ -96,6 +99,7 @@ public record StorageSpec(
                 str(m.get("mount_path"), d.mountPath()),
                 str(m.get("storage_class"), d.storageClass()),
                 str(m.get("size"), d.size()),
+                str(m.get("max_size"), d.maxSize()),
                 Boolean.TRUE.equals(m.get("shared")) || "true".equals(String.valueOf(m.get("shared"))),
                 str(m.get("claim_name"), d.claimName()),
                 str(m.get("sub_path"), d.subPath()),

@@ -4,6 +4,8 @@ import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.ServiceEntity;
+import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.RouteData;
 import io.ganymede.hub.spawn.Urls;
@@ -25,8 +27,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the proxy's routing table equal to the running servers (a restarted proxy forgets every
- * route) and carries the proxy's per-route {@code last_activity} into users and servers.
+ * Keeps the proxy's routing table equal to the running servers and the services (a restarted
+ * proxy forgets every route) and carries the proxy's per-route {@code last_activity} into users and servers.
  */
 @ApplicationScoped
 public class ProxySync {
@@ -77,7 +79,7 @@ public class ProxySync {
     private record Route(String target, Map<String, Object> data) {}
 
     /**
-     * The routes the running servers (and the hub) should have. Servers starting (on any replica)
+     * The routes the running servers, the services with a URL (and the hub) should have. Servers starting (on any replica)
      * go into {@code starting}: their start adds the route once they answer, and it is left alone.
      */
     private Map<String, Route> wanted(Set<String> starting) {
@@ -85,6 +87,9 @@ public class ProxySync {
             Map<String, Route> wanted = new HashMap<>();
             // As JupyterHub: everything no server claims goes to the hub, even on a proxy without a default target.
             wanted.put("/", new Route(hub.internalUrl(), Map.of("hub", true)));
+            for (ServiceEntity service : ServiceEntity.<ServiceEntity>list("url is not null")) {
+                wanted.put(tableKey(ServiceDefinition.prefix(service.name)), new Route(service.url, serviceRouteData(service)));
+            }
             for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
                 if (spawns.pending(server.user.name, server.name) != null || server.pendingSince != null) {
                     starting.add(tableKey(Urls.serverPrefix(server.user.name, server.name)));
@@ -95,6 +100,18 @@ public class ProxySync {
             }
             return wanted;
         });
+    }
+
+    /**
+     * The data of a service's route, as JupyterHub's {@code add_service}; for a service with
+     * {@code login-at-proxy}, where the proxy sends browsers without an access cookie.
+     */
+    public static Map<String, Object> serviceRouteData(ServiceEntity service) {
+        Map<String, Object> data = new HashMap<>(Map.of("jupyterhub", true, "service", service.name));
+        if (service.loginAtProxy) {
+            data.put("access_url", ServiceDefinition.accessUrl(service.name));
+        }
+        return data;
     }
 
     /** How the proxy lists a route: configurable-http-proxy drops the trailing slash. */

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 /**
  * Declares the scope an API method needs, as JupyterHub's {@code needs_scope}. {@link ScopeFilter}
  * checks it against the resource named by the path parameters {@code name} (a user),
- * {@code server_name} (one of their servers) and {@code group_name} (a group). A method without a
+ * {@code server_name} (one of their servers), {@code group_name} (a group) and
+ * {@code service_name} (a service). A method without a
  * resource only needs the scope with some filter; it must narrow what it returns itself.
  * Every API method must carry it: {@link ScopeFilter} refuses those that don't.
  */

@@ -1,10 +1,12 @@
 package io.ganymede.hub.scopes;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * A set of expanded scopes: for each base scope, either everything or a set of filters
- * ({@code user}, {@code server}, {@code group} to allowed values), as JupyterHub's parsed scopes.
+ * ({@code user}, {@code server}, {@code group}, {@code service} to allowed values), as JupyterHub's parsed scopes.
  * Immutable.
  */
 public final class Permissions {
@@ -37,6 +39,28 @@ public final class Permissions {
      * @throws Scope.InvalidScopeException for a scope {@link Scope#parse} refuses, or a bare filter without its owner
      */
     public static Permissions expand(Collection<String> raw, String owner, String ownServer) {
+        return expand(raw, owner, ownServer, null);
+    }
+
+    /**
+     * Expands a service's scopes, as JupyterHub does for a service: {@code self} means nothing,
+     * a bare {@code !service} is the service itself, and a bare {@code !user} or {@code !server}
+     * (which only a user has) is dropped.
+     */
+    public static Permissions expandForService(Collection<String> raw, String service) {
+        List<String> kept = new ArrayList<>();
+        for (String written : raw) {
+            Scope scope = Scope.parse(written);
+            boolean ownerless = scope.value() == null && ("user".equals(scope.entity()) || "server".equals(scope.entity()));
+            if (!scope.base().equals("self") && !ownerless) {
+                kept.add(written);
+            }
+        }
+        return expand(kept, null, null, service);
+    }
+
+    /** As {@link #expand(Collection, String, String)}, with the service a bare {@code !service} stands for. */
+    static Permissions expand(Collection<String> raw, String owner, String ownServer, String ownService) {
         Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();
         for (String written : raw) {
             Scope scope = Scope.parse(written);
@@ -48,7 +72,11 @@ public final class Permissions {
             }
             String value = scope.value();
             if (scope.entity() != null && value == null) {
-                value = scope.entity().equals("user") ? owner : ownServer;
+                value = switch (scope.entity()) {
+                    case "user" -> owner;
+                    case "service" -> ownService;
+                    default -> ownServer;
+                };
                 if (value == null) {
                     throw new Scope.InvalidScopeException("Unrecognized scope filter in '" + written
                             + "': a bare !" + scope.entity() + " needs an owning " + scope.entity());
@@ -105,6 +133,9 @@ public final class Permissions {
         }
         if (target.group() != null) {
             return contains(filters, "group", target.group());
+        }
+        if (target.service() != null) {
+            return contains(filters, "service", target.service());
         }
         if (target.server() != null && contains(filters, "server", target.server())) {
             return true;
@@ -169,6 +200,7 @@ public final class Permissions {
             for (String value : entry.getValue()) {
                 boolean covered = switch (entity) {
                     case "group" -> contains(b, "group", value);
+                    case "service" -> contains(b, "service", value);
                     case "user" -> contains(b, "user", value)
                             || groupsOfUser.apply(value).stream().anyMatch(g -> contains(b, "group", g));
                     case "server" -> {

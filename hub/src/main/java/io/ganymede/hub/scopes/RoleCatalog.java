@@ -18,8 +18,13 @@ import java.util.Set;
 @ApplicationScoped
 public class RoleCatalog {
 
-    /** A custom role: its scopes and the users and groups that hold it. */
-    public record CustomRole(String name, List<String> scopes, Set<String> users, Set<String> groups) {}
+    /** A custom role: its scopes and the users, groups and services that hold it. */
+    public record CustomRole(String name, List<String> scopes, Set<String> users, Set<String> groups, Set<String> services) {
+
+        public CustomRole(String name, List<String> scopes, Set<String> users, Set<String> groups) {
+            this(name, scopes, users, groups, Set.of());
+        }
+    }
 
     private final boolean adminAccess;
     private final Map<String, CustomRole> custom;
@@ -28,7 +33,7 @@ public class RoleCatalog {
     RoleCatalog(AuthConfig config) {
         this(config.adminAccess(), config.roles().orElse(List.of()).stream()
                 .map(r -> new CustomRole(r.name(), r.scopes(), Set.copyOf(r.users().orElse(List.of())),
-                        Set.copyOf(r.groups().orElse(List.of()))))
+                        Set.copyOf(r.groups().orElse(List.of())), Set.copyOf(r.services().orElse(List.of()))))
                 .toList());
     }
 
@@ -47,8 +52,9 @@ public class RoleCatalog {
                 throw new IllegalArgumentException("Role " + role.name() + " is defined twice");
             }
             try {
-                // A bare !user means each holder; a bare !server means nothing for a user, so it is refused.
-                Permissions.expand(role.scopes(), "(owner)", null);
+                // A bare !user means each holder, a bare !service each service holding it; a bare
+                // !server means nothing for a user, so it is refused.
+                Permissions.expand(role.scopes(), "(owner)", null, "(service)");
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Role " + role.name() + ": " + e.getMessage(), e);
             }
@@ -91,6 +97,29 @@ public class RoleCatalog {
             }
         }
         return roles;
+    }
+
+    /**
+     * The roles a service holds: {@code admin} for an admin service, the roles its configuration
+     * names, and the custom roles listing it (JupyterHub's {@code load_roles} {@code services}).
+     */
+    public List<String> rolesOfService(String name, boolean admin, List<String> named) {
+        java.util.LinkedHashSet<String> roles = new java.util.LinkedHashSet<>();
+        if (admin) {
+            roles.add(Roles.ADMIN);
+        }
+        roles.addAll(named);
+        custom.values().stream().filter(r -> r.services().contains(name)).forEach(r -> roles.add(r.name()));
+        return List.copyOf(roles);
+    }
+
+    /** What a service may do through its roles; every service may identify itself, as JupyterHub's identify scopes. */
+    public Permissions servicePermissions(String name, List<String> roles) {
+        List<String> raw = new ArrayList<>(List.of("read:services:name!service=" + name));
+        for (String role : roles) {
+            raw.addAll(scopes(role));
+        }
+        return Permissions.expandForService(raw, name);
     }
 
     /** What a user may do through their roles, and through {@code granted} scopes (their shares). */

@@ -13,7 +13,7 @@ public final class Roles {
 
     private static final Map<String, List<String>> SCOPES = Map.of(
             USER, List.of("self"),
-            ADMIN, List.of("admin-ui", "admin:users", "admin:servers", "tokens", "admin:groups", "list:services",
+            ADMIN, List.of("admin-ui", "admin:users", "admin:servers", "admin:services", "tokens", "admin:groups", "list:services",
                     "read:services", "read:hub", "proxy", "shutdown", "access:services", "access:servers",
                     "read:roles", "read:metrics", "shares"),
             // A server's own token: report its activity and let its users in, nothing more.

@@ -2,14 +2,15 @@ package io.ganymede.hub.scopes;
 
 /**
  * One raw scope as roles and tokens write it: a known base ({@code read:users}), optionally with
- * one filter, {@code !user=alice}, {@code !server=alice/gpu}, {@code !group=ds}, or a bare
- * {@code !user} or {@code !server} that stands for the owner or the owner's server. Every scope the
+ * one filter, {@code !user=alice}, {@code !server=alice/gpu}, {@code !group=ds},
+ * {@code !service=whoami}, or a bare {@code !user}, {@code !server} or {@code !service} that
+ * stands for the owner, the owner's server or the owning service. Every scope the
  * hub is given is parsed here, so a malformed one is refused in this one place, with a message fit
  * for a 400, instead of failing wherever its parts are used.
  *
  * @param base the scope's name
- * @param entity {@code user}, {@code server}, {@code group}, or null without a filter
- * @param value the filter's value; null for a bare {@code !user} or {@code !server}, or without a filter
+ * @param entity {@code user}, {@code server}, {@code group}, {@code service}, or null without a filter
+ * @param value the filter's value; null for a bare {@code !user}, {@code !server} or {@code !service}, or without a filter
  */
 public record Scope(String base, String entity, String value) {
 
@@ -46,9 +47,9 @@ public record Scope(String base, String entity, String value) {
         String entity = eq < 0 ? filter : filter.substring(0, eq);
         String value = eq < 0 ? null : filter.substring(eq + 1);
         switch (entity) {
-            case "user", "server", "group" -> { }
+            case "user", "server", "group", "service" -> { }
             default -> throw new InvalidScopeException("Unrecognized scope filter '!" + filter + "' in '" + raw
-                    + "': filters are !user=<name>, !server=<user>/<server>, !group=<name>");
+                    + "': filters are !user=<name>, !server=<user>/<server>, !group=<name>, !service=<name>");
         }
         if (value == null && entity.equals("group")) {
             throw new InvalidScopeException("Unrecognized scope filter in '" + raw + "': !group needs a group name");

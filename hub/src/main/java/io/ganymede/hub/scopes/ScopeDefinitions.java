@@ -46,6 +46,7 @@ public final class ScopeDefinitions {
             Map.entry("read:groups", List.of("read:groups:name")),
             Map.entry("read:groups:name", List.of()),
             Map.entry("delete:groups", List.of()),
+            Map.entry("admin:services", List.of("list:services", "read:services", "read:roles:services")),
             Map.entry("list:services", List.of("read:services:name")),
             Map.entry("read:services", List.of("read:services:name")),
             Map.entry("read:services:name", List.of()),

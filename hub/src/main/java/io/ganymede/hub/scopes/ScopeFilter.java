@@ -65,6 +65,10 @@ public class ScopeFilter {
     private static Target target(MultivaluedMap<String, String> params, boolean server, boolean withGroups) {
         String user = params.getFirst("name");
         String group = params.getFirst("group_name");
+        String service = params.getFirst("service_name");
+        if (service != null) {
+            return Target.service(service);
+        }
         if (user != null) {
             Set<String> groups = withGroups ? UserEntity.findByName(user).map(UserEntity::groupNames).orElse(Set.of()) : Set.of();
             if (server) {

@@ -57,10 +57,12 @@ public class SpawnCoordinator {
     private final Admission admission;
     private final HubMetrics metrics;
     private final Clock clock;
+    private final jakarta.enterprise.inject.Instance<StartCheck> startChecks;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            ServerRecords records, StartClaims claims, Admission admission, HubMetrics metrics, Clock clock) {
+            ServerRecords records, StartClaims claims, Admission admission, HubMetrics metrics, Clock clock,
+            jakarta.enterprise.inject.Instance<StartCheck> startChecks) {
         this.spawners = spawners;
         this.config = config;
         this.credentials = credentials;
@@ -73,6 +75,7 @@ public class SpawnCoordinator {
         this.admission = admission;
         this.metrics = metrics;
         this.clock = clock;
+        this.startChecks = startChecks;
     }
 
     /** The in-memory state of a server; {@code pending} is null when nothing is in flight. */
@@ -149,6 +152,7 @@ public class SpawnCoordinator {
                     records.stopped(userName, serverName, StopReason.FAILURE);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
+                startChecks.forEach(c -> c.check(userName, serverName, spec));
                 // Quotas and reservations are checked before anything of the server exists; the
                 // start counts as running for them until its session opens (or it fails).
                 admission.admit(userName, serverName, spec);
@@ -365,6 +369,11 @@ public class SpawnCoordinator {
      */
     public void deleteForever(ServerHandle server) {
         spawners.spawner().deleteForever(server);
+    }
+
+    /** A deleted user's storage goes, all of it (after each server's {@link #deleteForever(ServerHandle)}). */
+    public void deleteForever(String user) {
+        spawners.spawner().deleteForever(user);
     }
 
     /**

@@ -64,4 +64,16 @@ public interface Spawner {
      * {@code server}'s state is what its last start recorded.
      */
     default void deleteForever(ServerHandle server) {}
+
+    /**
+     * Removes every disk still labelled as the user's once the user is deleted, beyond those of
+     * the servers the hub records ({@link #deleteForever}): a default server's disk whose record
+     * is gone, one of a server removed while its disk was kept.
+     */
+    default void deleteForever(String user) {}
+
+    /** The disks this spawner keeps for servers; empty for spawners that keep none (local processes). */
+    default Optional<VolumeStore> volumes() {
+        return Optional.empty();
+    }
 }

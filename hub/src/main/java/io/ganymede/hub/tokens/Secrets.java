@@ -48,9 +48,15 @@ public final class Secrets {
         return credential == null ? "none" : hash("", credential).substring(0, 8);
     }
 
+    /**
+     * Whether the secret has this salted hash: Ganymede's own, or JupyterHub's for a token or an
+     * OAuth client secret imported from a JupyterHub database (its salt is {@code algorithm:rounds:salt},
+     * see {@link JupyterHubHash}). Constant time in the hash either way.
+     */
     public static boolean matches(String salt, String expectedHash, String secret) {
+        String actual = JupyterHubHash.isScheme(salt) ? JupyterHubHash.digest(salt, secret) : hash(salt, secret);
         return MessageDigest.isEqual(
                 expectedHash.getBytes(StandardCharsets.US_ASCII),
-                hash(salt, secret).getBytes(StandardCharsets.US_ASCII));
+                actual.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -1,6 +1,7 @@
 package io.ganymede.hub.tokens;
 
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,8 @@ public class TokenService {
 
     /** Characters of the secret kept in clear to narrow the lookup; 8 of 43 leaves 210 bits secret. */
     static final int PREFIX_LENGTH = 8;
+    /** JupyterHub keeps 4 ({@code orm.Hashed.prefix_length}): tokens imported from it are found by those. */
+    static final int JUPYTERHUB_PREFIX_LENGTH = 4;
     /** last_activity is written at most this often per token, so reads do not turn into writes. */
     private static final Duration ACTIVITY_RESOLUTION = Duration.ofSeconds(30);
 
@@ -33,10 +36,32 @@ public class TokenService {
     @Transactional
     public Issued issue(UserEntity user, TokenEntity.Kind kind, Collection<String> scopes, String note,
             Duration expiresIn, ServerEntity server, String clientId) {
-        String secret = Secrets.newSecret();
         TokenEntity token = new TokenEntity();
         token.user = user;
         token.server = server;
+        return store(token, Secrets.newSecret(), kind, scopes, note, expiresIn, clientId);
+    }
+
+    /**
+     * Keeps a service's API token with the secret its definition gives ({@code api_token}), as
+     * JupyterHub stores it: the service's scopes, {@code inherit}, with no expiry.
+     *
+     * @throws IllegalArgumentException for a secret shorter than the lookup prefix (JupyterHub
+     *     refuses tokens under 8 characters too)
+     */
+    @Transactional
+    public TokenEntity storeServiceToken(ServiceEntity service, String secret, String note) {
+        if (secret.length() < PREFIX_LENGTH) {
+            throw new IllegalArgumentException("Service " + service.name + ": api_token must have at least "
+                    + PREFIX_LENGTH + " characters");
+        }
+        TokenEntity token = new TokenEntity();
+        token.service = service;
+        return store(token, secret, TokenEntity.Kind.api, List.of("inherit"), note, null, null).token();
+    }
+
+    private Issued store(TokenEntity token, String secret, TokenEntity.Kind kind, Collection<String> scopes, String note,
+            Duration expiresIn, String clientId) {
         token.kind = kind;
         token.prefix = secret.substring(0, PREFIX_LENGTH);
         token.salt = Secrets.newSalt();
@@ -57,7 +82,8 @@ public class TokenService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        List<TokenEntity> candidates = TokenEntity.list("prefix", secret.substring(0, PREFIX_LENGTH));
+        List<TokenEntity> candidates = TokenEntity.list("prefix in ?1",
+                List.of(secret.substring(0, PREFIX_LENGTH), secret.substring(0, JUPYTERHUB_PREFIX_LENGTH)));
         for (TokenEntity token : candidates) {
             if (Secrets.matches(token.salt, token.hash, secret)) {
                 if (token.expired(now)) {

@@ -60,15 +60,19 @@ public class AdminPage {
     private final ProfileCatalog catalog;
     private final Schedules schedules;
     private final ActivityBuffer activity;
+    private final StoragePanel storage;
+    private final io.ganymede.hub.spawner.SpawnerSelector spawners;
 
     AdminPage(@Location("admin.html") Template admin, HtmlPages pages, ServerRows rows, ProfileCatalog catalog,
-            Schedules schedules, ActivityBuffer activity) {
+            Schedules schedules, ActivityBuffer activity, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners) {
         this.admin = admin;
         this.pages = pages;
         this.rows = rows;
         this.catalog = catalog;
         this.schedules = schedules;
         this.activity = activity;
+        this.storage = storage;
+        this.spawners = spawners;
     }
 
     @GET
@@ -103,7 +107,10 @@ public class AdminPage {
                 .data("from", total == 0 ? 0 : start + 1).data("to", start + users.size())
                 .data("prev", start > 0 ? Math.max(0, start - PAGE_SIZE) : -1)
                 .data("next", start + PAGE_SIZE < total ? start + PAGE_SIZE : -1)
-                .data("groups", groups).data("profiles", profiles).data("refusedNow", refusedNow), headers);
+                .data("groups", groups).data("profiles", profiles).data("refusedNow", refusedNow)
+                // Every disk, for admins holding admin:servers, where the spawner keeps disks.
+                .data("storage", spawners.spawner().volumes().isPresent() && who.permissions().holds("admin:servers")
+                        ? storage.overview(who.permissions()) : null), headers);
     }
 
     private GroupRow groupRow(GroupEntity group, Permissions permissions) {

@@ -43,12 +43,15 @@ public class HomeResource {
     private final ProfileCatalog catalog;
     private final Schedules schedules;
     private final HomeShares shares;
+    private final StoragePanel storage;
+    private final io.ganymede.hub.spawner.SpawnerSelector spawners;
     private final Usage usage;
     private final Admission admission;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
             HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
-            Schedules schedules, HomeShares shares, Usage usage, Admission admission) {
+            Schedules schedules, HomeShares shares, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners,
+            Usage usage, Admission admission) {
         this.usage = usage;
         this.admission = admission;
         this.home = home;
@@ -60,6 +63,8 @@ public class HomeResource {
         this.catalog = catalog;
         this.schedules = schedules;
         this.shares = shares;
+        this.storage = storage;
+        this.spawners = spawners;
     }
 
     @GET
@@ -88,6 +93,9 @@ public class HomeResource {
                 .data("groupSchedules", schedules.ofGroupsOf(user))
                 .data("received", shares.received(user))
                 .data("shareable", shares.shareable(user, who.permissions()))
+                // Disks only where the spawner keeps any (not with local processes).
+                .data("storageShown", spawners.spawner().volumes().isPresent())
+                .data("disks", spawners.spawner().volumes().isPresent() ? storage.ofUser(user.name) : List.of())
                 .data("month", month(user.name)), headers);
     }
 

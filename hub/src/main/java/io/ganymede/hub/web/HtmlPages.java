@@ -4,6 +4,8 @@ import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.auth.Xsrf;
+import io.ganymede.hub.services.ServiceDefinition;
+import io.ganymede.hub.services.Services;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,13 +23,18 @@ import java.util.Optional;
 @ApplicationScoped
 public class HtmlPages {
 
-    /** The signed-in person as the header shows them. */
-    public record Me(String name, boolean admin) {}
+    /** The signed-in person as the header shows them, with the services they may open. */
+    public record Me(String name, boolean admin, List<ServiceLink> services) {}
+
+    /** A service in the header's menu: its name and {@code /services/<name>/}. */
+    public record ServiceLink(String name, String href) {}
 
     private final CurrentCaller caller;
+    private final Services services;
 
-    HtmlPages(CurrentCaller caller) {
+    HtmlPages(CurrentCaller caller, Services services) {
         this.caller = caller;
+        this.services = services;
     }
 
     /** The caller when a person is signed in (a service token has no pages). */
@@ -40,7 +48,8 @@ public class HtmlPages {
 
     public Response render(int status, TemplateInstance page, HttpHeaders headers) {
         String xsrf = Xsrf.value(headers);
-        Me me = person().map(c -> new Me(c.name(), c.permissions().holds("admin-ui"))).orElse(null);
+        Me me = person().map(c -> new Me(c.name(), c.permissions().holds("admin-ui"), services.accessible(c.permissions())
+                .stream().map(s -> new ServiceLink(s.name, ServiceDefinition.prefix(s.name))).toList())).orElse(null);
         String html = page.data("xsrf", xsrf).data("me", me).render();
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html)
                 .cookie(Xsrf.cookie(xsrf)).build();

@@ -18,6 +18,10 @@
  *       renders (the admin page's groups with their scheduled starts); every change goes through the
  *       REST API from the script. The schedule form and cells are the user tags
  *       {@code tags/scheduleForm.html} and {@code tags/scheduleCells.html}, shared by both pages.
+ *   <li>{@link io.ganymede.hub.web.StoragePanel}: the Storage sections of {@code home} (the user's
+ *       disks: size, fill or "unknown", a grow form, delete with a confirmation) and {@code admin}
+ *       (every disk largest first, orphans, totals per storage class and group), made from the
+ *       storage API's models; shown only where the spawner keeps disks.
  *   <li>{@link io.ganymede.hub.web.ErrorPage}: {@code error/<code>} (the proxy's error target) and
  *       the HTML form of errors met by browsers outside the API.
  * </ul>

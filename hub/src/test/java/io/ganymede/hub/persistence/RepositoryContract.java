@@ -443,6 +443,50 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void aServiceOwnsItsTokensAndClientAndTakesThemAlong() {
+        String name = unique("svc");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            ServiceEntity service = new ServiceEntity();
+            service.name = name;
+            service.fromConfig = false;
+            service.url = "http://127.0.0.1:10101";
+            service.info = JsonColumns.write(Map.of("team", "ml"));
+            service.created = Instant.now();
+            service.persist();
+            TokenEntity token = tokens.storeServiceToken(service, "service-secret-" + name, "from the API");
+            OAuthClientEntity client = new OAuthClientEntity();
+            client.identifier = "service-" + name;
+            client.service = service;
+            client.secretSalt = "salt";
+            client.secretHash = "hash";
+            client.redirectUri = "/services/" + name + "/oauth_callback";
+            client.allowedScopeList(List.of("access:services!service=" + name));
+            client.persist();
+            return new long[] {service.id, token.id};
+        });
+        QuarkusTransaction.requiringNew().run(() -> {
+            TokenEntity found = tokens.find("service-secret-" + name).orElseThrow();
+            assertEquals(name, found.service.name);
+            assertEquals(null, found.user);
+            assertEquals(Map.of("team", "ml"), ServiceEntity.findByName(name).orElseThrow().infoObject());
+        });
+        // A token belongs to a user or a service: never to neither.
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() -> {
+            TokenEntity orphan = new TokenEntity();
+            orphan.kind = TokenEntity.Kind.api;
+            orphan.prefix = "orphan00";
+            orphan.salt = "s";
+            orphan.hash = "h";
+            orphan.scopeList(List.of("inherit"));
+            orphan.created = Instant.now();
+            orphan.persist();
+        }));
+        QuarkusTransaction.requiringNew().run(() -> ServiceEntity.deleteById(ids[0]));
+        assertEquals(0, count("api_tokens", "id", ids[1]));
+        assertEquals(0, count("oauth_clients", "service_id", ids[0]));
+    }
+
+    @Test
     void tokensAreFoundByTheirSecretListedAndExpire() {
         String name = unique("tok");
         String[] secrets = QuarkusTransaction.requiringNew().call(() -> {

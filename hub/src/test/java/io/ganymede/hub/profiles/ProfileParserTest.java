@@ -174,6 +174,16 @@ class ProfileParserTest {
                           - display_name: Small
                             storage: {kind: pd, size: 10GB}
                         """, List.of("p.yaml:3:31: bad quantity '10GB' for size: expected a Kubernetes quantity like 10Gi")),
+                Arguments.of("max_size below size", """
+                        profiles:
+                          - display_name: Small
+                            storage: {kind: pd, size: 10Gi, max_size: 5Gi}
+                        """, List.of("p.yaml:3:47: max_size 5Gi is smaller than size 10Gi")),
+                Arguments.of("max_size for a bucket", """
+                        profiles:
+                          - display_name: Small
+                            storage: {kind: gcsfuse, max_size: 5Gi}
+                        """, List.of("p.yaml:3:30: 'max_size' does not apply to storage kind 'gcsfuse'")),
                 Arguments.of("storage without a kind", """
                         profiles:
                           - display_name: Small

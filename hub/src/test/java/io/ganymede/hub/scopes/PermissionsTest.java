@@ -93,4 +93,29 @@ class PermissionsTest {
         // A bare !server needs the token's own server.
         assertThrows(Scope.InvalidScopeException.class, () -> Permissions.expand(List.of("access:servers!server"), "alice", null));
     }
+
+    @Test
+    void aServiceFilterReachesThatServiceOnly() {
+        Permissions team = Permissions.expand(List.of("access:services!service=whoami", "read:services!group=ds"), "alice", null);
+        assertTrue(team.allows("access:services", Target.service("whoami")));
+        assertFalse(team.allows("access:services", Target.service("grafana")));
+        // Users' and groups' filters never reach a service, as in JupyterHub.
+        assertFalse(team.allows("read:services", Target.service("whoami")));
+        assertFalse(Permissions.expand(List.of("self"), "alice", null).allows("access:services", Target.service("whoami")));
+        // A login token of the service's client holds access only as far as its owner does.
+        Permissions owner = Permissions.expand(List.of("self", "access:services"), "alice", null);
+        Permissions login = Permissions.expand(List.of("access:services!service=whoami"), "alice", null);
+        assertEquals(Set.of("access:services!service=whoami"), login.intersect(owner, u -> Set.of()).asStrings());
+        assertEquals(Set.of(), login.intersect(Permissions.expand(List.of("self"), "alice", null), u -> Set.of()).asStrings());
+    }
+
+    @Test
+    void aServiceOwnsABareServiceFilterAndNoUserScopes() {
+        Permissions culler = Permissions.expandForService(
+                List.of("self", "list:users", "read:services!service", "users:activity!user", "access:servers!server"), "culler");
+        assertEquals(Set.of("list:users", "read:users:name", "read:services!service=culler", "read:services:name!service=culler"),
+                culler.asStrings());
+        assertThrows(Scope.InvalidScopeException.class, () -> Permissions.expand(List.of("read:services!service"), "alice", null));
+        assertThrows(Scope.InvalidScopeException.class, () -> Permissions.expand(List.of("read:services!service="), "alice", null));
+    }
 }

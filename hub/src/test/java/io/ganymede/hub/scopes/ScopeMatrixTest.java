@@ -128,6 +128,16 @@ class ScopeMatrixTest {
                     204, HIDDEN, 204, 403, 403, 403, 403),
             row("GET", "/hub/api/profiles/capacity", "/hub/api/profiles/capacity", null, 200, 200, 200, 200, 200, 200, 403),
             row("GET", "/hub/api/culler", "/hub/api/culler", null, 403, 403, 200, 403, 403, 403, 403),
+            // Disks: the local spawner keeps none, so a named one is the endpoint's own 404.
+            row("GET", "/hub/api/users/{name}/volumes", "/hub/api/users/{T}/volumes", null,
+                    200, HIDDEN, 200, 403, 403, 403, 403),
+            row("PATCH", "/hub/api/users/{name}/volumes/{volume}", "/hub/api/users/{T}/volumes/claim-x",
+                    "{\"size\": \"20Gi\"}", 404, HIDDEN, 404, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/users/{name}/volumes/{volume}", "/hub/api/users/{T}/volumes/claim-x", null,
+                    404, HIDDEN, 404, 403, 403, 403, 403),
+            row("GET", "/hub/api/volumes", "/hub/api/volumes", null, 403, 403, 200, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/volumes/{namespace}/{volume}", "/hub/api/volumes/ganymede/claim-x", null,
+                    403, 403, 404, 403, 403, 403, 403),
             // The stream stays open for whoever may read it: only the refusals are asserted here.
             row("GET", "/hub/api/users/{name}/notifications", "/hub/api/users/{T}/notifications", null,
                     SKIP, HIDDEN, SKIP, 403, 403, 403, 403),
@@ -187,6 +197,12 @@ class ScopeMatrixTest {
             row("GET", "/hub/api/groups/{group_name}/shared/{owner}/{server_name: [^/]+}", "/hub/api/groups/{G}/shared/{O}/gpu", null, 403, 403, 404, 403, 403, 403, 403),
             row("DELETE", "/hub/api/groups/{group_name}/shared/{owner}", "/hub/api/groups/{G}/shared/{O}/", null, 403, 403, 404, 403, 403, 403, 403),
             row("DELETE", "/hub/api/groups/{group_name}/shared/{owner}/{server_name: [^/]+}", "/hub/api/groups/{G}/shared/{O}/gpu", null, 403, 403, 404, 403, 403, 403, 403),
+            // Services: only admins (admin:services, list:services, read:services) reach them.
+            row("GET", "/hub/api/services", "/hub/api/services", null, 403, 403, 200, 403, 403, 403, 403),
+            row("GET", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            row("POST", "/hub/api/services/{service_name}", "/hub/api/services/svc{N}", "{\"display\": false}",
+                    403, 403, 201, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",

@@ -66,10 +66,35 @@ public interface KubernetesConfig {
     @WithDefault("true")
     boolean eventsEnabled();
 
-    /** Delete a server's own claim when the server is removed or its user deleted (KubeSpawner's delete_pvc). */
-    @WithDefault("true")
-    boolean deletePvc();
+    /**
+     * Keep a server's own claim when the server is removed or its user deleted; by default it is
+     * deleted, as KubeSpawner's {@code delete_forever} does with {@code delete_pvc}.
+     */
+    @WithDefault("false")
+    boolean keepVolumesOnDelete();
+
+    /** Deprecated alias: {@code delete-pvc: false} is {@code keep-volumes-on-delete: true}. */
+    Optional<Boolean> deletePvc();
+
+    /** Whether removing a server or its user deletes the server's own claim, either key considered. */
+    default boolean deletesVolumes() {
+        return !keepVolumesOnDelete() && deletePvc().orElse(true);
+    }
 
     @WithDefault("true")
     boolean capacityEnabled();
+
+    /** How long growing a disk waits for the resizer's answer before it reports the request as pending. */
+    @WithDefault("5s")
+    Duration resizeWait();
+
+    /**
+     * Also watch, poll and stop the pods KubeSpawner started (any pod labelled
+     * {@code component=singleuser-server}, not only Ganymede's), so servers imported from a z2jh
+     * hub keep running under Ganymede; and reuse a claim named by KubeSpawner's legacy
+     * {@code escape} scheme when the claim of the current name does not exist (KubeSpawner 7's
+     * {@code handle_legacy_names}).
+     */
+    @WithDefault("false")
+    boolean adoptKubespawnerPods();
 }

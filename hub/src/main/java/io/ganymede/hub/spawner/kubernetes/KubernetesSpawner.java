@@ -66,6 +66,9 @@ public class KubernetesSpawner implements Spawner {
     @Inject
     io.ganymede.hub.spawn.SpawnConfig spawnConfig;
 
+    @Inject
+    KubernetesVolumes volumes;
+
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kubernetes-spawn-ticker");
@@ -94,8 +97,11 @@ public class KubernetesSpawner implements Spawner {
 
     /** Computes names and objects for a request; pure. */
     Plan plan(SpawnRequest request) {
-        ServerNames names = names(request.user(), request.serverName())
-                .withRememberedClaim(request.state() == null ? null : request.state().get(STATE_PVC));
+        return plan(request, names(request.user(), request.serverName())
+                .withRememberedClaim(request.state() == null ? null : request.state().get(STATE_PVC)));
+    }
+
+    private Plan plan(SpawnRequest request, ServerNames names) {
         ServerSpec spec = ServerSpec.from(request.spec(), ServerSpec.Defaults.of(config, spawnConfig.startTimeout()));
         StoragePlan storage = StorageBuilder.build(names, spec);
         Pod pod = PodBuilder.build(names, spec, request.environment() == null ? Map.of() : request.environment(), storage);
@@ -103,13 +109,12 @@ public class KubernetesSpawner implements Spawner {
     }
 
     ServerNames names(String user, String server) {
-        return ServerNames.of(user, server, config.podNameTemplate(), config.pvcNameTemplate(), config.namespace(),
-                config.userNamespaces());
+        return ServerNames.of(config, user, server);
     }
 
     @Override
     public Uni<SpawnResult> start(SpawnRequest request, Consumer<ProgressEvent> progress) {
-        return Uni.createFrom().item(() -> plan(request))
+        return Uni.createFrom().item(() -> withLegacyClaim(request, plan(request)))
                 .runSubscriptionOn(worker)
                 .call(p -> watching())
                 .emitOn(worker)
@@ -188,6 +193,29 @@ public class KubernetesSpawner implements Spawner {
                 }
             }
         }
+    }
+
+    /**
+     * KubeSpawner 7's {@code handle_legacy_names}: a server with no remembered claim whose claim of
+     * the current name does not exist, but whose claim of KubeSpawner's legacy {@code escape} name
+     * does ({@code claim-alice-40example-2ecom}, made before KubeSpawner 7), gets that one and the
+     * files on it. Blocking: runs on the worker.
+     */
+    private Plan withLegacyClaim(SpawnRequest request, Plan p) {
+        boolean remembered = request.state() != null && request.state().get(STATE_PVC) != null;
+        if (remembered || p.storage().claimToEnsure() == null
+                || !p.storage().claimToEnsure().getMetadata().getName().equals(p.names().pvcName())) {
+            return p;
+        }
+        String ns = p.names().namespace();
+        String legacy = p.names().legacyPvcName(config.pvcNameTemplate());
+        if (legacy.equals(p.names().pvcName()) || !Slugs.isValidObjectName(legacy)
+                || client.persistentVolumeClaims().inNamespace(ns).withName(p.names().pvcName()).get() != null
+                || client.persistentVolumeClaims().inNamespace(ns).withName(legacy).get() == null) {
+            return p;
+        }
+        LOG.infof("Using the legacy claim %s/%s of %s (KubeSpawner's escape scheme)", ns, legacy, p.names().user());
+        return plan(request, p.names().withRememberedClaim(legacy));
     }
 
     /** Creates the user's claim unless it exists; an existing claim (KubeSpawner's too) is reused as is. */
@@ -357,7 +385,7 @@ public class KubernetesSpawner implements Spawner {
 
     @Override
     public void deleteForever(ServerHandle server) {
-        if (!config.deletePvc()) {
+        if (!config.deletesVolumes()) {
             return;
         }
         // Only the server's own claim, remembered or by its template name: a shared one (Filestore)
@@ -366,6 +394,18 @@ public class KubernetesSpawner implements Spawner {
                 .withRememberedClaim(server.state() == null ? null : server.state().get(STATE_PVC));
         withRetries("delete claim " + n.namespace() + "/" + n.pvcName(),
                 () -> client.persistentVolumeClaims().inNamespace(n.namespace()).withName(n.pvcName()).delete());
+    }
+
+    @Override
+    public Optional<io.ganymede.hub.spawner.VolumeStore> volumes() {
+        return Optional.of(volumes);
+    }
+
+    @Override
+    public void deleteForever(String user) {
+        if (config.deletesVolumes()) {
+            volumes.list().stream().filter(v -> user.equals(v.user())).forEach(volumes::delete);
+        }
     }
 
     /** A running pod's address and state, as {@link #result} gives them (the user's own claim if it mounts it). */

@@ -51,9 +51,12 @@ public final class PodBuilder {
         labels.put("heritage", "jupyterhub");
     }
 
-    /** The labels every Ganymede user pod has; the informers select on them. */
-    public static Map<String, String> selectorLabels() {
-        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, "component", COMPONENT);
+    /**
+     * The labels the informers select on: every Ganymede user pod has them; with
+     * {@code kubeSpawnerToo}, KubeSpawner's pods (moving from z2jh) have the component label too.
+     */
+    public static Map<String, String> selectorLabels(boolean kubeSpawnerToo) {
+        return kubeSpawnerToo ? Map.of("component", COMPONENT) : Map.of(LABEL_MANAGED_BY, MANAGED_BY, "component", COMPONENT);
     }
 
     /**

@@ -81,7 +81,7 @@ public class ServerInformers {
 
     private CompletableFuture<Void> start() {
         var podOps = config.userNamespaces() ? client.pods().inAnyNamespace() : client.pods().inNamespace(config.namespace());
-        pods = podOps.withLabels(PodBuilder.selectorLabels()).runnableInformer(0);
+        pods = podOps.withLabels(PodBuilder.selectorLabels(config.adoptKubespawnerPods())).runnableInformer(0);
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

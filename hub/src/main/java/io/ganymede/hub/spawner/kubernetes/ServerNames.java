@@ -24,6 +24,12 @@ public record ServerNames(
 
     static final int SLUG_MAX_LENGTH = 48;
 
+    /** The names under the spawner's configured templates and namespace. */
+    public static ServerNames of(KubernetesConfig config, String user, String server) {
+        return of(user, server, config.podNameTemplate(), config.pvcNameTemplate(), config.namespace(),
+                config.userNamespaces());
+    }
+
     public static ServerNames of(String user, String server, String podTemplate, String pvcTemplate,
             String namespace, boolean userNamespaces) {
         String safeUser = Slugs.safeSlug(user, Slugs::isValidObjectName, SLUG_MAX_LENGTH);
@@ -48,6 +54,18 @@ public record ServerNames(
     public ServerNames withRememberedClaim(String claim) {
         return claim == null || claim.isEmpty() ? this
                 : new ServerNames(user, server, safeUsername, safeServername, userServer, namespace, podName, claim);
+    }
+
+    /**
+     * The claim KubeSpawner before 7 named from the same template with the legacy {@code escape}
+     * slugs ({@code claim-alice-40example-2ecom}), for KubeSpawner 7's {@code handle_legacy_names}.
+     */
+    public String legacyPvcName(String pvcTemplate) {
+        String user = Slugs.escapeSlug(this.user);
+        String server = Slugs.escapeSlug(this.server);
+        return expand(pvcTemplate, Map.of("username", user, "servername", server,
+                "user_server", this.server.isEmpty() ? user : user + "--" + server,
+                "unescaped_username", this.user, "unescaped_servername", this.server));
     }
 
     /** Value of the {@code hub.jupyter.org/username} label (label rules, so case is kept). */

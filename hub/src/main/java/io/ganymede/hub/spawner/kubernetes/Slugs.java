@@ -108,6 +108,25 @@ public final class Slugs {
         return safe.isEmpty() ? "x" : safe;
     }
 
+    /**
+     * KubeSpawner's legacy {@code escape} scheme (before 7, {@code escapism.escape(name,
+     * safe=a-z0-9, escape_char="-").lower()}): every other character becomes {@code -} and the hex
+     * of its UTF-8 bytes, so {@code alice@example.com} is {@code alice-40example-2ecom}.
+     */
+    public static String escapeSlug(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().forEach(cp -> {
+            if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+                out.appendCodePoint(cp);
+            } else {
+                for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.append('-').append(String.format("%02x", b & 0xff));
+                }
+            }
+        });
+        return pythonLower(out.toString());
+    }
+
     private static String pythonLower(String s) {
         return s.toLowerCase(Locale.ROOT);
     }

@@ -20,6 +20,10 @@ public final class StorageBuilder {
 
     static final String VOLUME = "home";
     static final String GCSFUSE_DRIVER = "gcsfuse.csi.storage.gke.io";
+    /** The storage kind a claim was made for (pd, filestore), for the storage pages. */
+    static final String ANNOTATION_KIND = "ganymede.io/storage-kind";
+    /** Label KubeSpawner and Ganymede put on users' claims. */
+    static final String COMPONENT_STORAGE = "singleuser-storage";
 
     private StorageBuilder() {}
 
@@ -62,6 +66,16 @@ public final class StorageBuilder {
         return new StoragePlan(List.of(v), List.of(mount), pvc, Map.of(), Map.of(), null);
     }
 
+    /** The raw names, as on the pod, and what the claim was made for: its profile and storage kind. */
+    private static Map<String, String> annotations(ServerNames names, ServerSpec spec) {
+        Map<String, String> a = PodBuilder.rawNameAnnotations(names);
+        if (spec.profile() != null) {
+            a.put(PodBuilder.ANNOTATION_PROFILE, spec.profile());
+        }
+        a.put(ANNOTATION_KIND, spec.storage().kind().id());
+        return a;
+    }
+
     /** The per-user claim, labelled as KubeSpawner labels its PVCs so existing ones are recognised. */
     static PersistentVolumeClaim pvc(ServerNames names, ServerSpec spec, String accessMode) {
         StorageSpec s = spec.storage();
@@ -70,11 +84,11 @@ public final class StorageBuilder {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PodBuilder.LABEL_USERNAME, names.userLabel());
         labels.put("app.kubernetes.io/component", PodBuilder.COMPONENT);
-        labels.put("component", "singleuser-storage");
+        labels.put("component", COMPONENT_STORAGE);
         PodBuilder.addCommonLabels(labels);
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(names.pvcName()).withNamespace(names.namespace())
-                .withLabels(labels).withAnnotations(PodBuilder.rawNameAnnotations(names)).endMetadata()
+                .withLabels(labels).withAnnotations(annotations(names, spec)).endMetadata()
                 .withNewSpec().withAccessModes(accessMode).withStorageClassName(storageClass)
                 .withNewResources().addToRequests("storage", new Quantity(size)).endResources()
                 .endSpec().build();

@@ -175,6 +175,37 @@ class KubernetesSpawnerTest {
                 spawner.plan(request("ivy@example.com", "new-name", pdSpec())).storage().claimToEnsure().getMetadata().getName());
     }
 
+    /**
+     * KubeSpawner 7's handle_legacy_names: a user whose disk KubeSpawner 6 made under the escape
+     * scheme's name, and who has no claim of the current name, gets that disk back.
+     */
+    @Test
+    void aClaimOfKubeSpawnersLegacyNameIsFoundAndReused() throws Exception {
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("claim-olga-40example-2ecom").withNamespace(NS).addToLabels("files", "hers")
+                .endMetadata().build()).create();
+        CompletableFuture<SpawnResult> result = start(request("olga@example.com", "", pdSpec()), new CopyOnWriteArrayList<>());
+        String podName = spawner.names("olga@example.com", "").podName();
+        Pod pod = awaitPod(podName);
+        assertEquals("claim-olga-40example-2ecom", pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+        assertNull(client.persistentVolumeClaims().inNamespace(NS).withName(spawner.names("olga@example.com", "").pvcName()).get(),
+                "no new claim of the current name");
+        kubelet(podName, running("127.0.0.9"));
+        SpawnResult r = result.get(10, TimeUnit.SECONDS);
+        assertEquals("claim-olga-40example-2ecom", r.state().get(KubernetesSpawner.STATE_PVC), "remembered from now on");
+        spawner.stop(new ServerHandle("olga@example.com", "", r.state())).await().atMost(Duration.ofSeconds(10));
+
+        // A claim of the current name wins over a legacy one.
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("claim-pia-40example-2ecom").withNamespace(NS).endMetadata().build()).create();
+        String current = spawner.names("pia@example.com", "").pvcName();
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(current).withNamespace(NS).endMetadata().build()).create();
+        start(request("pia@example.com", "", pdSpec()), new CopyOnWriteArrayList<>());
+        Pod pia = awaitPod(spawner.names("pia@example.com", "").podName());
+        assertEquals(current, pia.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+    }
+
     @Test
     void deletedForeverTakesTheServersOwnClaimOnly() {
         String own = spawner.names("ivy@example.com", "exp").pvcName();

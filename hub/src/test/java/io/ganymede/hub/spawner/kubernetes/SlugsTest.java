@@ -99,4 +99,13 @@ class SlugsTest {
     void safeSlug(String name, String expected) {
         assertEquals(expected, Slugs.safeSlug(name));
     }
+
+    /** The expected values are what KubeSpawner 7.1's kubespawner.slugs.escape_slug returns. */
+    @org.junit.jupiter.api.Test
+    void escapeSlugIsKubeSpawnersLegacyScheme() {
+        org.junit.jupiter.api.Assertions.assertEquals("alice-40example-2ecom", Slugs.escapeSlug("alice@example.com"));
+        org.junit.jupiter.api.Assertions.assertEquals("-42ob-2e-53mith-2bml-40example-2ecom", Slugs.escapeSlug("Bob.Smith+ml@example.com"));
+        org.junit.jupiter.api.Assertions.assertEquals("bob", Slugs.escapeSlug("bob"));
+        org.junit.jupiter.api.Assertions.assertEquals("zo-c3-ab", Slugs.escapeSlug("zoë"));
+    }
 }
