@@ -301,7 +301,7 @@ class FairUseKubernetesTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        return hub.api(method, path, body, token);
+        return hub.api(token, method, path, body);
     }
 
 }

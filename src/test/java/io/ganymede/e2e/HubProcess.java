@@ -146,14 +146,6 @@ final class HubProcess implements AutoCloseable {
         throw new IllegalStateException("hub not up at " + url + " within " + timeout + ":\n" + Files.readString(log));
     }
 
-    /** Calls the hub's REST API ({@code /hub/api} + {@code path}) through the proxy with a token. */
-    HttpResponse<String> api(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(publicUrl("/hub/api" + path)))
-                .header("Authorization", "token " + token).timeout(Duration.ofSeconds(120));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** Kills the hub as the OOM killer or a failing node does: SIGKILL, no shutdown of any kind. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
