@@ -30,7 +30,17 @@ public class ApiErrorMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
-        return html(uri, headers) ? pages.render(e.status(), e.getMessage(), null, headers) : body(e.status(), e.getMessage());
+        if (html(uri, headers)) {
+            return pages.render(e.status(), e.getMessage(), null, headers);
+        }
+        if (e.details().isEmpty()) {
+            return body(e.status(), e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", e.status());
+        body.put("message", e.getMessage());
+        e.details().forEach(body::putIfAbsent);
+        return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(body).build();
     }
 
     @ServerExceptionMapper

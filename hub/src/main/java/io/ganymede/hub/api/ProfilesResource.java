@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.fairuse.Admission;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.Profile;
 import io.ganymede.hub.profiles.ProfileCatalog;
@@ -38,7 +39,10 @@ public class ProfilesResource {
     private final Capacity capacity;
     private final ProfileCapacity words;
 
-    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles, Capacity capacity, ProfileCapacity words) {
+    private final Admission admission;
+
+    ProfilesResource(CurrentCaller caller, ProfileCatalog profiles, Capacity capacity, ProfileCapacity words, Admission admission) {
+        this.admission = admission;
         this.caller = caller;
         this.profiles = profiles;
         this.capacity = capacity;
@@ -93,7 +97,8 @@ public class ProfilesResource {
         }
         List<ResolvedProfile> resolved = profiles.withDefaults(groups, admin);
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        words.of(resolved).forEach((slug, line) -> out.put(slug, line.toMap()));
+        Map<String, Integer> reserved = who.service() ? Map.of() : admission.heldFrom(who.name());
+        words.of(resolved, reserved).forEach((slug, line) -> out.put(slug, line.toMap()));
         return out;
     }
 

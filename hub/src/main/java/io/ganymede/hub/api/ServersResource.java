@@ -5,6 +5,7 @@ import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.spawner.ServerHandle;
 
 import io.ganymede.hub.auth.CurrentCaller;
+import io.ganymede.hub.usage.StopReason;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.ganymede.hub.spawn.ServerRuntime;
@@ -115,6 +116,12 @@ public class ServersResource {
         return Response.status(started == SpawnCoordinator.Started.READY ? 201 : 202).type(MediaType.TEXT_PLAIN).build();
     }
 
+    /** Its owner's stop, or someone else's (an admin, a service) for the usage record. */
+    private StopReason stopReason(String owner) {
+        var who = caller.require();
+        return !who.service() && who.name().equals(owner) ? StopReason.USER : StopReason.ADMIN;
+    }
+
     @DELETE
     @Path("server")
     @NeedsScope(value = "delete:servers", server = true)
@@ -123,7 +130,7 @@ public class ServersResource {
             throw ApiException.badRequest("Cannot delete the default server");
         }
         QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name));
-        return stopped(spawns.stop(name, ""));
+        return stopped(spawns.stop(name, "", stopReason(name)));
     }
 
     @DELETE
@@ -138,7 +145,7 @@ public class ServersResource {
                 throw ApiException.notFound(name + " has no server named '" + serverName + "'");
             }
         });
-        boolean done = spawns.stop(name, serverName);
+        boolean done = spawns.stop(name, serverName, stopReason(name));
         if (remove && done) {
             // Its last start's state names its disk, which goes with it.
             QuarkusTransaction.requiringNew().call(() -> JsonBody.user(name).server(serverName).map(s -> {

@@ -2,6 +2,7 @@ package io.ganymede.hub.api;
 
 import io.ganymede.hub.persistence.JsonColumns;
 
+import io.ganymede.hub.usage.StopReason;
 import io.ganymede.hub.spawner.ServerHandle;
 
 import io.ganymede.hub.activity.ActivityBuffer;
@@ -249,7 +250,7 @@ public class UsersResource {
             return user.servers.stream().filter(ServerEntity::running).map(s -> s.name).toList();
         });
         for (String server : servers) {
-            spawns.stop(name, server);
+            spawns.stop(name, server, StopReason.ADMIN);
         }
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name).delete());
         // A claim still mounted by a pod that is stopping is removed by Kubernetes once the pod is gone.

@@ -47,8 +47,11 @@ public class CullNotices {
         Map<String, Object> event = event("cull_warning", server);
         event.put("cull_at", at);
         event.put("reason", reason);
-        event.put("message", label(user, server) + " will be stopped at " + at + (reason.equals("max_age")
-                ? ", when it reaches its maximum age." : " unless it is used. Keep it alive to postpone."));
+        event.put("message", label(user, server) + " will be stopped at " + at + switch (reason) {
+            case "max_age" -> ", when it reaches its maximum age.";
+            case "quota" -> ", when its group's GPU-hours run out.";
+            default -> " unless it is used. Keep it alive to postpone.";
+        });
         warnings.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(server, event);
         send(user, event);
     }
@@ -69,8 +72,11 @@ public class CullNotices {
         }
         Map<String, Object> event = event("culled", server);
         event.put("reason", reason);
-        event.put("message", label(user, server) + (reason.equals("max_age")
-                ? " was stopped: it reached its maximum age." : " was stopped after being idle."));
+        event.put("message", label(user, server) + switch (reason) {
+            case "max_age" -> " was stopped: it reached its maximum age.";
+            case "quota" -> " was stopped: its group's GPU-hours ran out.";
+            default -> " was stopped after being idle.";
+        });
         send(user, event);
     }
 

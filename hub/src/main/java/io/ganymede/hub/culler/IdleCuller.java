@@ -5,6 +5,7 @@ import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.metrics.HubMetrics;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.usage.StopReason;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.AppKind;
 import io.ganymede.hub.proxy.ProxyClient;
@@ -314,7 +315,8 @@ public class IdleCuller {
             LOG.infof("culling server %s (%s; last activity %s, started %s)", f.displayName(),
                     reason.equals("idle") ? "inactive since " + v.activity() : "older than " + c.policy().limits().maxAge(),
                     f.lastActivity(), f.started());
-            boolean done = spawns.stop(f.user(), f.serverName());
+            boolean done = spawns.stop(f.user(), f.serverName(),
+                    reason.equals("idle") ? StopReason.CULLER : StopReason.MAX_AGE);
             if (done && !f.serverName().isEmpty() && config.removeNamedServers()) {
                 QuarkusTransaction.requiringNew().run(() -> ServerEntity.find("user.name = ?1 and name = ?2",
                         f.user(), f.serverName()).firstResultOptional().ifPresent(s -> ((ServerEntity) s).delete()));

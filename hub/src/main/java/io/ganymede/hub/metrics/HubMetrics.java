@@ -83,6 +83,16 @@ public class HubMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * GPU-seconds of a session that ended, once for each group it is charged to ({@code ""} for a
+     * user in none): a member of two groups counts in both, as in the usage report by group.
+     */
+    public void usageGpuSeconds(String group, String profile, String gpu, double seconds) {
+        Counter.builder("ganymede.usage.gpu.seconds").description("GPU-seconds of ended server sessions")
+                .tag("group", group).tag("profile", profile == null ? "" : profile).tag("gpu", gpu == null ? "" : gpu)
+                .register(registry).increment(seconds);
+    }
+
     public void cullerPass(Duration took) {
         Timer.builder("ganymede.culler.pass.duration").description("Time of one culler pass over the running servers")
                 .publishPercentileHistogram().register(registry).record(took);

@@ -38,6 +38,11 @@ public class ScheduleEntity extends PanacheEntityBase {
     @JoinColumn(name = "group_id")
     public GroupEntity userGroup;
 
+    /** A group schedule's reservation: it runs only inside its window. */
+    @ManyToOne
+    @JoinColumn(name = "reservation_id")
+    public ReservationEntity reservation;
+
     @Column(name = "server_name", nullable = false, length = ServerEntity.NAME_LENGTH)
     public String serverName = "";
 

@@ -38,7 +38,13 @@ public class ScheduledStarts {
      * the group's members), found due {@code at}.
      */
     record Due(long id, String owner, List<String> users, String serverName, Map<String, Object> options,
-            boolean missed, Instant at) {}
+            boolean missed, Instant at, Instant windowStart, Instant windowEnd) {
+
+        /** Outside the window of the reservation the schedule names (never, when it names none). */
+        boolean outsideReservation() {
+            return windowStart != null && (at.isBefore(windowStart) || !at.isBefore(windowEnd));
+        }
+    }
 
     private final SchedulesConfig config;
     private final SpawnCoordinator spawns;
@@ -82,6 +88,11 @@ public class ScheduledStarts {
                 LOG.infof("schedule %d of %s missed its run (the hub was not leading then); not replayed", d.id(), d.owner());
                 continue;
             }
+            if (d.outsideReservation()) {
+                LOG.infof("schedule %d of %s: outside its reservation (%s to %s); nothing started", d.id(), d.owner(),
+                        d.windowStart(), d.windowEnd());
+                continue;
+            }
             // A start waits up to the slow-spawn timeout; several due at once must not queue behind each other.
             for (String user : d.users()) {
                 Infrastructure.getDefaultWorkerPool().execute(() -> start(d, user));
@@ -108,7 +119,8 @@ public class ScheduledStarts {
                 List<String> users = s.userGroup == null ? List.of(s.user.name)
                         : s.userGroup.users.stream().map(u -> u.name).toList();
                 due.add(new Due(s.id, Schedules.Owner.of(s).label(), users, s.serverName, JsonColumns.object(s.userOptions),
-                        missed, now));
+                        missed, now, s.reservation == null ? null : s.reservation.startsAt,
+                        s.reservation == null ? null : s.reservation.endsAt));
             }
             return due;
         });

@@ -8,6 +8,7 @@ import io.ganymede.hub.api.JsonBody;
 import io.ganymede.hub.api.Lengths;
 import io.ganymede.hub.api.UserNames;
 import io.ganymede.hub.persistence.GroupEntity;
+import io.ganymede.hub.persistence.ReservationEntity;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ScheduleEntity;
 import io.ganymede.hub.persistence.UserEntity;
@@ -74,7 +75,9 @@ public class Schedules {
     }
 
     /**
-     * A new schedule from {@code {"server_name", "cron", "time_zone", "user_options"}}.
+     * A new schedule from {@code {"server_name", "cron", "time_zone", "user_options"}}, and for a
+     * group optionally {@code "reservation"}: the id of one of its GPU reservations, outside whose
+     * window its runs start nothing.
      *
      * @throws ApiException 400 for a bad cron, unknown zone, unknown profile or option (or, for a
      *     group, a profile not every member may use); 403 for a profile the user may not use; 404
@@ -118,7 +121,29 @@ public class Schedules {
         Instant now = clock.instant();
         Instant next = schedule.nextAfter(now).orElseThrow(() -> ApiException.badRequest(
                 "cron expression '" + schedule.expression() + "' never fires"));
-        return QuarkusTransaction.requiringNew().call(() -> store(owner, serverName, schedule, options, next, now));
+        Object reservation = body.get("reservation");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, Object> made = store(owner, serverName, schedule, options, next, now);
+            if (reservation != null) {
+                ScheduleEntity created = ScheduleEntity.findById(((Number) made.get("id")).longValue());
+                created.reservation = reservation(owner, reservation);
+                made.put("reservation", created.reservation.id);
+            }
+            return made;
+        });
+    }
+
+    /** The reservation a group's schedule names: one of the group's own. */
+    private static ReservationEntity reservation(Owner owner, Object id) {
+        if (owner.group() == null) {
+            throw ApiException.badRequest("Only a group's schedules can name a reservation");
+        }
+        if (!(id instanceof Integer || id instanceof Long)) {
+            throw ApiException.badRequest("reservation must be a reservation's id, not " + id);
+        }
+        return ReservationEntity.<ReservationEntity>findByIdOptional(((Number) id).longValue())
+                .filter(r -> r.group.name.equals(owner.group()))
+                .orElseThrow(() -> ApiException.badRequest("Group " + owner.group() + " has no reservation " + id));
     }
 
     private Map<String, Object> store(Owner owner, String serverName, CronSchedule schedule, Map<String, Object> options,
@@ -196,6 +221,7 @@ public class Schedules {
         model.put("next_run", ApiModels.iso(s.nextRun));
         model.put("last_run", ApiModels.iso(s.lastRun));
         model.put("created", ApiModels.iso(s.created));
+        model.put("reservation", s.reservation == null ? null : s.reservation.id);
         return model;
     }
 

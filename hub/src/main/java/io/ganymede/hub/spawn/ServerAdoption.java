@@ -11,6 +11,7 @@ import io.ganymede.hub.spawner.ServerHandle;
 import io.ganymede.hub.spawner.SpawnResult;
 import io.ganymede.hub.spawner.Spawner;
 import io.ganymede.hub.spawner.SpawnerSelector;
+import io.ganymede.hub.usage.StopReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -161,7 +162,7 @@ public class ServerAdoption {
         PollResult poll = spawner.poll(row.handle()).await().atMost(POLL_TIMEOUT);
         if (!poll.running()) {
             LOG.infof("server %s is gone (%s); recording it as stopped", row.key(), poll.reason());
-            coordinator.stop(row.user(), row.name());
+            coordinator.stop(row.user(), row.name(), StopReason.FAILURE);
         } else if (row.pendingSince() != null) {
             coordinator.adopt(row.user(), row.name(), row.pendingSince(), new SpawnResult(row.url(), row.state(), row.routeData()));
         }
@@ -221,7 +222,7 @@ public class ServerAdoption {
         for (Row row : rows()) {
             if (row.running()) {
                 LOG.infof("stopping %s at shutdown", row.key());
-                coordinator.stop(row.user(), row.name());
+                coordinator.stop(row.user(), row.name(), StopReason.SHUTDOWN);
             }
         }
     }

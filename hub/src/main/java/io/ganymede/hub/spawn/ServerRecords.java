@@ -5,26 +5,33 @@ import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.spawner.ServerHandle;
 import io.ganymede.hub.spawner.SpawnRequest;
 import io.ganymede.hub.spawner.SpawnResult;
+import io.ganymede.hub.usage.SessionFacts;
+import io.ganymede.hub.usage.SessionLedger;
+import io.ganymede.hub.usage.StopReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the database says of a server at each step of its lifecycle, each step one transaction of
  * its own: started (it runs, with an address), ready (the start is over), adopting (a start
- * another replica left unfinished goes on here), stopped.
+ * another replica left unfinished goes on here), stopped. Each step that starts or ends a run
+ * opens or closes its usage session in the same transaction.
  */
 @ApplicationScoped
 class ServerRecords {
 
     private final ServerCredentials credentials;
+    private final SessionLedger ledger;
     private final Clock clock;
 
-    ServerRecords(ServerCredentials credentials, Clock clock) {
+    ServerRecords(ServerCredentials credentials, SessionLedger ledger, Clock clock) {
         this.credentials = credentials;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -38,6 +45,8 @@ class ServerRecords {
             server.reportedActivity = null;
             server.spawnerState = JsonColumns.write(result.state());
             server.routeData = JsonColumns.write(result.routeData());
+            ledger.open(request.user(), request.serverName(), List.copyOf(server.user.groupNames()),
+                    SessionFacts.of(request.spec()), server.started);
         }));
     }
 
@@ -55,7 +64,7 @@ class ServerRecords {
      * and the start goes on here (readiness, route). Claimed with one conditional write on the
      * start as read ({@code since}): false when another pass or replica got there first.
      */
-    boolean adopting(String userName, String serverName, Instant since, String by, SpawnResult found) {
+    boolean adopting(String userName, String serverName, Instant since, String by, SpawnResult found, SessionFacts facts) {
         return QuarkusTransaction.requiringNew().call(() -> find(userName, serverName).map(server -> {
             Instant now = clock.instant();
             if (ServerEntity.update("pendingSince = ?1, pendingBy = ?2 where id = ?3 and pendingSince = ?4",
@@ -69,13 +78,15 @@ class ServerRecords {
             server.lastActivity = server.lastActivity != null ? server.lastActivity : now;
             server.spawnerState = JsonColumns.write(found.state());
             server.routeData = JsonColumns.write(found.routeData());
+            ledger.continueOrOpen(userName, serverName, List.copyOf(server.user.groupNames()), facts, server.started);
             return true;
         }).orElse(false));
     }
 
     /** Stopped, or never started: no address, no start, and the server's credentials revoked. */
-    void stopped(String userName, String serverName) {
+    void stopped(String userName, String serverName, StopReason reason) {
         QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
+            ledger.close(userName, serverName, reason, clock.instant());
             server.url = null;
             server.started = null;
             server.pendingSince = null;
@@ -93,6 +104,7 @@ class ServerRecords {
     void undone(String userName, String serverName, Instant since) {
         QuarkusTransaction.requiringNew().run(() -> find(userName, serverName).ifPresent(server -> {
             if (ServerEntity.update("pendingSince = null, pendingBy = null where id = ?1 and pendingSince = ?2", server.id, since) == 1) {
+                ledger.close(userName, serverName, StopReason.FAILURE, clock.instant());
                 server.url = null;
                 server.started = null;
                 server.pendingSince = null;
@@ -100,6 +112,12 @@ class ServerRecords {
                 credentials.revoke(server);
             }
         }));
+    }
+
+    /** The options of the server's last start (empty if none). */
+    Map<String, Object> options(String userName, String serverName) {
+        return QuarkusTransaction.requiringNew().call(() -> find(userName, serverName)
+                .map(s -> JsonColumns.object(s.userOptions)).orElse(Map.of()));
     }
 
     /** What the spawner stored for the server last time (empty if none). */

@@ -1,6 +1,7 @@
 package io.ganymede.hub.spawn;
 
 import io.ganymede.hub.api.ApiException;
+import io.ganymede.hub.fairuse.Admission;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
 import io.ganymede.hub.persistence.UserEntity;
@@ -11,6 +12,8 @@ import io.ganymede.hub.spawner.SpawnRequest;
 import io.ganymede.hub.spawner.SpawnResult;
 import io.ganymede.hub.spawner.Spawner;
 import io.ganymede.hub.spawner.SpawnerSelector;
+import io.ganymede.hub.usage.SessionFacts;
+import io.ganymede.hub.usage.StopReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -51,13 +54,14 @@ public class SpawnCoordinator {
     private final ServerSpecs specs;
     private final ServerRecords records;
     private final StartClaims claims;
+    private final Admission admission;
     private final HubMetrics metrics;
     private final Clock clock;
     private final jakarta.enterprise.inject.Instance<StartCheck> startChecks;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
-            ServerRecords records, StartClaims claims, HubMetrics metrics, Clock clock,
+            ServerRecords records, StartClaims claims, Admission admission, HubMetrics metrics, Clock clock,
             jakarta.enterprise.inject.Instance<StartCheck> startChecks) {
         this.spawners = spawners;
         this.config = config;
@@ -68,6 +72,7 @@ public class SpawnCoordinator {
         this.specs = specs;
         this.records = records;
         this.claims = claims;
+        this.admission = admission;
         this.metrics = metrics;
         this.clock = clock;
         this.startChecks = startChecks;
@@ -116,7 +121,8 @@ public class SpawnCoordinator {
      * and {@link Started#PENDING} otherwise. Must be called on a worker thread.
      *
      * @throws ApiException 400 when running or stopping or when its credentials would not fit (see
-     *     {@link ServerCredentials#checkStorable}), 404 for an unknown user, 429 over the limit
+     *     {@link ServerCredentials#checkStorable}), 403 over a quota or into GPUs reserved for others
+     *     ({@link Admission}), 404 for an unknown user, 429 over the limit
      */
     public Started start(String userName, String serverName, Map<String, Object> options) {
         ServerCredentials.checkStorable(userName, serverName);
@@ -143,20 +149,27 @@ public class SpawnCoordinator {
                     if (poll.running()) {
                         throw ApiException.badRequest(logName(userName, serverName) + " is already running");
                     }
-                    records.stopped(userName, serverName);
+                    records.stopped(userName, serverName, StopReason.FAILURE);
                 }
                 Map<String, Object> spec = specs.resolve(userName, options);
                 startChecks.forEach(c -> c.check(userName, serverName, spec));
+                // Quotas and reservations are checked before anything of the server exists; the
+                // start counts as running for them until its session opens (or it fails).
+                admission.admit(userName, serverName, spec);
                 Launch launch;
                 try {
                     launch = prepare(userName, serverName, options, spec);
                 } catch (StartingElsewhere elsewhere) {
+                    admission.settled(userName, serverName);
                     return Started.PENDING;
+                } catch (RuntimeException e) {
+                    admission.settled(userName, serverName);
+                    throw e;
                 }
                 runtime.reset();
                 runtime.pending("spawn");
                 runtime.progress(0, "Server requested");
-                flow = launch(launch, runtime).memoize().indefinitely();
+                flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName)).memoize().indefinitely();
                 Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
                 runtime.cancel = inFlight::cancel;
             } finally {
@@ -242,6 +255,8 @@ public class SpawnCoordinator {
                 .onFailure(f -> !(f instanceof SpawnFailure)).transform(f -> new SpawnFailure(f.getMessage(), f))
                 .call(result -> blocking(() -> {
                     records.started(request, result);
+                    // Its session is open now: that is what quotas count from here on.
+                    admission.settled(request.user(), request.serverName());
                     return null;
                 }));
         return serve(request, running, runtime)
@@ -259,7 +274,8 @@ public class SpawnCoordinator {
     void adopt(String userName, String serverName, Instant since, SpawnResult found) {
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         synchronized (runtime) {
-            if (runtime.pending() != null || !records.adopting(userName, serverName, since, claims.self(), found)) {
+            if (runtime.pending() != null
+                    || !records.adopting(userName, serverName, since, claims.self(), found, storedFacts(userName, serverName))) {
                 return;
             }
             runtime.reset();
@@ -270,6 +286,16 @@ public class SpawnCoordinator {
             SpawnRequest request = new SpawnRequest(userName, serverName, Map.of(), Map.of(), Map.of(), found.state());
             Cancellable inFlight = serve(request, Uni.createFrom().item(found), runtime).subscribe().with(ok -> {}, failure -> {});
             runtime.cancel = inFlight::cancel;
+        }
+    }
+
+    /** What the server's last start asked for, from its stored options; none when they no longer resolve. */
+    private SessionFacts storedFacts(String userName, String serverName) {
+        try {
+            return SessionFacts.of(specs.resolve(userName, records.options(userName, serverName)));
+        } catch (RuntimeException e) {
+            LOG.debugf("no usage facts for %s: %s", logName(userName, serverName), e.getMessage());
+            return SessionFacts.NONE;
         }
     }
 
@@ -309,7 +335,7 @@ public class SpawnCoordinator {
                     // A spawner's reason is for the user; anything else is a defect, logged with its trace.
                     LOG.warnf(failure instanceof SpawnFailure ? null : failure, "server %s failed to start: %s",
                             request.displayName(), failure.getMessage());
-                    return cleanUp(request.user(), request.serverName())
+                    return cleanUp(request.user(), request.serverName(), StopReason.FAILURE)
                             .invoke(() -> {
                                 runtime.pending(null);
                                 runtime.failed("Spawn failed: " + failure.getMessage());
@@ -354,9 +380,10 @@ public class SpawnCoordinator {
      * Stops a server: waits up to the slow-stop timeout and answers whether it finished.
      * A start in flight is cancelled first. Must be called on a worker thread.
      *
+     * @param reason what the server's usage session records
      * @return true when stopped, false when the stop continues in the background (202)
      */
-    public boolean stop(String userName, String serverName) {
+    public boolean stop(String userName, String serverName, StopReason reason) {
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         Uni<Void> flow;
         synchronized (runtime) {
@@ -371,7 +398,7 @@ public class SpawnCoordinator {
             }
             runtime.pending("stop");
             long stopStart = System.nanoTime();
-            flow = cleanUp(userName, serverName)
+            flow = cleanUp(userName, serverName, reason)
                     .onItemOrFailure().invoke((ok, failure) -> metrics.stop(
                             Duration.ofNanos(System.nanoTime() - stopStart), failure == null ? "success" : "failure"))
                     .eventually(() -> runtime.pending(null))
@@ -387,7 +414,7 @@ public class SpawnCoordinator {
     }
 
     /** Removes the route, stops what the spawner runs, revokes credentials and records the stop. */
-    private Uni<Void> cleanUp(String userName, String serverName) {
+    private Uni<Void> cleanUp(String userName, String serverName, StopReason reason) {
         String prefix = Urls.serverPrefix(userName, serverName);
         ServerHandle handle = new ServerHandle(userName, serverName, records.state(userName, serverName));
         return proxy.deleteRoute(prefix)
@@ -397,14 +424,14 @@ public class SpawnCoordinator {
                 .onFailure().invoke(e -> LOG.errorf(e, "spawner failed to stop %s", handle))
                 .onFailure().recoverWithNull()
                 .chain(() -> blocking(() -> {
-                    markStopped(userName, serverName);
+                    markStopped(userName, serverName, reason);
                     return null;
                 }))
                 .replaceWithVoid();
     }
 
-    void markStopped(String userName, String serverName) {
-        records.stopped(userName, serverName);
+    void markStopped(String userName, String serverName, StopReason reason) {
+        records.stopped(userName, serverName, reason);
     }
 
     /** Undoes a start left unfinished whose server never came up, unless another pass or replica settled it first. */

@@ -51,6 +51,14 @@ public class ProfileCapacity {
 
     /** Lines by profile slug (the profiles resolved with their default choices); empty when unavailable. */
     public Map<String, Line> of(List<ResolvedProfile> profiles) {
+        return of(profiles, Map.of());
+    }
+
+    /**
+     * As {@link #of(List)}, for a viewer from whom other groups' reservations hold {@code reserved}
+     * GPUs per type: those count as taken.
+     */
+    public Map<String, Line> of(List<ResolvedProfile> profiles, Map<String, Integer> reserved) {
         Map<String, Line> lines = new LinkedHashMap<>();
         if (!available()) {
             return lines;
@@ -58,7 +66,8 @@ public class ProfileCapacity {
         try {
             Capacity.Room room = capacity.get().room(profiles);
             for (ResolvedProfile p : profiles) {
-                lines.put(p.slug(), line(p.gpuType(), Math.max(1, p.gpuCount()), room.freeGpus(), room.fits().get(p.slug())));
+                lines.put(p.slug(), line(p.gpuType(), Math.max(1, p.gpuCount()), room.freeGpus(), room.fits().get(p.slug()),
+                        p.gpuType() == null ? 0 : reserved.getOrDefault(p.gpuType(), 0)));
             }
         } catch (RuntimeException e) {
             LOG.warnf("capacity unknown: %s", e.getMessage());
@@ -69,6 +78,20 @@ public class ProfileCapacity {
 
     /** The words for one profile; pure, so the wording is tested without a cluster. */
     static Line line(String gpuType, int needed, Map<String, Integer> freeByType, boolean fits) {
+        return line(gpuType, needed, freeByType, fits, 0);
+    }
+
+    /** The words for one profile when {@code reserved} of the free GPUs of its type are held for other groups. */
+    static Line line(String gpuType, int needed, Map<String, Integer> freeByType, boolean fits, int reserved) {
+        if (gpuType != null && reserved > 0) {
+            String name = gpuName(gpuType);
+            int free = Math.max(0, freeByType.getOrDefault(gpuType, 0) - reserved);
+            String held = reserved + " reserved for other groups";
+            if (free >= needed && fits) {
+                return new Line(free + " " + name + " free (" + held + ")", true, gpuType, free);
+            }
+            return new Line((free == 0 ? "no " : "only " + free + " ") + name + " free for you now: " + held, false, gpuType, free);
+        }
         if (gpuType == null) {
             return new Line(fits ? "room free now" : "no room free now: your server will wait for a node", fits, null, null);
         }

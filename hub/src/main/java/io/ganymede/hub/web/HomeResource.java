@@ -1,12 +1,15 @@
 package io.ganymede.hub.web;
 
 import io.ganymede.hub.auth.Caller;
+import io.ganymede.hub.fairuse.Admission;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.profiles.ProfileCatalog;
 import io.ganymede.hub.schedules.Schedules;
 import io.ganymede.hub.spawn.SpawnConfig;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
+import io.ganymede.hub.usage.Usage;
+import io.ganymede.hub.usage.UsageReport;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import jakarta.transaction.Transactional;
@@ -19,6 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,10 +45,15 @@ public class HomeResource {
     private final HomeShares shares;
     private final StoragePanel storage;
     private final io.ganymede.hub.spawner.SpawnerSelector spawners;
+    private final Usage usage;
+    private final Admission admission;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
             HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
-            Schedules schedules, HomeShares shares, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners) {
+            Schedules schedules, HomeShares shares, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners,
+            Usage usage, Admission admission) {
+        this.usage = usage;
+        this.admission = admission;
         this.home = home;
         this.notRunning = notRunning;
         this.pages = pages;
@@ -86,7 +95,18 @@ public class HomeResource {
                 .data("shareable", shares.shareable(user, who.permissions()))
                 // Disks only where the spawner keeps any (not with local processes).
                 .data("storageShown", spawners.spawner().volumes().isPresent())
-                .data("disks", spawners.spawner().volumes().isPresent() ? storage.ofUser(user.name) : List.of()), headers);
+                .data("disks", spawners.spawner().volumes().isPresent() ? storage.ofUser(user.name) : List.of())
+                .data("month", month(user.name)), headers);
+    }
+
+    /** The user's own use this month (UTC), and the quotas they count against. */
+    public record Month(String gpuHours, String serverHours, long sessions, List<String> quotas) {}
+
+    private Month month(String user) {
+        Instant now = usage.now();
+        UsageReport.Row total = usage.report(Usage.monthStart(now), now, UsageReport.By.USER, user, null).total();
+        return new Month(UsageChart.hours(total.gpuSeconds()), UsageChart.hours(total.serverSeconds()), total.sessions(),
+                admission.quotaState(user, 1));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.ganymede.hub.web;
 
+import io.ganymede.hub.fairuse.Admission;
 import io.ganymede.hub.profiles.Choice;
 import io.ganymede.hub.profiles.Profile;
 import io.ganymede.hub.profiles.ProfileCatalog;
@@ -27,7 +28,8 @@ public class ProfileCards {
     static final String UNLISTED_SUFFIX = "--unlisted-choice";
 
     public record Card(String slug, String displayName, String description, boolean checked, String app, String image,
-            String cpu, String memory, String gpu, String storage, String capacity, boolean fits, List<Field> options) {}
+            String cpu, String memory, String gpu, String storage, String capacity, boolean fits, List<String> quota,
+            List<Field> options) {}
 
     public record Field(String id, String name, String label, List<Opt> choices, Unlisted unlisted) {}
 
@@ -37,10 +39,12 @@ public class ProfileCards {
 
     private final ProfileCatalog catalog;
     private final ProfileCapacity capacity;
+    private final Admission admission;
 
-    ProfileCards(ProfileCatalog catalog, ProfileCapacity capacity) {
+    ProfileCards(ProfileCatalog catalog, ProfileCapacity capacity, Admission admission) {
         this.catalog = catalog;
         this.capacity = capacity;
+        this.admission = admission;
     }
 
     public boolean capacityAvailable() {
@@ -51,10 +55,13 @@ public class ProfileCards {
      * Cards for the profiles a user may pick, with {@code selected} (user options: what the query
      * asks for, else what the user chose last) pre-selected.
      */
-    public List<Card> cards(Set<String> groups, boolean admin, Map<String, Object> selected) {
+    public List<Card> cards(String user, Set<String> groups, boolean admin, Map<String, Object> selected) {
         List<ResolvedProfile> resolved = catalog.withDefaults(groups, admin);
         List<Profile> profiles = resolved.stream().map(ResolvedProfile::profile).toList();
-        Map<String, ProfileCapacity.Line> lines = capacity.of(resolved);
+        Map<String, ProfileCapacity.Line> lines = capacity.available() ? capacity.of(resolved, admission.heldFrom(user)) : Map.of();
+        // Each profile's quota state next to its capacity: GPU lines only for GPU profiles.
+        List<String> cpuQuota = admission.quotaState(user, 0);
+        List<String> gpuQuota = resolved.stream().anyMatch(r -> r.gpuCount() > 0) ? admission.quotaState(user, 1) : List.of();
         Object want = selected.get("profile");
         String checkedSlug = profiles.stream().anyMatch(p -> p.slug().equals(want)) ? String.valueOf(want)
                 : profiles.stream().filter(Profile::isDefault).findFirst().or(() -> profiles.stream().findFirst())
@@ -69,7 +76,7 @@ public class ProfileCards {
             String gpu = p.gpuType() == null ? null : Math.max(1, gpus) + " × " + ProfileCapacity.gpuName(p.gpuType());
             cards.add(new Card(p.slug(), p.displayName(), p.description(), checked, appName(p.app().id()),
                     text(spec.get("image")), cpu(spec), memory(spec), gpu, storage(p.storage()),
-                    line == null ? null : line.text(), line == null || line.fits(),
+                    line == null ? null : line.text(), line == null || line.fits(), gpus > 0 ? gpuQuota : cpuQuota,
                     fields(i, p, checked ? selected : Map.of())));
         }
         return cards;

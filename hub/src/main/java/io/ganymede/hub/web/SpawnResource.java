@@ -193,7 +193,7 @@ public class SpawnResource {
         boolean own = who.name().equals(t.name());
         return pages.render(status, spawnPage.data("user", t.name()).data("server", server).data("own", own)
                 .data("displayName", "")
-                .data("cards", cards.cards(t.groups(), t.admin(), selected)).data("error", error)
+                .data("cards", cards.cards(t.name(), t.groups(), t.admin(), selected)).data("error", error)
                 .data("action", ServerRows.spawnUrl(t.name(), server))
                 .data("capacityUrl", cards.capacityAvailable() ? "/hub/api/profiles/capacity" : null),
                 headers);

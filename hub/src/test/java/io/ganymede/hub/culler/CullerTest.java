@@ -132,6 +132,9 @@ class CullerTest {
         assertTrue(last[0].checked() >= 5, last[0].toString());
         assertEquals(1, last[0].culled(), last[0].toString());
         admin().get("/hub/api/users/ida").then().statusCode(200).body("servers", org.hamcrest.Matchers.equalTo(Map.of()));
+        // Its usage session ends as culled.
+        admin().queryParam("user", "ida").queryParam("sessions", "true").get("/hub/api/usage").then().statusCode(200)
+                .body("sessions.stop_reason", org.hamcrest.Matchers.contains("culler"));
         JsonObject routes = routes();
         assertFalse(routes.containsKey("/user/ida"), routes.encode());
         for (String kept : List.of("bo", "pat", "kim", "wes")) {

@@ -348,6 +348,73 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void usageSessionsOutliveTheirUserAndAreFoundByTheirWindow() {
+        String name = unique("gpu-user");
+        java.time.Instant t = java.time.Instant.parse("2026-11-30T23:00:00.123456Z");
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
+            user(name);
+            UsageSessionEntity closed = session(name, t, t.plusSeconds(7200));
+            UsageSessionEntity open = session(name, t.plusSeconds(86_400), null);
+            return new long[] {closed.id, open.id};
+        });
+        QuarkusTransaction.requiringNew().run(() -> UserEntity.findByName(name).orElseThrow().delete());
+        QuarkusTransaction.requiringNew().run(() -> {
+            java.util.List<Long> december = UsageSessionEntity.overlapping(java.time.Instant.parse("2026-12-01T00:00:00Z"),
+                    java.time.Instant.parse("2027-01-01T00:00:00Z")).stream().filter(s -> s.userName.equals(name)).map(s -> s.id).toList();
+            assertEquals(java.util.List.of(ids[0], ids[1]), december);
+            assertEquals(ids[1], UsageSessionEntity.open(name, "").orElseThrow().id);
+            UsageSessionEntity first = UsageSessionEntity.findById(ids[0]);
+            assertEquals(t, first.startedAt);
+            assertEquals(java.util.List.of("physics", "ml"), first.groups());
+            // Touching the window's start is outside it.
+            assertTrue(UsageSessionEntity.overlapping(t.plusSeconds(7200), t.plusSeconds(7300)).stream().noneMatch(s -> s.userName.equals(name)));
+        });
+    }
+
+    @Test
+    void aReservationNeedsAWindowAndGPUsAndGoesWithItsGroup() {
+        String groupName = unique("lab");
+        java.time.Instant t = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        long id = QuarkusTransaction.requiringNew().call(() -> reservation(group(groupName), 1, t, t.plusSeconds(3600)).id);
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() ->
+                reservation(GroupEntity.findByName(groupName).orElseThrow(), 1, t, t)));
+        assertCheckViolation(() -> QuarkusTransaction.requiringNew().run(() ->
+                reservation(GroupEntity.findByName(groupName).orElseThrow(), 0, t, t.plusSeconds(60))));
+        QuarkusTransaction.requiringNew().run(() -> assertEquals(1, ReservationEntity.notOver(t).stream().filter(r -> r.id == id).count()));
+        QuarkusTransaction.requiringNew().run(() -> GroupEntity.findByName(groupName).orElseThrow().delete());
+        assertEquals(0, count("gpu_reservations", "id", id));
+    }
+
+    private static UsageSessionEntity session(String user, java.time.Instant started, java.time.Instant stopped) {
+        UsageSessionEntity s = new UsageSessionEntity();
+        s.userName = user;
+        s.serverName = "";
+        s.groupsAtStart = "[\"physics\",\"ml\"]";
+        s.profile = "gpu-t4";
+        s.gpuType = "nvidia-tesla-t4";
+        s.gpus = 1;
+        s.cpus = 0.5;
+        s.memBytes = 1L << 33;
+        s.startedAt = started;
+        s.stoppedAt = stopped;
+        s.stopReason = stopped == null ? null : "user";
+        s.persist();
+        return s;
+    }
+
+    private static ReservationEntity reservation(GroupEntity group, int gpus, java.time.Instant from, java.time.Instant to) {
+        ReservationEntity r = new ReservationEntity();
+        r.group = group;
+        r.gpuType = "nvidia-tesla-t4";
+        r.gpus = gpus;
+        r.startsAt = from;
+        r.endsAt = to;
+        r.createdAt = from;
+        r.persist();
+        return r;
+    }
+
+    @Test
     void aServersCredentialsDieWithItAndNothingElse() {
         String name = unique("creds");
         long[] ids = QuarkusTransaction.requiringNew().call(() -> {

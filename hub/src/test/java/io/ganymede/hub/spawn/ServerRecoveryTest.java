@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.UsageSessionEntity;
+import io.ganymede.hub.usage.Session;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.quarkus.arc.ClientProxy;
@@ -18,12 +20,15 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the hub finds when it starts again (or at any reconciliation): server processes it started
  * but no longer records are stopped, and nothing a start in flight runs is taken for one; servers
  * whose start a dead hub left unfinished are adopted, and reported ready only with their route.
+ * Usage sessions follow: an adopted server continues its session (or gets one if its start was
+ * never recorded), and a server found gone or a start undone ends its session as a failure.
  */
 @QuarkusTest
 class ServerRecoveryTest {
@@ -74,6 +79,7 @@ class ServerRecoveryTest {
         String token = userWithToken("tess@example.com");
         startServer(token, "tess@example.com", "");
         long pid = pid("tess@example.com", "");
+        Session before = openSession("tess@example.com").orElseThrow();
         // Its start was left unfinished by a hub that died after recording the server's address;
         // the hub's proxy started again with no routes.
         leftUnfinished("tess@example.com", Instant.now().minus(Duration.ofDays(1)), null, true);
@@ -83,7 +89,11 @@ class ServerRecoveryTest {
 
         awaitReadyWithRoute("tess@example.com", "/user/tess@example.com");
         assertEquals(pid, pid("tess@example.com", ""), "the running server is kept, not started again");
+        assertEquals(before, openSession("tess@example.com").orElseThrow(), "an adopted server continues its session");
         as(token).delete("/hub/api/users/tess@example.com/server").then().statusCode(204);
+        Session closed = session(before.id());
+        assertEquals("user", closed.stopReason());
+        assertTrue(closed.stopped().isAfter(closed.started()));
     }
 
     @Test
@@ -91,15 +101,20 @@ class ServerRecoveryTest {
         String token = userWithToken("ugo@example.com");
         startServer(token, "ugo@example.com", "");
         long pid = pid("ugo@example.com", "");
-        // The hub died between starting the process and recording it: only its pid file knows it.
+        // The hub died between starting the process and recording it: only its pid file knows it,
+        // and no session was opened.
         leftUnfinished("ugo@example.com", Instant.now().minus(Duration.ofDays(1)), null, false);
+        QuarkusTransaction.requiringNew().run(() -> UsageSessionEntity.delete("userName", "ugo@example.com"));
         proxy.deleteRoute("/user/ugo@example.com/").await().atMost(Duration.ofSeconds(5));
 
         adoption.reconcile();
 
         awaitReadyWithRoute("ugo@example.com", "/user/ugo@example.com");
         assertEquals(pid, pid("ugo@example.com", ""));
+        Session adopted = openSession("ugo@example.com").orElseThrow(() -> new AssertionError("an adopted server without a session gets one"));
+        assertEquals(java.util.List.of(), adopted.groups());
         as(token).delete("/hub/api/users/ugo@example.com/server").then().statusCode(204);
+        assertEquals("user", session(adopted.id()).stopReason());
     }
 
     @Test
@@ -110,6 +125,7 @@ class ServerRecoveryTest {
         String walt = userWithToken("walt@example.com");
         startServer(walt, "walt@example.com", "");
         long waltPid = pid("walt@example.com", "");
+        long waltSession = openSession("walt@example.com").orElseThrow().id();
         ProcessHandle.of(waltPid).ifPresent(ProcessHandle::destroyForcibly);
         awaitGone(waltPid);
         // Held, so no scheduled pass settles them while they are checked unsettled.
@@ -141,7 +157,34 @@ class ServerRecoveryTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - settling);
         assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "settled in " + took);
+        assertEquals("failure", session(waltSession).stopReason(), "the session of a server that died is closed as a failure");
         as(vera).delete("/hub/api/users/vera@example.com/server").then().statusCode(204);
+    }
+
+    @Test
+    void aSessionOpenAtARestartStaysOpenAndEndsWhenItsServerIsFoundGone() throws Exception {
+        String token = userWithToken("xena@example.com");
+        startServer(token, "xena@example.com", "");
+        long pid = pid("xena@example.com", "");
+        Session running = openSession("xena@example.com").orElseThrow();
+        // A hub starting again catches up: a running server keeps its session.
+        adoption.reconcile();
+        assertEquals(running, openSession("xena@example.com").orElseThrow());
+        // The server went away while no hub watched; the next pass finds it gone.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        awaitGone(pid);
+        adoption.reconcile();
+        Session ended = session(running.id());
+        assertEquals("failure", ended.stopReason());
+        assertTrue(openSession("xena@example.com").isEmpty());
+    }
+
+    private static Optional<Session> openSession(String user) {
+        return QuarkusTransaction.requiringNew().call(() -> UsageSessionEntity.open(user, "").map(Session::of));
+    }
+
+    private static Session session(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> Session.of(UsageSessionEntity.findById(id)));
     }
 
     /** The server's default server as a start left it when its hub ({@code by}) died at {@code since}. */

@@ -21,6 +21,16 @@ class ProfileCapacityTest {
     }
 
     @Test
+    void gpusReservedForOtherGroupsCountAsTaken() {
+        assertEquals(new ProfileCapacity.Line("1 T4 free (1 reserved for other groups)", true, "nvidia-tesla-t4", 1),
+                ProfileCapacity.line("nvidia-tesla-t4", 1, Map.of("nvidia-tesla-t4", 2), true, 1));
+        assertEquals(new ProfileCapacity.Line("no T4 free for you now: 1 reserved for other groups", false, "nvidia-tesla-t4", 0),
+                ProfileCapacity.line("nvidia-tesla-t4", 1, Map.of("nvidia-tesla-t4", 1), true, 1));
+        assertEquals("only 1 T4 free for you now: 1 reserved for other groups",
+                ProfileCapacity.line("nvidia-tesla-t4", 2, Map.of("nvidia-tesla-t4", 2), true, 1).text());
+    }
+
+    @Test
     void cpuProfilesSayWhetherANodeHasRoom() {
         assertEquals("room free now", ProfileCapacity.line(null, 0, Map.of(), true).text());
         assertEquals("no room free now: your server will wait for a node", ProfileCapacity.line(null, 0, Map.of(), false).text());

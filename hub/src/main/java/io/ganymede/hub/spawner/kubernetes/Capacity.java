@@ -81,6 +81,11 @@ public class Capacity {
         return enabled() ? model().freeGpus() : Map.of();
     }
 
+    /** All GPUs per type, used or not (see {@link CapacityModel#totalGpus}); empty when disabled. Blocks like {@link #freeGpus()}. */
+    public Map<String, Integer> totalGpus() {
+        return enabled() ? model().totalGpus() : Map.of();
+    }
+
     /** Whether the profile's server would be scheduled on some node now (true when disabled). */
     public boolean fits(ResolvedProfile profile) {
         if (!enabled()) {

@@ -54,6 +54,21 @@ public final class CapacityModel {
         return free;
     }
 
+    /** All GPUs per accelerator type over schedulable, ready nodes, used or not: what reservations may hold. */
+    public Map<String, Integer> totalGpus() {
+        Map<String, Integer> total = new TreeMap<>();
+        for (Node node : nodes) {
+            String type = labels(node).get(ACCELERATOR_LABEL);
+            if (type == null || !usable(node)) {
+                continue;
+            }
+            Map<String, Quantity> alloc = node.getStatus() == null || node.getStatus().getAllocatable() == null ? Map.of()
+                    : node.getStatus().getAllocatable();
+            total.merge(type, alloc.containsKey(GPU) ? Quantity.getAmountInBytes(alloc.get(GPU)).intValue() : 0, Integer::sum);
+        }
+        return total;
+    }
+
     /** Whether some node has room for the server now and accepts it (labels and taints). */
     public boolean fits(ServerSpec spec, Map<String, String> nodeSelector) {
         Map<String, BigDecimal> need = new HashMap<>();
