@@ -30,7 +30,13 @@ public class ApiErrorMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
-        return html(uri, headers) ? pages.render(e.status(), e.getMessage(), null, headers) : body(e.status(), e.getMessage());
+        Response response = html(uri, headers) ? pages.render(e.status(), e.getMessage(), null, headers) : body(e.status(), e.getMessage());
+        if (e.headers().isEmpty()) {
+            return response;
+        }
+        Response.ResponseBuilder withHeaders = Response.fromResponse(response);
+        e.headers().forEach(withHeaders::header);
+        return withHeaders.build();
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,8 @@ package io.ganymede.hub.api;
 public class ApiException extends RuntimeException {
 
     private final int status;
+    /** Headers the answer carries besides the body, e.g. {@code Retry-After} with a 429. */
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(int status, String message) {
         super(message);
@@ -12,6 +14,15 @@ public class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return java.util.Collections.unmodifiableMap(headers);
+    }
+
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     public static ApiException notFound(String message) {

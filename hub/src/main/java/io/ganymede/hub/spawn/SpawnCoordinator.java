@@ -177,7 +177,7 @@ public class SpawnCoordinator {
     private void reserveSlot() {
         synchronized (slots) {
             if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reserved >= config.concurrentSpawnLimit()) {
-                throw new ApiException(429, "Too many users trying to start right now. Try again soon.");
+                throw SpawnThrottle.refusal(config.spawnThrottleRetryRange());
             }
             reserved++;
         }
