@@ -81,11 +81,7 @@ class KubernetesFaultsTest {
     @Test
     @Order(1)
     void aPodDeletedFromOutsideIsRecordedStoppedAndItsRouteRemovedWithinTenSeconds() throws Exception {
-        List<String> users = List.of(Names.ALICE);
-        storm.createUsers(users);
-        everyone.addAll(users);
-        assertEquals("ready", storm.start(Names.ALICE));
-        String pod = storm.model(Names.ALICE).path("servers").path("").path("state").path("pod_name").asText();
+        String pod = readyServersPod(Names.ALICE);
         storm.awaitAgreement(everyone, Duration.ofSeconds(10));
 
         kube.pods().inNamespace(namespace).withName(pod).delete();
@@ -100,11 +96,7 @@ class KubernetesFaultsTest {
     @Test
     @Order(2)
     void afterWatchesAreCutAndExpiredTheInformerListsAgainAndTheHubCatchesUp() throws Exception {
-        List<String> users = List.of(Names.OBRIEN);
-        storm.createUsers(users);
-        everyone.addAll(users);
-        assertEquals("ready", storm.start(Names.OBRIEN));
-        String pod = storm.model(Names.OBRIEN).path("servers").path("").path("state").path("pod_name").asText();
+        String pod = readyServersPod(Names.OBRIEN);
         int listsBefore = faults.count("lists");
 
         // Every watch the hub opens in the next 4 s is answered 410 Gone; the open ones are cut. The
@@ -181,6 +173,14 @@ class KubernetesFaultsTest {
                 && outcome.contains("etcdserver: request timed out"), outcome);
         assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "took " + took);
         assertEquals("stopped", storm.awaitAgreement(everyone, Duration.ofSeconds(10)).get(carol));
+    }
+
+    /** Starts the user's server, waits until it is ready, and answers its pod's name. */
+    private static String readyServersPod(String user) throws Exception {
+        storm.createUsers(List.of(user));
+        everyone.add(user);
+        assertEquals("ready", storm.start(user));
+        return storm.model(user).path("servers").path("").path("state").path("pod_name").asText();
     }
 
     private static boolean stoppedWithoutRoute(String user) {
