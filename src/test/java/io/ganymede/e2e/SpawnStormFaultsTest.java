@@ -123,8 +123,9 @@ class SpawnStormFaultsTest {
     }
 
     private static Map<String, String> hubEnv(String namespace) throws Exception {
-        // The launcher's 96 MiB heap ran out once in a storm of 50 (not reproduced since): keep a dump
-        // in the hub's folder if it happens again.
+        // The launcher's 96 MiB heap ran out in storms of 50 before starts were let into their
+        // database part a few at a time (see src/test/README.md): a dump in the hub's folder if it
+        // happens again.
         return Map.of("JAVA_TOOL_OPTIONS", "-XX:+HeapDumpOnOutOfMemoryError",
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
                 "GANYMEDE_SPAWNER_KIND", "kubernetes",
