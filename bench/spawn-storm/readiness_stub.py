@@ -30,19 +30,24 @@ async def serve(reader, writer):
 
 async def main(port):
     servers = {}
-    watch = await asyncio.create_subprocess_exec(
-        "kubectl", "get", "pods", "--all-namespaces", "--watch", "--no-headers",
-        "-o", "custom-columns=IP:.status.podIP", stdout=asyncio.subprocess.PIPE)
+    # kubectl's watch ends now and then (the API server closes watches after a while): start it again.
     while True:
-        line = await watch.stdout.readline()
-        if not line:
-            raise SystemExit("kubectl's watch ended")
-        ip = line.decode().strip()
-        if ip.startswith("127.") and ip not in servers:
-            try:
-                servers[ip] = await asyncio.start_server(serve, ip, port)
-            except OSError as e:
-                print(f"readiness stub: cannot listen on {ip}:{port}: {e}", file=sys.stderr, flush=True)
+        watch = await asyncio.create_subprocess_exec(
+            "kubectl", "get", "pods", "--all-namespaces", "--watch", "--no-headers",
+            "-o", "custom-columns=IP:.status.podIP", stdout=asyncio.subprocess.PIPE)
+        while True:
+            line = await watch.stdout.readline()
+            if not line:
+                break
+            ip = line.decode().strip()
+            if ip.startswith("127.") and ip not in servers:
+                try:
+                    servers[ip] = await asyncio.start_server(serve, ip, port)
+                except OSError as e:
+                    print(f"readiness stub: cannot listen on {ip}:{port}: {e}", file=sys.stderr, flush=True)
+        await watch.wait()
+        print("readiness stub: kubectl's watch ended; watching again", file=sys.stderr, flush=True)
+        await asyncio.sleep(0.5)
 
 
 if __name__ == "__main__":
