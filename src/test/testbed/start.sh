@@ -37,12 +37,26 @@ trap 'exit 0' TERM INT
 pids+=($!)
 # No Endpoints for the kubernetes Service (its address would be a 127.x one, which validation
 # refuses), hence --endpoint-reconciler-type=none.
-"$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_client" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api" --cert-dir certs \
-  --service-cluster-ip-range 127.200.0.0/16 --endpoint-reconciler-type none \
-  --token-auth-file tokens.csv --authorization-mode Node,RBAC \
-  --service-account-issuer https://kubernetes.default.svc --service-account-key-file sa.pub \
-  --service-account-signing-key-file sa.key >apiserver.log 2>&1 &
+# The API server can be restarted on the same port and etcd data, as in a control-plane upgrade
+# (the suite's fault tests do): create DIR/restart-apiserver, stop the process in
+# DIR/apiserver.pid, and it starts again once that file is removed.
+(
+  trap 'kill "$child" 2>/dev/null; wait "$child"; exit 0' TERM
+  while true; do
+    "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_client" \
+      --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api" --cert-dir certs \
+      --service-cluster-ip-range 127.200.0.0/16 --endpoint-reconciler-type none \
+      --token-auth-file tokens.csv --authorization-mode Node,RBAC \
+      --service-account-issuer https://kubernetes.default.svc --service-account-key-file sa.pub \
+      --service-account-signing-key-file sa.key >>apiserver.log 2>&1 &
+    child=$!
+    echo "$child" > apiserver.pid
+    wait "$child" || true
+    [ -f restart-apiserver ] || exit 1
+    while [ -f restart-apiserver ]; do sleep 0.1; done
+    echo "testbed: restarting the API server" >>apiserver.log
+  done
+) &
 pids+=($!)
 for _ in $(seq 1 300); do
   curl -sf --cacert certs/apiserver.crt -H "Authorization: Bearer $token" "https://127.0.0.1:$api/readyz" >/dev/null 2>&1 && break

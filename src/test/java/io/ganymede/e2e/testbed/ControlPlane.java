@@ -47,6 +47,34 @@ final class ControlPlane implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /**
+     * Kills the API server (SIGKILL: open connections and watches break at once, as when its
+     * node fails), keeps it down for {@code down}, then starts it again on the same port and etcd
+     * data, and waits until it is ready.
+     */
+    void restartApiServer(Duration down, KubernetesClient client) throws IOException, InterruptedException {
+        Path flag = dir.resolve("restart-apiserver");
+        Files.writeString(flag, "");
+        long pid = Long.parseLong(Files.readString(dir.resolve("apiserver.pid")).trim());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Thread.sleep(down.toMillis());
+        Files.delete(flag);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if ("ok".equals(client.raw("/readyz"))) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // refused or not ready yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the API server did not come back:\n" + logs());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** The components' logs, for a failure message. */
     String logs() {
         try (Stream<Path> files = Files.list(dir)) {

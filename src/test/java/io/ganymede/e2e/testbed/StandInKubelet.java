@@ -128,6 +128,15 @@ public final class StandInKubelet implements AutoCloseable {
         images.put(image, new Image(List.copyOf(entrypoint), Map.copyOf(env)));
     }
 
+    /**
+     * Teaches the "container runtime" what an image runs in one namespace only, e.g. a stand-in
+     * server that answers at once for a storm of starts, without changing what other test classes
+     * get for the same image.
+     */
+    public void image(String namespace, String image, List<String> entrypoint) {
+        images.put(namespace + " " + image, new Image(List.copyOf(entrypoint), Map.of()));
+    }
+
     /** The log of a pod's process, as {@code kubectl logs} would show it. */
     public Path log(String namespace, String pod) {
         return root.resolve("pods").resolve(namespace + "_" + pod + ".log");
@@ -168,7 +177,7 @@ public final class StandInKubelet implements AutoCloseable {
     private void run(Pod pod, Running r) {
         Container c = pod.getSpec().getContainers().get(0);
         try {
-            Image image = images.get(c.getImage());
+            Image image = images.getOrDefault(r.namespace + " " + c.getImage(), images.get(c.getImage()));
             if (image == null) {
                 status(pod, r, waiting(c, "ErrImagePull", "the test bed has no image " + c.getImage()), false);
                 return;
@@ -305,18 +314,35 @@ public final class StandInKubelet implements AutoCloseable {
         List<PodCondition> conditions = List.of(
                 condition("PodScheduled", true, now), condition("Initialized", true, now),
                 condition("ContainersReady", ready, now), condition("Ready", ready, now));
-        try {
-            client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> new PodBuilder(p).editOrNewStatus()
-                    .withPhase(phase).withHostIP(FakeNodes.ADDRESSES.get(pod.getSpec().getNodeName()))
-                    .withPodIP(r.ip).withPodIPs().addNewPodIP(r.ip)
-                    .withStartTime(p.getStatus() != null && p.getStatus().getStartTime() != null
-                            ? p.getStatus().getStartTime() : now)
-                    .withConditions(conditions).withContainerStatuses(container).withQosClass(null)
-                    .endStatus().build());
-        } catch (KubernetesClientException gone) {
-            // Deleted meanwhile: nothing to report.
+        // As a kubelet, it keeps posting while the API server cannot be reached (a restart).
+        long until = System.nanoTime() + STATUS_RETRY.toNanos();
+        while (true) {
+            try {
+                client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> new PodBuilder(p).editOrNewStatus()
+                        .withPhase(phase).withHostIP(FakeNodes.ADDRESSES.get(pod.getSpec().getNodeName()))
+                        .withPodIP(r.ip).withPodIPs().addNewPodIP(r.ip)
+                        .withStartTime(p.getStatus() != null && p.getStatus().getStartTime() != null
+                                ? p.getStatus().getStartTime() : now)
+                        .withConditions(conditions).withContainerStatuses(container).withQosClass(null)
+                        .endStatus().build());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404 || r.stopping || System.nanoTime() > until) {
+                    // Deleted meanwhile: nothing to report.
+                    return;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
+
+    /** How long a status the API server does not take (restarting, overloaded) is posted again. */
+    private static final Duration STATUS_RETRY = Duration.ofSeconds(60);
 
     private static PodCondition condition(String type, boolean status, String now) {
         return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False")

@@ -104,6 +104,11 @@ public final class Testbed {
      * every test class has its own), through a token the API server issues for it.
      */
     public Path hubKubeconfig(Path root, String namespace) throws Exception {
+        return hubKubeconfig(root, namespace, client.getConfiguration().getMasterUrl());
+    }
+
+    /** The same, with the API server reached at {@code server} (e.g. through {@link ApiFaults}). */
+    public Path hubKubeconfig(Path root, String namespace, String server) throws Exception {
         client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
                 .withNewMetadata().withName(HUB_ACCOUNT).endMetadata().build()).create();
         List<HasMetadata> rbac;
@@ -133,9 +138,23 @@ public final class Testbed {
                 users: [{name: %s, user: {token: "%s"}}]
                 contexts: [{name: testbed, context: {cluster: testbed, user: %s, namespace: %s}}]
                 current-context: testbed
-                """.formatted(client.getConfiguration().getMasterUrl(), controlPlane.dir.resolve("certs/apiserver.crt"),
+                """.formatted(server, controlPlane.dir.resolve("certs/apiserver.crt"),
                 HUB_ACCOUNT, token, HUB_ACCOUNT, namespace));
         return kubeconfig;
+    }
+
+    /**
+     * Restarts the API server: killed, down for {@code down}, started again on the same port and
+     * etcd data; returns once it is ready. The other components reconnect on their own.
+     */
+    public void restartApiServer(java.time.Duration down) throws Exception {
+        controlPlane.restartApiServer(down, client);
+    }
+
+    /** A fault-injecting proxy in front of the API server; close it after use. */
+    public ApiFaults apiFaults() throws Exception {
+        return new ApiFaults(java.net.URI.create(client.getConfiguration().getMasterUrl()),
+                controlPlane.dir.resolve("certs/apiserver.crt"));
     }
 
     /** The control plane's logs, for a failure message. */

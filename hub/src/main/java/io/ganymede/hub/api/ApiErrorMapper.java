@@ -30,17 +30,13 @@ public class ApiErrorMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
-        if (html(uri, headers)) {
-            return pages.render(e.status(), e.getMessage(), null, headers);
+        Response response = html(uri, headers) ? pages.render(e.status(), e.getMessage(), null, headers) : body(e.status(), e.getMessage(), e.details());
+        if (e.headers().isEmpty()) {
+            return response;
         }
-        if (e.details().isEmpty()) {
-            return body(e.status(), e.getMessage());
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", e.status());
-        body.put("message", e.getMessage());
-        e.details().forEach(body::putIfAbsent);
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(body).build();
+        Response.ResponseBuilder withHeaders = Response.fromResponse(response);
+        e.headers().forEach(withHeaders::header);
+        return withHeaders.build();
     }
 
     @ServerExceptionMapper
@@ -98,9 +94,15 @@ public class ApiErrorMapper {
     }
 
     public static Response body(int status, String message) {
+        return body(status, message, Map.of());
+    }
+
+    /** JupyterHub's shape, with more keys beside status and message (a quota's numbers). */
+    private static Response body(int status, String message, Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("message", message);
+        details.forEach(body::putIfAbsent);
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
     }
 }

@@ -15,6 +15,7 @@ import io.ganymede.hub.usage.StopReason;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -75,6 +76,7 @@ public class ServerAdoption {
     /** Once the hub listens: servers and routes refer to its address. */
     void started(@ObservesAsync HttpServerStart event) {
         listening = true;
+        spawners.spawner().onStopped(this::stoppedOnItsOwn);
         if (leadership.isLeader()) {
             catchUp();
         } else if (proxy.embedded()) {
@@ -97,6 +99,36 @@ public class ServerAdoption {
     void scheduled() {
         if (listening && leadership.isLeader()) {
             reconcile();
+        }
+    }
+
+    /**
+     * A server the spawner saw stop (its pod deleted from outside, its node drained): the leader
+     * records it stopped and removes its route now, not at its next poll. The hub's own stops and
+     * failed starts are in flight here and left alone.
+     */
+    private void stoppedOnItsOwn(ServerHandle server) {
+        if (!listening || !leadership.isLeader() || coordinator.pending(server.user(), server.serverName()) != null) {
+            return;
+        }
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                recheck(server.user(), server.serverName());
+            } catch (RuntimeException e) {
+                LOG.warnf("checking %s/%s after its pod stopped failed: %s; the next poll will", server.user(),
+                        server.serverName(), e.getMessage());
+            }
+        });
+    }
+
+    /** One recorded server checked as a pass checks it, unless a start or stop of it is in flight. */
+    synchronized void recheck(String user, String name) {
+        if (coordinator.pending(user, name) != null) {
+            return;
+        }
+        Optional<Row> row = row(user, name);
+        if (row.isPresent() && row.get().running() && row.get().pendingSince() == null) {
+            check(spawners.spawner(), row.get());
         }
     }
 
@@ -203,8 +235,7 @@ public class ServerAdoption {
         if (coordinator.pending(orphan.user(), orphan.serverName()) != null) {
             return false;
         }
-        Optional<Row> now = QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>find(
-                "user.name = ?1 and name = ?2", orphan.user(), orphan.serverName()).firstResultOptional().map(ServerAdoption::row));
+        Optional<Row> now = row(orphan.user(), orphan.serverName());
         if (now.isPresent() && now.get().pendingSince() != null) {
             return false;
         }
@@ -230,6 +261,11 @@ public class ServerAdoption {
     private static List<Row> rows() {
         return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>list("url is not null or pendingSince is not null")
                 .stream().map(ServerAdoption::row).toList());
+    }
+
+    private static Optional<Row> row(String user, String name) {
+        return QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>find(
+                "user.name = ?1 and name = ?2", user, name).firstResultOptional().map(ServerAdoption::row));
     }
 
     private static Row row(ServerEntity s) {

@@ -30,6 +30,10 @@ public interface SpawnConfig {
     @WithDefault("100")
     int concurrentSpawnLimit();
 
+    /** Seconds (min, max) a refused start is told to wait, picked at random (spawn_throttle_retry_range). */
+    @WithDefault("30,60")
+    List<Integer> spawnThrottleRetryRange();
+
     /** Whether users may have named servers (allow_named_servers). */
     @WithDefault("true")
     boolean allowNamedServers();

@@ -42,6 +42,8 @@ public class SpawnCoordinator {
     static final Duration SPAWNER_REASON_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
+    /** Starts past their checks and into their database part at once; the rest wait a moment here. */
+    private final java.util.concurrent.Semaphore preparing = new java.util.concurrent.Semaphore(4);
     /** Guards {@link #reserved}: starts past the limit check and not yet pending. */
     private final Object slots = new Object();
     private int reserved;
@@ -128,53 +130,61 @@ public class SpawnCoordinator {
         ServerCredentials.checkStorable(userName, serverName);
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         Uni<Void> flow;
-        // The lock covers the checks and the launch, never the wait: progress events need it too.
-        synchronized (runtime) {
-            String pending = runtime.pending();
-            if ("spawn".equals(pending)) {
-                return Started.PENDING;
-            }
-            if (pending != null) {
-                throw ApiException.badRequest(logName(userName, serverName) + " is pending " + pending);
-            }
-            reserveSlot();
-            try {
-                if (records.starting(userName, serverName)) {
-                    // Another replica runs this start, or the leader is about to finish or undo it.
+        // Few starts do their database part at once. Fifty at once on a fresh hub had Hibernate
+        // parse the same new HQL fifty times in parallel, and ANTLR's prediction state of those
+        // parses alone outgrew the launcher's 96 MiB heap (SpawnStormFaultsTest, its heap dump).
+        preparing.acquireUninterruptibly();
+        try {
+            // The lock covers the checks and the launch, never the wait: progress events need it too.
+            synchronized (runtime) {
+                String pending = runtime.pending();
+                if ("spawn".equals(pending)) {
                     return Started.PENDING;
                 }
-                Optional<ServerHandle> running = records.running(userName, serverName);
-                if (running.isPresent()) {
-                    PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
-                    if (poll.running()) {
-                        throw ApiException.badRequest(logName(userName, serverName) + " is already running");
-                    }
-                    records.stopped(userName, serverName, StopReason.FAILURE);
+                if (pending != null) {
+                    throw ApiException.badRequest(logName(userName, serverName) + " is pending " + pending);
                 }
-                Map<String, Object> spec = specs.resolve(userName, options);
-                startChecks.forEach(c -> c.check(userName, serverName, spec));
-                // Quotas and reservations are checked before anything of the server exists; the
-                // start counts as running for them until its session opens (or it fails).
-                admission.admit(userName, serverName, spec);
-                Launch launch;
+                reserveSlot();
                 try {
-                    launch = prepare(userName, serverName, options, spec);
-                } catch (StartingElsewhere elsewhere) {
-                    admission.settled(userName, serverName);
-                    return Started.PENDING;
-                } catch (RuntimeException e) {
-                    admission.settled(userName, serverName);
-                    throw e;
+                    if (records.starting(userName, serverName)) {
+                        // Another replica runs this start, or the leader is about to finish or undo it.
+                        return Started.PENDING;
+                    }
+                    Optional<ServerHandle> running = records.running(userName, serverName);
+                    if (running.isPresent()) {
+                        PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
+                        if (poll.running()) {
+                            throw ApiException.badRequest(logName(userName, serverName) + " is already running");
+                        }
+                        records.stopped(userName, serverName, StopReason.FAILURE);
+                    }
+                    Map<String, Object> spec = specs.resolve(userName, options);
+                    startChecks.forEach(c -> c.check(userName, serverName, spec));
+                    // Quotas and reservations are checked before anything of the server exists; the
+                    // start counts as running for them until its session opens (or it fails).
+                    admission.admit(userName, serverName, spec);
+                    Launch launch;
+                    try {
+                        launch = prepare(userName, serverName, options, spec);
+                    } catch (StartingElsewhere elsewhere) {
+                        admission.settled(userName, serverName);
+                        return Started.PENDING;
+                    } catch (RuntimeException e) {
+                        admission.settled(userName, serverName);
+                        throw e;
+                    }
+                    runtime.reset();
+                    runtime.pending("spawn");
+                    runtime.progress(0, "Server requested");
+                    flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName)).memoize().indefinitely();
+                    Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
+                    runtime.cancel = inFlight::cancel;
+                } finally {
+                    releaseSlot();
                 }
-                runtime.reset();
-                runtime.pending("spawn");
-                runtime.progress(0, "Server requested");
-                flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName)).memoize().indefinitely();
-                Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
-                runtime.cancel = inFlight::cancel;
-            } finally {
-                releaseSlot();
             }
+        } finally {
+            preparing.release();
         }
         try {
             flow.await().atMost(config.slowTimeout());
@@ -194,7 +204,7 @@ public class SpawnCoordinator {
     private void reserveSlot() {
         synchronized (slots) {
             if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reserved >= config.concurrentSpawnLimit()) {
-                throw new ApiException(429, "Too many users trying to start right now. Try again soon.");
+                throw SpawnThrottle.refusal(config.spawnThrottleRetryRange());
             }
             reserved++;
         }

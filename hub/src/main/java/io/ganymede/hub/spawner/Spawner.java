@@ -33,6 +33,14 @@ public interface Spawner {
     Uni<PollResult> poll(ServerHandle server);
 
     /**
+     * Registers {@code stopped} to be told of a server that stopped running, by whatever cause (its
+     * pod deleted from outside, its node drained, its process ended), as soon as the spawner sees
+     * it: the hub then records it at once instead of at its next poll. Called on the spawner's own
+     * threads; must not block. Spawners that only learn by polling tell nothing.
+     */
+    default void onStopped(Consumer<ServerHandle> stopped) {}
+
+    /**
      * Servers this spawner runs that are not among {@code known} (the hub's records): left over
      * from a lost database or a failed stop. Spawners that cannot list what they run find none.
      * May block; the hub calls it on a worker thread.

@@ -358,6 +358,12 @@ public class KubernetesSpawner implements Spawner {
         return PollResult.isRunning();
     }
 
+    /** Told by the shared pod informer, as soon as a pod is deleted, evicted or ends, without waiting for a poll. */
+    @Override
+    public void onStopped(Consumer<ServerHandle> stopped) {
+        informers.onStopped(pod -> stopped.accept(handleOf(pod)));
+    }
+
     /**
      * Servers whose pods exist and are not failing or being deleted, for adoption when the hub
      * starts: the state is what {@link #start} would have returned, URL included when the pod has an

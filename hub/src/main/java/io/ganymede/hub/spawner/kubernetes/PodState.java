@@ -27,6 +27,15 @@ public sealed interface PodState {
     /** The pod is gone or being deleted. */
     record Gone() implements PodState {}
 
+    /** Whether the pod will not run (any more): being deleted, failed or completed. */
+    static boolean ended(Pod pod) {
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+            return true;
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Failed".equals(phase) || "Succeeded".equals(phase);
+    }
+
     static PodState of(Pod pod) {
         if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return new Gone();

@@ -44,6 +44,7 @@ public class ServerInformers {
     KubernetesConfig config;
 
     private final ConcurrentHashMap<String, Set<PodListener>> listeners = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<Pod>> stoppedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> started;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Event> events;
@@ -91,11 +92,15 @@ public class ServerInformers {
             @Override
             public void onUpdate(Pod old, Pod pod) {
                 each(key(pod), l -> l.onPod(pod));
+                if (PodState.ended(pod) && !PodState.ended(old)) {
+                    stopped(pod);
+                }
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
                 each(key(pod), PodListener::onDeleted);
+                stopped(pod);
             }
         });
         CompletableFuture<Void> podsSynced = pods.start().toCompletableFuture();
@@ -127,6 +132,25 @@ public class ServerInformers {
             return null;
         });
         return podsSynced;
+    }
+
+    private void stopped(Pod pod) {
+        for (var l : stoppedListeners) {
+            try {
+                l.accept(pod);
+            } catch (RuntimeException ex) {
+                LOG.errorf(ex, "listener of stopped pods failed for %s", key(pod));
+            }
+        }
+    }
+
+    /**
+     * Tells {@code listener} of every user pod that stops running on its own or not: deleted,
+     * being deleted, failed or completed (an eviction, a drained node). Called on the informer's
+     * thread; must not block.
+     */
+    public void onStopped(java.util.function.Consumer<Pod> listener) {
+        stoppedListeners.add(listener);
     }
 
     private void route(Event e) {

@@ -52,7 +52,8 @@ class KubernetesHubTest {
             config.put("ganymede.spawner.kind", "kubernetes");
             config.put("ganymede.kubernetes.user-namespaces", "true");
             config.put("ganymede.spawner.slow-timeout", "1s");
-            config.put("ganymede.spawner.poll-interval", "1s");
+            // No poll in the test's time: a pod deleted from outside is noticed by the pod informer.
+            config.put("ganymede.spawner.poll-interval", "1h");
             config.put("ganymede.profiles.path", Path.of("../profiles/profiles.yaml").toAbsolutePath().toString());
             return config;
         }
@@ -186,8 +187,9 @@ class KubernetesHubTest {
                     .extract().<String>path("servers.stats.last_activity"));
             assertTrue(after.isAfter(before), before + " -> " + after);
 
-            // The pod vanishes behind the hub's back (evicted, deleted by hand): the poll records the
-            // server as stopped and removes its route; the user can start it again.
+            // The pod vanishes behind the hub's back (evicted, deleted by hand): the pod informer tells
+            // the hub, which records the server as stopped and removes its route at once, without
+            // waiting for its poll; the user can start it again.
             client.pods().inNamespace(ns).withName("jupyter-rosa--stats").delete();
             KubernetesSpawnerTest.await(() -> as(token).get("/hub/api/users/rosa").then().extract()
                     .path("servers.stats") == null ? true : null, "vanished server recorded as stopped");

@@ -25,6 +25,19 @@ class PodStateTest {
     }
 
     @Test
+    void aPodHasEndedWhenBeingDeletedFailedOrCompleted() {
+        Pod running = pod(new PodStatusBuilder().withPhase("Running").build());
+        org.junit.jupiter.api.Assertions.assertFalse(PodState.ended(running));
+        org.junit.jupiter.api.Assertions.assertFalse(PodState.ended(pod(null)));
+        org.junit.jupiter.api.Assertions.assertTrue(PodState.ended(pod(new PodStatusBuilder().withPhase("Failed")
+                .withReason("Evicted").build())));
+        org.junit.jupiter.api.Assertions.assertTrue(PodState.ended(pod(new PodStatusBuilder().withPhase("Succeeded").build())));
+        org.junit.jupiter.api.Assertions.assertTrue(PodState.ended(new PodBuilder(running).editMetadata()
+                .withDeletionTimestamp("2026-12-07T03:00:00Z").endMetadata().build()));
+        org.junit.jupiter.api.Assertions.assertTrue(PodState.ended(null));
+    }
+
+    @Test
     void pullProblemsMayHealTheOthersDoNot() {
         assertEquals(new PodState.Pending("The image img:1 cannot be pulled: Back-off pulling image \"img:1\"", null),
                 PodState.of(pod(waiting("Pending", "ImagePullBackOff", "Back-off pulling image \"img:1\""))));

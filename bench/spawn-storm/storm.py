@@ -1,0 +1,221 @@
+"""One system's spawn storm, measured from outside: N users start their servers at once through
+the hub's REST API, then the servers sit idle, then all stop at once. Prints one JSON object.
+
+Measured: time until every server is ready (from the hub's own user list, polled every 2 s the
+same way for both hubs), starts per second, the latency of GET /hub/api/users/{name} called one
+at a time throughout the storm (p50, p99, max), the API server's requests during the storm per
+spawn and per minute while idle (the sum of apiserver_request_total from its /metrics), the hub
+process's CPU seconds and resident memory (/proc), and errors. A 429 is waited out as its
+Retry-After says, as a polite client does.
+"""
+import argparse
+import asyncio
+import json
+import random
+import re
+import ssl
+import time
+import urllib.parse
+
+import aiohttp
+
+
+def quote(name):
+    # JupyterHub's url_escape_path: quote(name, safe="@~")
+    return urllib.parse.quote(name, safe="@~")
+
+
+class Hub:
+    def __init__(self, session, url, token):
+        self.s = session
+        self.url = url.rstrip("/") + "/hub/api"
+        self.h = {"Authorization": "token " + token}
+
+    async def call(self, method, path, body=None):
+        async with self.s.request(method, self.url + path, headers=self.h, json=body) as r:
+            text = await r.text()
+            return r.status, r.headers, text
+
+
+def proc_stat(pid):
+    """CPU seconds (user + system) and resident and peak resident MiB of a process."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    rss = hwm = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) / 1024
+    return ticks / 100.0, rss, hwm
+
+
+async def apiserver_requests(session, url, token, ca):
+    ctx = ssl.create_default_context(cafile=ca)
+    async with session.get(url + "/metrics", headers={"Authorization": "Bearer " + token}, ssl=ctx) as r:
+        text = await r.text()
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("apiserver_request_total{"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1))))]
+
+
+async def users_state(hub, users):
+    """name -> 'ready' | 'pending' | 'stopped', from the hub's user list (pages of 200)."""
+    states = {}
+    offset = 0
+    while True:
+        status, _, text = await hub.call("GET", f"/users?offset={offset}&limit=200")
+        page = json.loads(text)
+        items = page["items"] if isinstance(page, dict) else page
+        for u in items:
+            server = (u.get("servers") or {}).get("")
+            if server is None:
+                states[u["name"]] = "stopped"
+            elif server.get("ready") and not server.get("pending"):
+                states[u["name"]] = "ready"
+            else:
+                states[u["name"]] = "pending"
+        if len(items) < 200:
+            return states
+        offset += 200
+
+
+async def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("--hub", required=True)
+    a.add_argument("--token", required=True)
+    a.add_argument("--n", type=int, required=True)
+    a.add_argument("--prefix", required=True)
+    a.add_argument("--options", default='{"profile": "cpu-small"}')
+    a.add_argument("--pid", type=int, required=True, help="the hub's process")
+    a.add_argument("--apiserver", required=True)
+    a.add_argument("--apiserver-token", required=True)
+    a.add_argument("--ca", required=True)
+    a.add_argument("--idle", type=int, default=60, help="seconds of steady state measured")
+    a.add_argument("--timeout", type=int, default=1800)
+    args = a.parse_args()
+    options = json.loads(args.options)
+    users = [f"{args.prefix}-{i:04d}@example.com" for i in range(args.n)]
+    out = {"n": args.n, "errors": []}
+    conn = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=600)
+    async with aiohttp.ClientSession(connector=conn, timeout=timeout) as s:
+        hub = Hub(s, args.hub, args.token)
+        sem = asyncio.Semaphore(20)
+
+        async def create(u):
+            async with sem:
+                status, _, text = await hub.call("POST", "/users/" + quote(u))
+                if status not in (201, 409):
+                    out["errors"].append(f"create {u}: {status} {text[:200]}")
+        await asyncio.gather(*(create(u) for u in users))
+
+        async def api_total():
+            return await apiserver_requests(s, args.apiserver, args.apiserver_token, args.ca)
+
+        # The storm.
+        latencies = []
+        refused = [0]
+        storming = [True]
+
+        async def probe():
+            while storming[0]:
+                u = random.choice(users)
+                t = time.perf_counter()
+                status, _, _ = await hub.call("GET", "/users/" + quote(u))
+                latencies.append((time.perf_counter() - t) * 1000)
+                if status != 200:
+                    out["errors"].append(f"GET user {u}: {status}")
+                await asyncio.sleep(0.05)
+
+        async def start(u):
+            while True:
+                status, headers, text = await hub.call("POST", "/users/" + quote(u) + "/server", options)
+                if status == 429:
+                    refused[0] += 1
+                    await asyncio.sleep(float(headers.get("Retry-After", "30")))
+                    continue
+                if status not in (201, 202):
+                    out["errors"].append(f"start {u}: {status} {text[:200]}")
+                return
+
+        api0 = await api_total()
+        cpu0, _, _ = proc_stat(args.pid)
+        t0 = time.perf_counter()
+        prober = asyncio.create_task(probe())
+        starts = asyncio.gather(*(start(u) for u in users))
+        ready_at = None
+        failed = set()
+        while time.perf_counter() - t0 < args.timeout:
+            await asyncio.sleep(2)
+            states = await users_state(hub, users)
+            ready = sum(1 for u in users if states.get(u) == "ready")
+            if starts.done():
+                # A start that ended without a server failed (its progress said why; the hub logged it).
+                failed = {u for u in users if states.get(u) == "stopped"}
+            if ready + len(failed) >= len(users) and starts.done():
+                ready_at = time.perf_counter() - t0
+                break
+        storming[0] = False
+        await prober
+        await starts
+        cpu1, rss1, hwm1 = proc_stat(args.pid)
+        api1 = await api_total()
+        out["storm"] = {
+            "all_ready_s": ready_at, "ready": len(users) - len(failed) if ready_at else None,
+            "failed": len(failed), "refused_429": refused[0],
+            "spawns_per_s": (len(users) - len(failed)) / ready_at if ready_at else None,
+            "user_get_ms": {"n": len(latencies), "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
+                            "max": max(latencies) if latencies else None},
+            "apiserver_requests": api1 - api0, "apiserver_requests_per_spawn": (api1 - api0) / len(users),
+            "hub_cpu_s": cpu1 - cpu0, "hub_rss_mib": rss1, "hub_peak_rss_mib": hwm1,
+        }
+
+        # Steady state: everything running, nobody doing anything.
+        api0 = await api_total()
+        cpu0, _, _ = proc_stat(args.pid)
+        await asyncio.sleep(args.idle)
+        api1 = await api_total()
+        cpu1, rss1, _ = proc_stat(args.pid)
+        out["idle"] = {"seconds": args.idle, "apiserver_requests_per_min": (api1 - api0) * 60 / args.idle,
+                       "hub_cpu_s": cpu1 - cpu0, "hub_rss_mib": rss1}
+
+        # All stop at once.
+        api0 = await api_total()
+        cpu0, _, _ = proc_stat(args.pid)
+        t0 = time.perf_counter()
+
+        async def stop(u):
+            status, _, text = await hub.call("DELETE", "/users/" + quote(u) + "/server")
+            if status not in (202, 204):
+                out["errors"].append(f"stop {u}: {status} {text[:200]}")
+        await asyncio.gather(*(stop(u) for u in users))
+        stopped_at = None
+        while time.perf_counter() - t0 < args.timeout:
+            states = await users_state(hub, users)
+            if all(states.get(u) == "stopped" for u in users):
+                stopped_at = time.perf_counter() - t0
+                break
+            await asyncio.sleep(2)
+        cpu1, rss1, _ = proc_stat(args.pid)
+        api1 = await api_total()
+        out["stop"] = {"all_stopped_s": stopped_at, "apiserver_requests": api1 - api0,
+                       "apiserver_requests_per_stop": (api1 - api0) / len(users), "hub_cpu_s": cpu1 - cpu0,
+                       "hub_rss_mib": rss1}
+    out["errors"] = out["errors"][:20] + ([f"... {len(out['errors']) - 20} more"] if len(out["errors"]) > 20 else [])
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
