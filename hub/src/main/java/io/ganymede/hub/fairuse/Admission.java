@@ -98,9 +98,13 @@ public class Admission {
         if (quotas.isEmpty() && !gpu) {
             return;
         }
+        // Admitted starts are read before the sessions: one that opens its session in between is
+        // then seen twice (counted once below), never in neither list.
+        List<Session> starting = List.copyOf(admitted.values());
         List<Session> sessions = quotas.isEmpty() ? usage.open() : counted(now);
         List<Session> withAdmitted = new ArrayList<>(sessions);
-        withAdmitted.addAll(admitted.values());
+        starting.stream().filter(a -> sessions.stream().noneMatch(s -> s.open() && s.user().equals(a.user())
+                && s.server().equals(a.server()))).forEach(withAdmitted::add);
         for (var q : quotas) {
             Optional<QuotaRules.Refusal> refusal = QuotaRules.check(q.getKey(), q.getValue(), facts.gpus(), withAdmitted, now);
             if (refusal.isPresent()) {
