@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 
@@ -43,8 +45,25 @@ public final class ImportCommand {
 
     /** A database to connect to. */
     record Database(String url, String user, String password) {
+        /**
+         * Asks the drivers on this class's class path directly: DriverManager offers only those it
+         * registered when first used, from the class loader of that time, and missed SQLite's when
+         * an earlier Quarkus application in the same JVM had used it first.
+         */
         Connection connect() throws SQLException {
-            return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+            Properties credentials = new Properties();
+            if (user != null) {
+                credentials.setProperty("user", user);
+            }
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            for (Driver driver : ServiceLoader.load(Driver.class, ImportCommand.class.getClassLoader())) {
+                if (driver.acceptsURL(url)) {
+                    return driver.connect(url, credentials);
+                }
+            }
+            throw new SQLException("no JDBC driver for " + url);
         }
     }
 
