@@ -66,6 +66,8 @@ class VolumesApiTest {
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(super.start());
             config.put("ganymede.spawner.kind", "kubernetes");
+            // A database of its own: the groups and users it makes are other classes' names too.
+            config.put("quarkus.datasource.jdbc.url", "jdbc:h2:mem:volumes;DB_CLOSE_DELAY=-1");
             config.put("ganymede.kubernetes.resize-wait", "1s");
             config.put("ganymede.kubernetes.capacity-enabled", "false");
             config.put("ganymede.storage.group-limits.data-science", "30Gi");
