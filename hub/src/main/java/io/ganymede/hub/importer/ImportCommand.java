@@ -82,7 +82,16 @@ public final class ImportCommand {
         }
         Map<String, String> options = parsed.options();
         boolean dryRun = parsed.flag("--dry-run");
-        Database from = source(options.get("--from"), options.get("--from-user"), options.get("--from-password"));
+        Database from;
+        try {
+            from = source(options.get("--from"), options.get("--from-user"), options.get("--from-password"));
+        } catch (IllegalArgumentException e) {
+            // Not e.getMessage(): java.net.URI's quotes the whole URL, password included.
+            err.println("import-jupyterhub failed: --from is not a valid postgresql://user:password@host:port/db URL"
+                    + " (characters such as @ : / # % or spaces in the user or password must be %-encoded,"
+                    + " or given by --from-user and --from-password)");
+            return 2;
+        }
         Database to = new Database(options.getOrDefault("--to", env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", DEFAULT_TARGET)),
                 options.getOrDefault("--to-user", env.get("QUARKUS_DATASOURCE_USERNAME")),
                 options.getOrDefault("--to-password", env.get("QUARKUS_DATASOURCE_PASSWORD")));
@@ -135,18 +144,27 @@ public final class ImportCommand {
         }
         if (from.startsWith("postgresql://") || from.startsWith("postgres://") || from.startsWith("postgresql+psycopg2://")) {
             URI uri = URI.create(from.replaceFirst("^[a-z0-9+]+://", "postgresql://"));
+            if (uri.getHost() == null) {
+                // A reserved character in the password makes URI read no server at all.
+                throw new IllegalArgumentException("no host");
+            }
             String u = user;
             String p = password;
             if (uri.getUserInfo() != null) {
                 String[] parts = uri.getUserInfo().split(":", 2);
-                u = java.net.URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-                p = parts.length > 1 ? java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : password;
+                u = unquoted(parts[0]);
+                p = parts.length > 1 ? unquoted(parts[1]) : password;
             }
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
             return new Database("jdbc:postgresql://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                     + uri.getRawPath() + query, u, p);
         }
         return new Database("jdbc:sqlite:" + from, null, null);
+    }
+
+    /** A %-encoded part of a URL as SQLAlchemy reads it: a + stays a + (URLDecoder, for forms, makes it a space). */
+    private static String unquoted(String part) {
+        return java.net.URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** A URL fit for the output: no password. */

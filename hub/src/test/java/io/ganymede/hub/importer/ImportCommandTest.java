@@ -220,9 +220,29 @@ class ImportCommandTest {
     }
 
     @Test
+    void anUnreadableUrlIsRefusedWithoutItsPassword() {
+        for (String url : List.of("postgresql://hub:se cret@127.0.0.1/jupyterhub", "postgresql://hub:se#cret@127.0.0.1/jupyterhub",
+                "postgresql://hub:se%zzcret@127.0.0.1/jupyterhub")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = ImportCommand.run(List.of("--from", url, "--to", target), Map.of(),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, status, printed);
+            assertTrue(printed.startsWith("import-jupyterhub failed: --from is not a valid postgresql://"), printed);
+            assertFalse(printed.contains("cret"), printed);
+        }
+    }
+
+    @Test
     void jupyterHubDatabaseUrlsBecomeJdbc() {
         assertEquals(new ImportCommand.Database("jdbc:postgresql://db.example.com:5432/jupyterhub?sslmode=require", "hub", "p@ss"),
                 ImportCommand.source("postgresql://hub:p%40ss@db.example.com:5432/jupyterhub?sslmode=require", null, null));
+        // SQLAlchemy's reading: %-escapes decoded, a + kept (not a form's space).
+        assertEquals(new ImportCommand.Database("jdbc:postgresql://127.0.0.1:5432/jupyterhub", "hub", "a+b c/d"),
+                ImportCommand.source("postgresql+psycopg2://hub:a+b%20c%2Fd@127.0.0.1:5432/jupyterhub", null, null));
+        assertEquals(new ImportCommand.Database("jdbc:postgresql://127.0.0.1/jupyterhub", "hub", "from-option"),
+                ImportCommand.source("postgresql://127.0.0.1/jupyterhub", "hub", "from-option"));
         assertEquals(new ImportCommand.Database("jdbc:sqlite:/srv/jupyterhub/jupyterhub.sqlite", null, null),
                 ImportCommand.source("sqlite:////srv/jupyterhub/jupyterhub.sqlite", null, null));
         assertEquals(new ImportCommand.Database("jdbc:sqlite:jupyterhub.sqlite", null, null),
