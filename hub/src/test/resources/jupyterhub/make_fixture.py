@@ -9,6 +9,11 @@ service, then through the REST API: users alice@example.com (running server, a r
 for a pipeline, an expired token), bob (server started then stopped) and carol (admin), the group
 data-science with properties and a custom role; then stops JupyterHub with alice's server left
 running (cleanup_servers = False, as z2jh's hub restarts do) and kills that server.
+
+<out.sqlite> may instead be a PostgreSQL URL (postgresql+psycopg2://user:pass@host:port/db, the
+form z2jh documents for hub.db.url with hub.db.type=postgres; SQLAlchemy 2.1 reads a plain
+postgresql:// as psycopg 3's): JupyterHub then makes its schema and data there, and the tokens
+are only printed.
 """
 import json, os, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
@@ -19,13 +24,17 @@ OLD = int(jupyterhub.__version__.split(".")[0]) < 4
 GROUPS = ("{'data-science': ['alice@example.com', 'bob']}" if OLD else
           "{'data-science': {'users': ['alice@example.com', 'bob'], 'properties': {'cost-center': 'ds-42'}}}")
 
-chp, out = sys.argv[1], os.path.abspath(sys.argv[2])
+import sqlalchemy
+
+chp, out = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="jh-fixture-")
+ON_POSTGRES = out.startswith("postgresql")
+DB_URL = out if ON_POSTGRES else f"sqlite:///{work}/jupyterhub.sqlite"
 bindir = os.path.dirname(sys.executable)
 SERVICE_TOKEN = "svc-0123456789abcdef0123456789abcdef"
 config = f"""
 import os
-c.JupyterHub.db_url = 'sqlite:///{work}/jupyterhub.sqlite'
+c.JupyterHub.db_url = {DB_URL!r}
 c.JupyterHub.bind_url = 'http://127.0.0.1:18700'
 c.JupyterHub.hub_bind_url = 'http://127.0.0.1:18781'
 c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:18701'
@@ -101,9 +110,15 @@ def make():
 
 
 def alice_pid():
-    state = subprocess.check_output(["sqlite3", f"{work}/jupyterhub.sqlite", "select s.state from spawners s join users u"
-                                     " on u.id = s.user_id where u.name = 'alice@example.com' and s.name = ''"])
-    return json.loads(state or b"{}").get("pid")
+    engine = sqlalchemy.create_engine(DB_URL)
+    try:
+        with engine.connect() as db:
+            state = db.execute(sqlalchemy.text("select s.state from spawners s join users u on u.id = s.user_id"
+                                               " where u.name = 'alice@example.com' and s.name = ''")).scalar()
+    finally:
+        engine.dispose()
+    # JupyterHub's JSONDict column: text in SQLite and PostgreSQL alike.
+    return json.loads(state or "{}").get("pid")
 
 
 def server_token(pid):
@@ -121,7 +136,9 @@ finally:
     hub.wait(timeout=60)
     if alice_pid():
         os.kill(alice_pid(), signal.SIGTERM)
-subprocess.check_call(["cp", f"{work}/jupyterhub.sqlite", out])
 print(json.dumps(made))
-with open(os.path.splitext(out)[0] + ".tokens.json", "w") as f:
-    json.dump(made, f)
+if not ON_POSTGRES:
+    out = os.path.abspath(out)
+    subprocess.check_call(["cp", f"{work}/jupyterhub.sqlite", out])
+    with open(os.path.splitext(out)[0] + ".tokens.json", "w") as f:
+        json.dump(made, f)
