@@ -203,6 +203,16 @@ class ScopeMatrixTest {
             row("POST", "/hub/api/services/{service_name}", "/hub/api/services/svc{N}", "{\"display\": false}",
                     403, 403, 201, 403, 403, 403, 403),
             row("DELETE", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            // Usage: read:users:activity on the user asked about (every user holds it on themself).
+            row("GET", "/hub/api/usage", "/hub/api/usage?user={T}", null, 200, 403, 200, 200, 200, 200, 403),
+            // Reservations: read:groups to read, admin:groups to write; with the local spawner
+            // there are no GPUs to reserve, so the admin's request is the endpoint's own 400.
+            row("GET", "/hub/api/reservations", "/hub/api/reservations", null, 403, 403, 200, 403, 403, 200, 403),
+            row("GET", "/hub/api/reservations/{id}", "/hub/api/reservations/no-such", null, 403, 403, 404, 403, 403, 404, 403),
+            row("POST", "/hub/api/reservations", "/hub/api/reservations",
+                    "{\"group\": \"{G}\", \"gpu\": \"nvidia-tesla-t4\", \"gpus\": 1, \"start\": \"2030-01-01T09:00:00Z\", \"end\": \"2030-01-01T17:00:00Z\"}",
+                    403, 403, 400, 403, 403, 403, 403),
+            row("DELETE", "/hub/api/reservations/{id}", "/hub/api/reservations/no-such", null, 403, 403, 404, 403, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",
