@@ -9,6 +9,9 @@ public class FairUseProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
+                // A database of its own: sessions other classes leave open (the repository
+                // contract's physics GPU session) would count against these quotas.
+                "quarkus.datasource.jdbc.url", "jdbc:h2:mem:fair-use;DB_CLOSE_DELAY=-1",
                 "ganymede.fair-use.quotas.physics.concurrent-gpus", "1",
                 "ganymede.fair-use.quotas.physics.concurrent-servers", "2",
                 "ganymede.fair-use.quotas.rush.concurrent-servers", "2",
