@@ -210,12 +210,17 @@ public class KubernetesSpawner implements Spawner {
         String ns = p.names().namespace();
         String legacy = p.names().legacyPvcName(config.pvcNameTemplate());
         if (legacy.equals(p.names().pvcName()) || !Slugs.isValidObjectName(legacy)
-                || client.persistentVolumeClaims().inNamespace(ns).withName(p.names().pvcName()).get() != null
-                || client.persistentVolumeClaims().inNamespace(ns).withName(legacy).get() == null) {
+                || claimExists(ns, p.names().pvcName()) || !claimExists(ns, legacy)) {
             return p;
         }
         LOG.infof("Using the legacy claim %s/%s of %s (KubeSpawner's escape scheme)", ns, legacy, p.names().user());
         return plan(request, p.names().withRememberedClaim(legacy));
+    }
+
+    /** Read as the creates are, with retries: an API server restarting must not fail the start. */
+    private boolean claimExists(String ns, String name) {
+        return withRetries("read claim " + ns + "/" + name,
+                () -> client.persistentVolumeClaims().inNamespace(ns).withName(name).get() != null);
     }
 
     /** Creates the user's claim unless it exists; an existing claim (KubeSpawner's too) is reused as is. */
