@@ -14,13 +14,27 @@
 # concurrent-spawn limit (LIMIT, default 100, both hubs' default), admin credentials for both.
 # storm.py drives each system and prints one JSON line; the results go to $OUT (default
 # bench/spawn-storm/results-<date>.jsonl) and a table is printed at the end.
+# KUBE_API_QPS (default 5000) lifts the controller manager's and scheduler's client rate limits, as
+# kwokctl does for scale tests: at their defaults (20 and 50 requests/s; KUBE_API_QPS= keeps them)
+# the PV controller binds about 5 claims a second and sets the pace of both systems.
+# WARMUP (default 20) servers are started and stopped on each hub before its storm, so the storm
+# meets a hub that has served people before, as on a Monday morning, not one in its first minute.
+# SYSTEMS (default "ganymede jupyterhub") picks who runs. PROFILE=cpu|wall|alloc|lock attaches
+# async-profiler 3.0 (ASYNC_PROFILER, default ~/.cache/ganymede/async-profiler-3.0) to Ganymede's
+# JVM for the whole run, with a GC log beside it: ganymede-<N>/profile-<event>.collapsed (one line
+# per stack, for grep or a flame graph tool) and gc.log.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 sizes=("${@:-100 500 1000}")
 read -r -a sizes <<<"${sizes[*]}"
 LIMIT="${LIMIT:-100}"
+SYSTEMS="${SYSTEMS:-ganymede jupyterhub}"
+PROFILE="${PROFILE:-}"
+ASYNC_PROFILER="${ASYNC_PROFILER:-$HOME/.cache/ganymede/async-profiler-3.0}"
+export TESTBED_KUBE_API_QPS="${KUBE_API_QPS-5000}"
 IDLE="${IDLE:-60}"
+WARMUP="${WARMUP:-20}"
 OUT="${OUT:-$here/results-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
 kwok_bin="$("$here/build-kwok.sh")"
 peers="$("$root/src/test/peers/install.sh")"
@@ -73,7 +87,7 @@ provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: Immediate
 SC
   # Two volumes per user and size: each system's claims stay bound after its servers stop.
-  for i in $(seq 1 $(( 2 * max ))); do cat <<PV
+  for i in $(seq 1 $(( 2 * (max + WARMUP) ))); do cat <<PV
 ---
 apiVersion: v1
 kind: PersistentVolume
@@ -110,7 +124,16 @@ run_ganymede() {
   local n=$1 dir="$work/ganymede-$n" port hub_port api_port token=bench-ganymede-token
   mkdir -p "$dir"; port=$(free_port); hub_port=$(free_port); api_port=$(free_port)
   kubectl delete pods -n bench-ganymede --all --wait=false >/dev/null
-  (cd "$dir" && GANYMEDE_ADMIN_TOKEN=$token GANYMEDE_SPAWNER_KIND=kubernetes GANYMEDE_KUBERNETES_NAMESPACE=bench-ganymede \
+  # The JVM options of the hub's image, as it runs on GKE (quarkus.jib.jvm-additional-arguments in
+  # application.yaml): the launcher's fixed 96 MiB heap is sized for a hub without the Kubernetes
+  # spawner's caches, and a storm of 100 on it spent its last seconds in back-to-back full collections.
+  local java_opts="${JAVA_OPTS:--XX:+UseSerialGC -Xms96m -Xmx192m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+  if [ -n "$PROFILE" ]; then
+    local every=""; case "$PROFILE" in cpu) every=",interval=1ms" ;; wall) every=",interval=10ms" ;; esac
+    java_opts+=" -agentpath:$ASYNC_PROFILER/linux-x64/libasyncProfiler.so=start,event=$PROFILE$every,file=$dir/profile-$PROFILE.collapsed"
+    java_opts+=" -Xlog:gc:file=$dir/gc.log"
+  fi
+  (cd "$dir" && JAVA_OPTS="$java_opts" GANYMEDE_ADMIN_TOKEN=$token GANYMEDE_SPAWNER_KIND=kubernetes GANYMEDE_KUBERNETES_NAMESPACE=bench-ganymede \
     GANYMEDE_PROFILES_PATH="$work/profiles.yaml" GANYMEDE_SPAWNER_CONCURRENT_SPAWN_LIMIT=$LIMIT \
     GANYMEDE_LEADER_KIND=none GANYMEDE_KUBERNETES_CAPACITY_ENABLED=false GANYMEDE_SPAWNER_START_TIMEOUT=600s \
     QUARKUS_HTTP_PORT=$hub_port GANYMEDE_HUB_INTERNAL_URL=http://127.0.0.1:$hub_port \
@@ -120,7 +143,7 @@ run_ganymede() {
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$hub_port/hub/api/" >/dev/null && break; sleep 0.2; done
   # The launcher execs java: $pid is the hub's JVM.
   "$venv/bin/python" "$here/storm.py" --hub "http://127.0.0.1:$hub_port" --token $token --n "$n" --prefix "g$n" \
-    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" \
+    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" \
     | sed "s/^{/{\"system\": \"ganymede\", /" | tee -a "$OUT"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
@@ -163,13 +186,12 @@ PY
   local pid=$!; pids+=($pid)
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/hub/api/" >/dev/null && break; sleep 0.2; done
   "$venv/bin/python" "$here/storm.py" --hub "http://127.0.0.1:$port" --token $token --n "$n" --prefix "j$n" \
-    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" \
+    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" \
     | sed "s/^{/{\"system\": \"jupyterhub-kubespawner\", /" | tee -a "$OUT"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 for n in "${sizes[@]}"; do
-  run_ganymede "$n"
-  run_jupyterhub "$n"
+  for system in $SYSTEMS; do "run_$system" "$n"; done
 done
 "$venv/bin/python" "$here/table.py" "$OUT"

@@ -56,11 +56,20 @@ async def apiserver_requests(session, url, token, ca):
     ctx = ssl.create_default_context(cafile=ca)
     async with session.get(url + "/metrics", headers={"Authorization": "Bearer " + token}, ssl=ctx) as r:
         text = await r.text()
-    total = 0.0
+    counts = {}
     for line in text.splitlines():
         if line.startswith("apiserver_request_total{"):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', line.split("}", 1)[0]))
+            kind = labels.get("verb", "") + " " + labels.get("resource", "") + (
+                "/" + labels["subresource"] if labels.get("subresource") else "")
+            counts[kind] = counts.get(kind, 0.0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def per_request(before, after, n):
+    """What the API server served in a window, per spawn (or stop), by verb and resource, largest first."""
+    diff = {k: (after.get(k, 0.0) - before.get(k, 0.0)) / n for k in after}
+    return {k: round(v, 2) for k, v in sorted(diff.items(), key=lambda kv: -kv[1]) if v >= 0.05}
 
 
 def percentile(values, p):
@@ -91,6 +100,24 @@ async def users_state(hub, users):
         offset += 200
 
 
+async def warm_up(hub, names, create, options, out):
+    """A hub that has served people before the storm, as on a Monday morning: a few servers started
+    and stopped first, the same way for both systems, so the storm does not measure a hub's first
+    minute (a JVM still compiling, queries parsed for the first time)."""
+    await asyncio.gather(*(create(u) for u in names))
+    for method, path, settled in (("POST", "/server", "ready"), ("DELETE", "/server", "stopped")):
+        results = await asyncio.gather(*(hub.call(method, "/users/" + quote(u) + path, options if method == "POST" else None)
+                                         for u in names))
+        for u, (status, _, text) in zip(names, results):
+            if status not in (201, 202, 204):
+                out["errors"].append(f"warm-up {method} {u}: {status} {text[:200]}")
+        for _ in range(300):
+            states = await users_state(hub, names)
+            if all(states.get(u) == settled for u in names):
+                break
+            await asyncio.sleep(1)
+
+
 async def main():
     a = argparse.ArgumentParser()
     a.add_argument("--hub", required=True)
@@ -104,6 +131,7 @@ async def main():
     a.add_argument("--ca", required=True)
     a.add_argument("--idle", type=int, default=60, help="seconds of steady state measured")
     a.add_argument("--timeout", type=int, default=1800)
+    a.add_argument("--warmup", type=int, default=0, help="servers started and stopped before the storm")
     args = a.parse_args()
     options = json.loads(args.options)
     users = [f"{args.prefix}-{i:04d}@example.com" for i in range(args.n)]
@@ -121,7 +149,10 @@ async def main():
                     out["errors"].append(f"create {u}: {status} {text[:200]}")
         await asyncio.gather(*(create(u) for u in users))
 
-        async def api_total():
+        if args.warmup:
+            await warm_up(hub, [f"{args.prefix}-warm-{i:02d}@example.com" for i in range(args.warmup)], create, options, out)
+
+        async def api_counts():
             return await apiserver_requests(s, args.apiserver, args.apiserver_token, args.ca)
 
         # The storm.
@@ -150,7 +181,7 @@ async def main():
                     out["errors"].append(f"start {u}: {status} {text[:200]}")
                 return
 
-        api0 = await api_total()
+        api0 = await api_counts()
         cpu0, _, _ = proc_stat(args.pid)
         t0 = time.perf_counter()
         prober = asyncio.create_task(probe())
@@ -171,28 +202,31 @@ async def main():
         await prober
         await starts
         cpu1, rss1, hwm1 = proc_stat(args.pid)
-        api1 = await api_total()
+        api1 = await api_counts()
         out["storm"] = {
             "all_ready_s": ready_at, "ready": len(users) - len(failed) if ready_at else None,
             "failed": len(failed), "refused_429": refused[0],
             "spawns_per_s": (len(users) - len(failed)) / ready_at if ready_at else None,
             "user_get_ms": {"n": len(latencies), "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
                             "max": max(latencies) if latencies else None},
-            "apiserver_requests": api1 - api0, "apiserver_requests_per_spawn": (api1 - api0) / len(users),
+            "apiserver_requests": sum(api1.values()) - sum(api0.values()),
+            "apiserver_requests_per_spawn": (sum(api1.values()) - sum(api0.values())) / len(users),
+            "apiserver_per_spawn_by_request": per_request(api0, api1, len(users)),
             "hub_cpu_s": cpu1 - cpu0, "hub_rss_mib": rss1, "hub_peak_rss_mib": hwm1,
         }
 
         # Steady state: everything running, nobody doing anything.
-        api0 = await api_total()
+        api0 = await api_counts()
         cpu0, _, _ = proc_stat(args.pid)
         await asyncio.sleep(args.idle)
-        api1 = await api_total()
+        api1 = await api_counts()
         cpu1, rss1, _ = proc_stat(args.pid)
-        out["idle"] = {"seconds": args.idle, "apiserver_requests_per_min": (api1 - api0) * 60 / args.idle,
+        out["idle"] = {"seconds": args.idle, "apiserver_requests_per_min": (sum(api1.values()) - sum(api0.values())) * 60 / args.idle,
+                       "apiserver_per_min_by_request": per_request(api0, api1, args.idle / 60),
                        "hub_cpu_s": cpu1 - cpu0, "hub_rss_mib": rss1}
 
         # All stop at once.
-        api0 = await api_total()
+        api0 = await api_counts()
         cpu0, _, _ = proc_stat(args.pid)
         t0 = time.perf_counter()
 
@@ -209,9 +243,10 @@ async def main():
                 break
             await asyncio.sleep(2)
         cpu1, rss1, _ = proc_stat(args.pid)
-        api1 = await api_total()
-        out["stop"] = {"all_stopped_s": stopped_at, "apiserver_requests": api1 - api0,
-                       "apiserver_requests_per_stop": (api1 - api0) / len(users), "hub_cpu_s": cpu1 - cpu0,
+        api1 = await api_counts()
+        out["stop"] = {"all_stopped_s": stopped_at, "apiserver_requests": sum(api1.values()) - sum(api0.values()),
+                       "apiserver_requests_per_stop": (sum(api1.values()) - sum(api0.values())) / len(users),
+                       "apiserver_per_stop_by_request": per_request(api0, api1, len(users)), "hub_cpu_s": cpu1 - cpu0,
                        "hub_rss_mib": rss1}
     out["errors"] = out["errors"][:20] + ([f"... {len(out['errors']) - 20} more"] if len(out["errors"]) > 20 else [])
     print(json.dumps(out))
