@@ -209,8 +209,9 @@ public class KubernetesSpawner implements Spawner {
         }
         String ns = p.names().namespace();
         String legacy = p.names().legacyPvcName(config.pvcNameTemplate());
+        // The legacy claim first: it rarely exists, so a first start reads one claim, not two.
         if (legacy.equals(p.names().pvcName()) || !Slugs.isValidObjectName(legacy)
-                || claimExists(ns, p.names().pvcName()) || !claimExists(ns, legacy)) {
+                || !claimExists(ns, legacy) || claimExists(ns, p.names().pvcName())) {
             return p;
         }
         LOG.infof("Using the legacy claim %s/%s of %s (KubeSpawner's escape scheme)", ns, legacy, p.names().user());
