@@ -34,6 +34,10 @@ public interface SpawnConfig {
     @WithDefault("30,60")
     List<Integer> spawnThrottleRetryRange();
 
+    /** Whether a refused start's wait follows how long starts take now, within the range's maximum. */
+    @WithDefault("true")
+    boolean spawnThrottleAdaptive();
+
     /** Whether users may have named servers (allow_named_servers). */
     @WithDefault("true")
     boolean allowNamedServers();

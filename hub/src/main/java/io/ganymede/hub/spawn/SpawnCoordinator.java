@@ -60,6 +60,7 @@ public class SpawnCoordinator {
     private final HubMetrics metrics;
     private final Clock clock;
     private final jakarta.enterprise.inject.Instance<StartCheck> startChecks;
+    private final SpawnThrottle throttle;
 
     SpawnCoordinator(SpawnerSelector spawners, SpawnConfig config, ServerCredentials credentials,
             SingleUserEnvironment environment, ReadinessProbe readiness, ProxyClient proxy, ServerSpecs specs,
@@ -78,6 +79,7 @@ public class SpawnCoordinator {
         this.metrics = metrics;
         this.clock = clock;
         this.startChecks = startChecks;
+        this.throttle = new SpawnThrottle(config.spawnThrottleRetryRange(), config.spawnThrottleAdaptive());
     }
 
     /** The in-memory state of a server; {@code pending} is null when nothing is in flight. */
@@ -204,7 +206,7 @@ public class SpawnCoordinator {
     private void reserveSlot() {
         synchronized (slots) {
             if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reserved >= config.concurrentSpawnLimit()) {
-                throw SpawnThrottle.refusal(config.spawnThrottleRetryRange());
+                throw throttle.refusal();
             }
             reserved++;
         }
@@ -270,8 +272,11 @@ public class SpawnCoordinator {
                     return null;
                 }));
         return serve(request, running, runtime)
-                .onItemOrFailure().invoke((ok, failure) -> metrics.spawn(
-                        Duration.ofNanos(System.nanoTime() - startedAt), failure == null ? "success" : "failure"));
+                .onItemOrFailure().invoke((ok, failure) -> {
+                    Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+                    throttle.ended(took);
+                    metrics.spawn(took, failure == null ? "success" : "failure");
+                });
     }
 
     /**
