@@ -53,6 +53,8 @@ public class KubernetesSpawner implements Spawner {
     public static final String STATE_APP = "app";
     public static final String STATE_PROFILE = "profile";
     public static final String STATE_URL = "url";
+    /** Written by KubeSpawner 7 and later: a state without it (and not Ganymede's) is KubeSpawner 6's. */
+    static final String STATE_KUBESPAWNER_VERSION = "kubespawner_version";
 
     @Inject
     KubernetesClient client;
@@ -196,22 +198,25 @@ public class KubernetesSpawner implements Spawner {
     }
 
     /**
-     * KubeSpawner 7's {@code handle_legacy_names}: a server with no remembered claim whose claim of
-     * the current name does not exist, but whose claim of KubeSpawner's legacy {@code escape} name
-     * does ({@code claim-alice-40example-2ecom}, made before KubeSpawner 7), gets that one and the
-     * files on it. Blocking: runs on the worker.
+     * KubeSpawner 7's {@code handle_legacy_names}: a server whose state comes from KubeSpawner
+     * before 7 (some state, no {@code kubespawner_version}, no remembered claim, as an imported
+     * z2jh server's) and whose claim of the current name does not exist, but whose claim of the
+     * legacy {@code escape} name does ({@code claim-alice-40example-2ecom}), gets that one and the
+     * files on it. A server without state is a first start, as in KubeSpawner: nothing to read.
+     * Blocking: runs on the worker.
      */
     private Plan withLegacyClaim(SpawnRequest request, Plan p) {
-        boolean remembered = request.state() != null && request.state().get(STATE_PVC) != null;
-        if (remembered || p.storage().claimToEnsure() == null
+        Map<String, String> state = request.state() == null ? Map.of() : request.state();
+        boolean fromKubeSpawner6 = !state.isEmpty() && !state.containsKey(STATE_KUBESPAWNER_VERSION)
+                && !state.containsKey(STATE_APP) && !state.containsKey(STATE_PVC);
+        if (!fromKubeSpawner6 || p.storage().claimToEnsure() == null
                 || !p.storage().claimToEnsure().getMetadata().getName().equals(p.names().pvcName())) {
             return p;
         }
         String ns = p.names().namespace();
         String legacy = p.names().legacyPvcName(config.pvcNameTemplate());
-        // The legacy claim first: it rarely exists, so a first start reads one claim, not two.
         if (legacy.equals(p.names().pvcName()) || !Slugs.isValidObjectName(legacy)
-                || !claimExists(ns, legacy) || claimExists(ns, p.names().pvcName())) {
+                || claimExists(ns, p.names().pvcName()) || !claimExists(ns, legacy)) {
             return p;
         }
         LOG.infof("Using the legacy claim %s/%s of %s (KubeSpawner's escape scheme)", ns, legacy, p.names().user());

@@ -184,7 +184,9 @@ class KubernetesSpawnerTest {
         client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("claim-olga-40example-2ecom").withNamespace(NS).addToLabels("files", "hers")
                 .endMetadata().build()).create();
-        CompletableFuture<SpawnResult> result = start(request("olga@example.com", "", pdSpec()), new CopyOnWriteArrayList<>());
+        // Imported from a hub with KubeSpawner 6: its state has the pod's name, no version.
+        CompletableFuture<SpawnResult> result = start(fromKubeSpawner6(request("olga@example.com", "", pdSpec())),
+                new CopyOnWriteArrayList<>());
         String podName = spawner.names("olga@example.com", "").podName();
         Pod pod = awaitPod(podName);
         assertEquals("claim-olga-40example-2ecom", pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
@@ -201,9 +203,23 @@ class KubernetesSpawnerTest {
         String current = spawner.names("pia@example.com", "").pvcName();
         client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(current).withNamespace(NS).endMetadata().build()).create();
-        start(request("pia@example.com", "", pdSpec()), new CopyOnWriteArrayList<>());
+        start(fromKubeSpawner6(request("pia@example.com", "", pdSpec())), new CopyOnWriteArrayList<>());
         Pod pia = awaitPod(spawner.names("pia@example.com", "").podName());
         assertEquals(current, pia.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+
+        // A first start (no state), as in KubeSpawner 7: no legacy name is looked for, a new claim is made.
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("claim-quinn-40example-2ecom").withNamespace(NS).endMetadata().build()).create();
+        start(request("quinn@example.com", "", pdSpec()), new CopyOnWriteArrayList<>());
+        Pod quinn = awaitPod(spawner.names("quinn@example.com", "").podName());
+        assertEquals(spawner.names("quinn@example.com", "").pvcName(),
+                quinn.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName());
+    }
+
+    /** The request as a server whose state KubeSpawner 6 wrote (the pod's name, no kubespawner_version). */
+    private static SpawnRequest fromKubeSpawner6(SpawnRequest r) {
+        return new SpawnRequest(r.user(), r.serverName(), r.environment(), r.userOptions(), r.spec(),
+                Map.of("pod_name", "jupyter-" + r.user().replace("@", "-40").replace(".", "-2e")));
     }
 
     @Test
