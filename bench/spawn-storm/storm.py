@@ -14,6 +14,7 @@ import json
 import random
 import re
 import ssl
+import subprocess
 import time
 import urllib.parse
 
@@ -132,6 +133,7 @@ async def main():
     a.add_argument("--idle", type=int, default=60, help="seconds of steady state measured")
     a.add_argument("--timeout", type=int, default=1800)
     a.add_argument("--warmup", type=int, default=0, help="servers started and stopped before the storm")
+    a.add_argument("--on-storm", nargs=2, metavar=("BEGIN", "END"), help="shell commands run as the storm begins and ends")
     args = a.parse_args()
     options = json.loads(args.options)
     users = [f"{args.prefix}-{i:04d}@example.com" for i in range(args.n)]
@@ -181,6 +183,8 @@ async def main():
                     out["errors"].append(f"start {u}: {status} {text[:200]}")
                 return
 
+        if args.on_storm:
+            subprocess.run(args.on_storm[0], shell=True, check=True)
         api0 = await api_counts()
         cpu0, _, _ = proc_stat(args.pid)
         t0 = time.perf_counter()
@@ -203,6 +207,10 @@ async def main():
         await starts
         cpu1, rss1, hwm1 = proc_stat(args.pid)
         api1 = await api_counts()
+        if args.on_storm:
+            subprocess.run(args.on_storm[1], shell=True, check=True)
+        with open("/proc/loadavg") as f:
+            out["load_average_1m_at_storm_end"] = float(f.read().split()[0])
         out["storm"] = {
             "all_ready_s": ready_at, "ready": len(users) - len(failed) if ready_at else None,
             "failed": len(failed), "refused_429": refused[0],
