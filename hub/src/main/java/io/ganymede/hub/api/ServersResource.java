@@ -15,6 +15,7 @@ import io.ganymede.hub.spawn.Urls;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -94,26 +95,30 @@ public class ServersResource {
         return definitions.modify(name, serverName, body, caller.require().permissions());
     }
 
+    // Starts and stops answer when the server is up (or down) or the slow timeout passes; they hold
+    // a request thread only for their checks, so a storm of them leaves other requests threads.
     @POST
     @Path("server")
+    @Blocking
     @NeedsScope(value = "start:servers", server = true)
-    public Response startDefault(@PathParam("name") String name, String body) {
+    public Uni<Response> startDefault(@PathParam("name") String name, String body) {
         return start(name, "", body);
     }
 
     @POST
     @Path("servers/{server_name}")
+    @Blocking
     @NeedsScope(value = "start:servers", server = true)
-    public Response startNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
+    public Uni<Response> startNamed(@PathParam("name") String name, @PathParam("server_name") String serverName, String body) {
         return start(name, serverName, body);
     }
 
-    private Response start(String name, String serverName, String body) {
+    private Uni<Response> start(String name, String serverName, String body) {
         ServerRequest request = ServerRequest.parse(body);
         QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name));
         Map<String, Object> options = definitions.beforeStart(name, serverName, request);
-        SpawnCoordinator.Started started = spawns.start(name, serverName, options);
-        return Response.status(started == SpawnCoordinator.Started.READY ? 201 : 202).type(MediaType.TEXT_PLAIN).build();
+        return spawns.startAsync(name, serverName, options).onItem().transform(started -> Response
+                .status(started == SpawnCoordinator.Started.READY ? 201 : 202).type(MediaType.TEXT_PLAIN).build());
     }
 
     /** Its owner's stop, or someone else's (an admin, a service) for the usage record. */
@@ -124,13 +129,14 @@ public class ServersResource {
 
     @DELETE
     @Path("server")
+    @Blocking
     @NeedsScope(value = "delete:servers", server = true)
-    public Response stopDefault(@PathParam("name") String name, String body) {
+    public Uni<Response> stopDefault(@PathParam("name") String name, String body) {
         if (Boolean.TRUE.equals(JsonBody.bool(JsonBody.object(body), "remove"))) {
             throw ApiException.badRequest("Cannot delete the default server");
         }
         QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name));
-        return stopped(spawns.stop(name, "", stopReason(name)));
+        return spawns.stopAsync(name, "", stopReason(name)).onItem().transform(ServersResource::stopped);
     }
 
     @DELETE

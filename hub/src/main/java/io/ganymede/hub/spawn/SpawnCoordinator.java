@@ -26,6 +26,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -42,8 +45,12 @@ public class SpawnCoordinator {
     static final Duration SPAWNER_REASON_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
-    /** Starts past their checks and into their database part at once; the rest wait a moment here. */
-    private final java.util.concurrent.Semaphore preparing = new java.util.concurrent.Semaphore(4);
+    /**
+     * Where starts do their checks and database part, four at a time; the rest queue here without
+     * holding a request thread, so a storm of starts leaves the hub's other requests their threads.
+     */
+    private final ExecutorService preparing = Executors.newFixedThreadPool(PREPARING, daemon("spawn-prepare"));
+    static final int PREPARING = 4;
     /** Guards {@link #reserved}: starts past the limit check and not yet pending. */
     private final Object slots = new Object();
     private int reserved;
@@ -113,6 +120,15 @@ public class SpawnCoordinator {
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     private static String key(String user, String serverName) {
         return user + "/" + serverName;
     }
@@ -122,79 +138,96 @@ public class SpawnCoordinator {
 
     /**
      * Starts a server, answering {@link Started#READY} if it is up within the slow-spawn timeout
-     * and {@link Started#PENDING} otherwise. Must be called on a worker thread.
+     * and {@link Started#PENDING} otherwise. Blocks: for callers on a worker thread.
      *
-     * @throws ApiException 400 when running or stopping or when its credentials would not fit (see
-     *     {@link ServerCredentials#checkStorable}), 403 over a quota or into GPUs reserved for others
-     *     ({@link Admission}), 404 for an unknown user, 429 over the limit
+     * @throws ApiException as {@link #startAsync}
      */
     public Started start(String userName, String serverName, Map<String, Object> options) {
+        return startAsync(userName, serverName, options).await().indefinitely();
+    }
+
+    /**
+     * Starts a server: its checks and database part run on the start pool, then the answer comes
+     * when the server is up ({@link Started#READY}) or the slow-spawn timeout passes
+     * ({@link Started#PENDING}), holding no thread meanwhile.
+     *
+     * <p>Fails with {@link ApiException}: 400 when running or stopping or when its credentials
+     * would not fit (see {@link ServerCredentials#checkStorable}), 403 over a quota or into GPUs
+     * reserved for others ({@link Admission}), 404 for an unknown user, 429 over the limit, 500
+     * when the start failed within the slow-spawn timeout.
+     */
+    public Uni<Started> startAsync(String userName, String serverName, Map<String, Object> options) {
         ServerCredentials.checkStorable(userName, serverName);
-        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
-        Uni<Void> flow;
-        // Few starts do their database part at once. Fifty at once on a fresh hub had Hibernate
-        // parse the same new HQL fifty times in parallel, and ANTLR's prediction state of those
-        // parses alone outgrew the launcher's 96 MiB heap (SpawnStormFaultsTest, its heap dump).
-        preparing.acquireUninterruptibly();
-        try {
-            // The lock covers the checks and the launch, never the wait: progress events need it too.
-            synchronized (runtime) {
-                String pending = runtime.pending();
-                if ("spawn".equals(pending)) {
-                    return Started.PENDING;
-                }
-                if (pending != null) {
-                    throw ApiException.badRequest(logName(userName, serverName) + " is pending " + pending);
-                }
-                reserveSlot();
-                try {
-                    if (records.starting(userName, serverName)) {
-                        // Another replica runs this start, or the leader is about to finish or undo it.
-                        return Started.PENDING;
-                    }
-                    Optional<ServerHandle> running = records.running(userName, serverName);
-                    if (running.isPresent()) {
-                        PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
-                        if (poll.running()) {
-                            throw ApiException.badRequest(logName(userName, serverName) + " is already running");
-                        }
-                        records.stopped(userName, serverName, StopReason.FAILURE);
-                    }
-                    Map<String, Object> spec = specs.resolve(userName, options);
-                    startChecks.forEach(c -> c.check(userName, serverName, spec));
-                    // Quotas and reservations are checked before anything of the server exists; the
-                    // start counts as running for them until its session opens (or it fails).
-                    admission.admit(userName, serverName, spec);
-                    Launch launch;
-                    try {
-                        launch = prepare(userName, serverName, options, spec);
-                    } catch (StartingElsewhere elsewhere) {
-                        admission.settled(userName, serverName);
-                        return Started.PENDING;
-                    } catch (RuntimeException e) {
-                        admission.settled(userName, serverName);
-                        throw e;
-                    }
-                    runtime.reset();
-                    runtime.pending("spawn");
-                    runtime.progress(0, "Server requested");
-                    flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName)).memoize().indefinitely();
-                    Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
-                    runtime.cancel = inFlight::cancel;
-                } finally {
-                    releaseSlot();
-                }
-            }
-        } finally {
-            preparing.release();
+        if (overLimit(0)) {
+            // Refused at once, not after the queue of starts ahead (a crowd over the limit).
+            return Uni.createFrom().failure(throttle.refusal());
         }
-        try {
-            flow.await().atMost(config.slowTimeout());
-            return Started.READY;
-        } catch (io.smallrye.mutiny.TimeoutException slow) {
-            return Started.PENDING;
-        } catch (SpawnFailure failed) {
-            throw new ApiException(500, failed.getMessage());
+        return Uni.createFrom().item(() -> launchOrJoin(userName, serverName, options))
+                .runSubscriptionOn(preparing)
+                .chain(flow -> flow == null ? Uni.createFrom().item(Started.PENDING) : flow
+                        .onItem().transform(ok -> Started.READY)
+                        .ifNoItem().after(config.slowTimeout()).recoverWithItem(Started.PENDING)
+                        .onFailure(SpawnFailure.class).transform(failed -> new ApiException(500, failed.getMessage())));
+    }
+
+    /**
+     * The checks and the launch of a start, under its server's lock: the start in flight, or null
+     * when the server is pending already or another replica runs its start. Runs on the start pool:
+     * fifty starts at once on a fresh hub had Hibernate parse the same new HQL fifty times in
+     * parallel, and ANTLR's prediction state of those parses alone outgrew the launcher's 96 MiB
+     * heap (SpawnStormFaultsTest, its heap dump).
+     */
+    private Uni<Void> launchOrJoin(String userName, String serverName, Map<String, Object> options) {
+        ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
+        // The lock covers the checks and the launch, never the wait: progress events need it too.
+        synchronized (runtime) {
+            String pending = runtime.pending();
+            if ("spawn".equals(pending)) {
+                return null;
+            }
+            if (pending != null) {
+                throw ApiException.badRequest(logName(userName, serverName) + " is pending " + pending);
+            }
+            reserveSlot();
+            try {
+                if (records.starting(userName, serverName)) {
+                    // Another replica runs this start, or the leader is about to finish or undo it.
+                    return null;
+                }
+                Optional<ServerHandle> running = records.running(userName, serverName);
+                if (running.isPresent()) {
+                    PollResult poll = spawners.spawner().poll(running.get()).await().atMost(config.slowTimeout());
+                    if (poll.running()) {
+                        throw ApiException.badRequest(logName(userName, serverName) + " is already running");
+                    }
+                    records.stopped(userName, serverName, StopReason.FAILURE);
+                }
+                Map<String, Object> spec = specs.resolve(userName, options);
+                startChecks.forEach(c -> c.check(userName, serverName, spec));
+                // Quotas and reservations are checked before anything of the server exists; the
+                // start counts as running for them until its session opens (or it fails).
+                admission.admit(userName, serverName, spec);
+                Launch launch;
+                try {
+                    launch = prepare(userName, serverName, options, spec);
+                } catch (StartingElsewhere elsewhere) {
+                    admission.settled(userName, serverName);
+                    return null;
+                } catch (RuntimeException e) {
+                    admission.settled(userName, serverName);
+                    throw e;
+                }
+                runtime.reset();
+                runtime.pending("spawn");
+                runtime.progress(0, "Server requested");
+                Uni<Void> flow = launch(launch, runtime).eventually(() -> admission.settled(userName, serverName))
+                        .memoize().indefinitely();
+                Cancellable inFlight = flow.subscribe().with(ok -> {}, failure -> {});
+                runtime.cancel = inFlight::cancel;
+                return flow;
+            } finally {
+                releaseSlot();
+            }
         }
     }
 
@@ -205,11 +238,15 @@ public class SpawnCoordinator {
      */
     private void reserveSlot() {
         synchronized (slots) {
-            if (config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reserved >= config.concurrentSpawnLimit()) {
+            if (overLimit(reserved)) {
                 throw throttle.refusal();
             }
             reserved++;
         }
+    }
+
+    private boolean overLimit(int reservedNow) {
+        return config.concurrentSpawnLimit() > 0 && spawnsInFlight() + reservedNow >= config.concurrentSpawnLimit();
     }
 
     private void releaseSlot() {
@@ -399,17 +436,26 @@ public class SpawnCoordinator {
      * @return true when stopped, false when the stop continues in the background (202)
      */
     public boolean stop(String userName, String serverName, StopReason reason) {
+        return stopAsync(userName, serverName, reason).await().indefinitely();
+    }
+
+    /**
+     * Stops a server, as {@link #stop}, answering when it is stopped (true) or the slow-stop
+     * timeout passed (false) without holding a thread meanwhile. Its checks read the database:
+     * call it on a worker thread.
+     */
+    public Uni<Boolean> stopAsync(String userName, String serverName, StopReason reason) {
         ServerRuntime runtime = runtimes.computeIfAbsent(key(userName, serverName), k -> new ServerRuntime());
         Uni<Void> flow;
         synchronized (runtime) {
             if ("stop".equals(runtime.pending())) {
-                return false;
+                return Uni.createFrom().item(false);
             }
             if ("spawn".equals(runtime.pending())) {
                 runtime.cancel.run();
                 runtime.progress(100, "Start cancelled");
             } else if (records.running(userName, serverName).isEmpty()) {
-                return true;
+                return Uni.createFrom().item(true);
             }
             runtime.pending("stop");
             long stopStart = System.nanoTime();
@@ -420,12 +466,7 @@ public class SpawnCoordinator {
                     .memoize().indefinitely();
             flow.subscribe().with(ok -> {}, failure -> LOG.errorf(failure, "stopping %s failed", logName(userName, serverName)));
         }
-        try {
-            flow.await().atMost(config.slowTimeout());
-            return true;
-        } catch (io.smallrye.mutiny.TimeoutException slow) {
-            return false;
-        }
+        return flow.onItem().transform(ok -> true).ifNoItem().after(config.slowTimeout()).recoverWithItem(false);
     }
 
     /** Removes the route, stops what the spawner runs, revokes credentials and records the stop. */
