@@ -10,7 +10,9 @@
 # check the server themselves (Ganymede's readiness probe, JupyterHub's wait_up) against the same
 # stand-in (readiness_stub.py: a listener on <pod IP>:8888 per pod, answering 200). Same profile for
 # both (cpu-small: 0.5-2 CPUs, 2-8 GB, a 10 GiB ReadWriteOnce claim per user of class standard-rwo,
-# which here has no provisioner and binds to pre-made volumes through the real PV controller), same
+# which here has no provisioner and, as GKE's standard-rwo, binds when the scheduler places the pod
+# (WaitForFirstConsumer), to volumes made beforehand; with Immediate binding the real scheduler left
+# one pod in 20 unschedulable for its 5-minute retry after binding its claim), same
 # concurrent-spawn limit (LIMIT, default 100, both hubs' default), admin credentials for both.
 # storm.py drives each system and prints one JSON line; the results go to $OUT (default
 # bench/spawn-storm/results-<date>.jsonl) and a table is printed at the end.
@@ -21,8 +23,8 @@
 # meets a hub that has served people before, as on a Monday morning, not one in its first minute.
 # SYSTEMS (default "ganymede jupyterhub") picks who runs. PROFILE=cpu|wall|alloc|lock attaches
 # async-profiler 3.0 (ASYNC_PROFILER, default ~/.cache/ganymede/async-profiler-3.0) to Ganymede's
-# JVM for the whole run, with a GC log beside it: ganymede-<N>/profile-<event>.collapsed (one line
-# per stack, for grep or a flame graph tool) and gc.log.
+# JVM during the storm, with a GC log of the whole run: ganymede-<N>/profile-<event>.collapsed (one
+# line per stack, for grep or a flame graph tool) and gc.log.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -61,7 +63,9 @@ api_token="$(grep -o 'token: "[^"]*' "$KUBECONFIG" | cut -d'"' -f2)"
   --server-address 127.0.0.1:0 >"$work/kwok.log" 2>&1 & pids+=($!)
 "$venv/bin/python" "$here/readiness_stub.py" 8888 >"$work/stub.log" 2>&1 & pids+=($!)
 
-max=0; for n in "${sizes[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
+# Claims stay after their servers stop, and every size has users of its own: each system needs a
+# volume for every user and warm-up server of every size.
+max=0; users=0; for n in "${sizes[@]}"; do [ "$n" -gt "$max" ] && max=$n; users=$(( users + n + WARMUP )); done
 nodes=$(( max / 100 + 1 ))
 {
   for i in $(seq 1 "$nodes"); do cat <<NODE
@@ -84,10 +88,10 @@ apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata: {name: standard-rwo}
 provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: Immediate
+volumeBindingMode: WaitForFirstConsumer
 SC
-  # Two volumes per user and size: each system's claims stay bound after its servers stop.
-  for i in $(seq 1 $(( 2 * (max + WARMUP) ))); do cat <<PV
+  # Two volumes per user, one for each system.
+  for i in $(seq 1 $(( 2 * users ))); do cat <<PV
 ---
 apiVersion: v1
 kind: PersistentVolume
@@ -128,10 +132,16 @@ run_ganymede() {
   # application.yaml): the launcher's fixed 96 MiB heap is sized for a hub without the Kubernetes
   # spawner's caches, and a storm of 100 on it spent its last seconds in back-to-back full collections.
   local java_opts="${JAVA_OPTS:--XX:+UseSerialGC -Xms96m -Xmx192m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+  local on_storm=()
   if [ -n "$PROFILE" ]; then
-    local every=""; case "$PROFILE" in cpu) every=",interval=1ms" ;; wall) every=",interval=10ms" ;; esac
-    java_opts+=" -agentpath:$ASYNC_PROFILER/linux-x64/libasyncProfiler.so=start,event=$PROFILE$every,file=$dir/profile-$PROFILE.collapsed"
+    # The profiler is loaded into the running JVM as the storm begins and dumps as it ends, so the
+    # profile holds the storm only (not the start-up or the warm-up); a GC log covers the whole run.
+    local lib="$ASYNC_PROFILER/linux-x64/libasyncProfiler.so" every=""
+    case "$PROFILE" in cpu) every=",interval=1ms" ;; wall) every=",interval=10ms" ;; esac
     java_opts+=" -Xlog:gc:file=$dir/gc.log"
+    # (jcmd reads key=value words as its own options: the agent's options go in double quotes.)
+    on_storm=(--on-storm "jcmd \$(cat $dir/pid) JVMTI.agent_load $lib '\"start,event=$PROFILE$every\"' >/dev/null"
+      "jcmd \$(cat $dir/pid) JVMTI.agent_load $lib '\"stop,file=$dir/profile-$PROFILE.collapsed\"' >/dev/null")
   fi
   (cd "$dir" && JAVA_OPTS="$java_opts" GANYMEDE_ADMIN_TOKEN=$token GANYMEDE_SPAWNER_KIND=kubernetes GANYMEDE_KUBERNETES_NAMESPACE=bench-ganymede \
     GANYMEDE_PROFILES_PATH="$work/profiles.yaml" GANYMEDE_SPAWNER_CONCURRENT_SPAWN_LIMIT=$LIMIT \
@@ -139,12 +149,12 @@ run_ganymede() {
     QUARKUS_HTTP_PORT=$hub_port GANYMEDE_HUB_INTERNAL_URL=http://127.0.0.1:$hub_port \
     GANYMEDE_PROXY_PUBLIC_PORT=$port GANYMEDE_PROXY_API_PORT=$api_port GANYMEDE_PROXY_API_URL=http://127.0.0.1:$api_port \
     exec "$root/hub/bin/ganymede-hub") >"$dir/hub.log" 2>&1 &
-  local pid=$!; pids+=($pid)
+  local pid=$!; pids+=($pid); echo "$pid" >"$dir/pid"
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$hub_port/hub/api/" >/dev/null && break; sleep 0.2; done
   # The launcher execs java: $pid is the hub's JVM.
   "$venv/bin/python" "$here/storm.py" --hub "http://127.0.0.1:$hub_port" --token $token --n "$n" --prefix "g$n" \
-    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" \
-    | sed "s/^{/{\"system\": \"ganymede\", /" | tee -a "$OUT"
+    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" --namespace bench-ganymede \
+    "${on_storm[@]}" | sed "s/^{/{\"system\": \"ganymede\", /" | tee -a "$OUT"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -186,7 +196,7 @@ PY
   local pid=$!; pids+=($pid)
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/hub/api/" >/dev/null && break; sleep 0.2; done
   "$venv/bin/python" "$here/storm.py" --hub "http://127.0.0.1:$port" --token $token --n "$n" --prefix "j$n" \
-    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" \
+    --pid "$pid" --apiserver "$api_url" --apiserver-token "$api_token" --ca "$work/cp/certs/apiserver.crt" --idle "$IDLE" --warmup "$WARMUP" --namespace bench-jupyterhub \
     | sed "s/^{/{\"system\": \"jupyterhub-kubespawner\", /" | tee -a "$OUT"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }

@@ -10,6 +10,7 @@ Retry-After says, as a polite client does.
 """
 import argparse
 import asyncio
+import datetime
 import json
 import random
 import re
@@ -73,6 +74,31 @@ def per_request(before, after, n):
     return {k: round(v, 2) for k, v in sorted(diff.items(), key=lambda kv: -kv[1]) if v >= 0.05}
 
 
+async def pod_timeline(session, url, token, ca, namespace):
+    """Seconds from each pod's creation to its scheduling and on to its readiness, from the pods'
+    own timestamps (whole seconds): where a spawn's time goes outside the hub."""
+    ctx = ssl.create_default_context(cafile=ca)
+    async with session.get(f"{url}/api/v1/namespaces/{namespace}/pods", headers={"Authorization": "Bearer " + token},
+                           ssl=ctx) as r:
+        pods = (await r.json())["items"]
+
+    def at(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    scheduled, ready = [], []
+    for pod in pods:
+        created = at(pod["metadata"]["creationTimestamp"])
+        conditions = {c["type"]: at(c["lastTransitionTime"]) for c in pod.get("status", {}).get("conditions", [])
+                      if c.get("status") == "True" and c.get("lastTransitionTime")}
+        if "PodScheduled" in conditions and "Ready" in conditions:
+            scheduled.append(conditions["PodScheduled"] - created)
+            ready.append(conditions["Ready"] - conditions["PodScheduled"])
+    return {"pods": len(scheduled),
+            "created_to_scheduled_s": {"p50": percentile(scheduled, 50), "p90": percentile(scheduled, 90),
+                                       "max": max(scheduled, default=None)},
+            "scheduled_to_ready_s": {"p50": percentile(ready, 50), "p90": percentile(ready, 90),
+                                     "max": max(ready, default=None)}}
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -133,6 +159,7 @@ async def main():
     a.add_argument("--idle", type=int, default=60, help="seconds of steady state measured")
     a.add_argument("--timeout", type=int, default=1800)
     a.add_argument("--warmup", type=int, default=0, help="servers started and stopped before the storm")
+    a.add_argument("--namespace", help="the pods' namespace, for their timeline")
     a.add_argument("--on-storm", nargs=2, metavar=("BEGIN", "END"), help="shell commands run as the storm begins and ends")
     args = a.parse_args()
     options = json.loads(args.options)
@@ -222,6 +249,9 @@ async def main():
             "apiserver_per_spawn_by_request": per_request(api0, api1, len(users)),
             "hub_cpu_s": cpu1 - cpu0, "hub_rss_mib": rss1, "hub_peak_rss_mib": hwm1,
         }
+
+        if args.namespace:
+            out["storm"]["pods"] = await pod_timeline(s, args.apiserver, args.apiserver_token, args.ca, args.namespace)
 
         # Steady state: everything running, nobody doing anything.
         api0 = await api_counts()
