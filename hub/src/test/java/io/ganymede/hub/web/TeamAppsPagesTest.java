@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceEntity;
+import io.ganymede.hub.services.ServicesProfile;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,17 +71,10 @@ class TeamAppsPagesTest {
             config.put("ganymede.services.hidden.display", "false");
             config.put("ganymede.services.culler.api-token", "culler-service-token-0123456789");
             // The first role is application.yaml's test role (sharer).
-            role(config, 1, "ml-apps", "access:services!service=mlflow,access:services!service=tensorboard,"
+            ServicesProfile.role(config, 1, "ml-apps", "access:services!service=mlflow,access:services!service=tensorboard,"
                     + "access:services!service=ray,access:services!service=hidden", "groups", "ml-team");
-            role(config, 2, "ray-name-reader", "read:services:name!service=ray", "users", "name-reader@example.com");
+            ServicesProfile.role(config, 2, "ray-name-reader", "read:services:name!service=ray", "users", "name-reader@example.com");
             return config;
-        }
-
-        private static void role(Map<String, String> config, int index, String name, String scopes, String holders, String holder) {
-            String prefix = "ganymede.auth.roles[" + index + "].";
-            config.put(prefix + "name", name);
-            config.put(prefix + "scopes", scopes);
-            config.put(prefix + holders, holder);
         }
     }
 
@@ -92,17 +87,24 @@ class TeamAppsPagesTest {
         WebPagesTest.signIn(MEMBER);
         admin().post("/hub/api/groups/ml-team"); // 201, or 409 after the first test
         admin().body(Map.of("users", List.of(MEMBER))).post("/hub/api/groups/ml-team/users").then().statusCode(200);
-        QuarkusTransaction.requiringNew().run(() -> {
-            ServiceAppEntity.deleteAll();
-            ServiceAppEntity ray = new ServiceAppEntity();
-            ray.serviceId = ServiceEntity.findByName("ray").orElseThrow().id;
+        QuarkusTransaction.requiringNew().run(() -> ServiceAppEntity.deleteAll());
+        appRow("ray", ray -> {
             ray.state(ServiceAppEntity.State.RUNNING);
             ray.url = "http://127.1.0.9:6006";
             ray.startedAt = STARTED;
             ray.lastActivity = ACTIVE;
             ray.lastUser = MEMBER;
             ray.lastUsedAt = ACTIVE;
-            ray.persist();
+        });
+    }
+
+    /** Writes a managed app's row, as its lifecycle would. */
+    private static void appRow(String service, Consumer<ServiceAppEntity> fill) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServiceAppEntity row = new ServiceAppEntity();
+            row.serviceId = ServiceEntity.findByName(service).orElseThrow().id;
+            fill.accept(row);
+            row.persist();
         });
     }
 
@@ -134,13 +136,10 @@ class TeamAppsPagesTest {
 
     @Test
     void aFailedStartIsShownWithItsMessageEscaped() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            ServiceAppEntity tensorboard = new ServiceAppEntity();
-            tensorboard.serviceId = ServiceEntity.findByName("tensorboard").orElseThrow().id;
+        appRow("tensorboard", tensorboard -> {
             tensorboard.stopReason = "failure";
             tensorboard.message = "image pull failed " + EVIL;
             tensorboard.startedAt = STARTED;
-            tensorboard.persist();
         });
         String home = WebPagesTest.signIn(MEMBER).given().get("/hub/home").then().statusCode(200).extract().asString();
         String tensorboard = row(home, "data-team-app=\"tensorboard\"");
@@ -160,14 +159,11 @@ class TeamAppsPagesTest {
 
     @Test
     void anAdminSeesEveryServiceWithWhoUsedItLast() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            ServiceAppEntity tensorboard = new ServiceAppEntity();
-            tensorboard.serviceId = ServiceEntity.findByName("tensorboard").orElseThrow().id;
+        appRow("tensorboard", tensorboard -> {
             tensorboard.stopReason = "idle";
             tensorboard.startedAt = STARTED.minus(Duration.ofDays(1));
-            tensorboard.lastUser = "service:" + "pipeline";
+            tensorboard.lastUser = "service:pipeline";
             tensorboard.lastUsedAt = STARTED.minus(Duration.ofHours(20));
-            tensorboard.persist();
         });
         String page = WebPagesTest.signIn(ADMIN).given().get("/hub/admin").then().statusCode(200).extract().asString();
         assertTrue(page.contains("<h2 id=\"services-h\">Services</h2>"), page);
