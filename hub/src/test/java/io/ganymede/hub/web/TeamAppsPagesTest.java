@@ -113,6 +113,8 @@ class TeamAppsPagesTest {
         String home = WebPagesTest.signIn(MEMBER).given().get("/hub/home").then().statusCode(200).extract().asString();
         assertTrue(home.contains("<h2 id=\"team-apps-h\">Team apps</h2>"), home);
         assertEquals(List.of("mlflow", "ray", "tensorboard"), teamApps(home), "shown services with a page, by name");
+        // The header's menu links the same, managed apps included.
+        assertEquals(List.of("mlflow", "ray", "tensorboard"), all(home, "data-service=\"([^\"]+)\""));
 
         String mlflow = row(home, "data-team-app=\"mlflow\"");
         assertTrue(mlflow.contains("data-state=\"available\""), mlflow);
