@@ -40,12 +40,14 @@ public class Services {
     private final RoleCatalog roles;
     private final TokenService tokens;
     private final Clock clock;
+    private final AppStates apps;
 
-    Services(ServicesConfig config, RoleCatalog roles, TokenService tokens, Clock clock) {
+    Services(ServicesConfig config, RoleCatalog roles, TokenService tokens, Clock clock, AppStates apps) {
         this.config = config;
         this.roles = roles;
         this.tokens = tokens;
         this.clock = clock;
+        this.apps = apps;
     }
 
     /**
@@ -200,14 +202,16 @@ public class Services {
 
     /**
      * The services a person's pages link to, as JupyterHub's {@code get_accessible_services}: those
-     * with a URL, shown ({@code display}), and with {@code access:services} on them.
+     * with a URL or a managed app behind {@code /services/<name>/}, shown ({@code display}), and
+     * with {@code access:services} on them.
      */
     public List<ServiceEntity> accessible(Permissions permissions) {
         if (!permissions.holds("access:services")) {
             return List.of();
         }
-        return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("url is not null and display = true order by name"))
-                .stream().filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
+        return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("display = true order by name"))
+                .stream().filter(s -> s.url != null || apps.managed(s.name))
+                .filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
     }
 
     /** The roles a service's tokens hold. */
