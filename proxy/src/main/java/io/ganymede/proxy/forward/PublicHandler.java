@@ -254,6 +254,9 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
             }
             TokenChecks.Verdict verdict = checked.succeeded() ? checked.result() : TokenChecks.unavailable();
             if (verdict.passes()) {
+                // The proxy was the app's login: the app gets no hub credential it could reuse
+                // (a shared server's owner must not receive the visitor's token).
+                head.headers().remove(HttpHeaderNames.AUTHORIZATION);
                 admitted(head, matched, path, query);
                 drain();
                 return;
