@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ganymede.proxy.LogCapture;
 import io.ganymede.proxy.ProxyFixture;
 import io.ganymede.proxy.routing.Route;
 import io.ganymede.proxy.routing.RouteTable;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpRequest;
@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +63,7 @@ class TokenAccessTest {
         if (hubPort > 0) {
             data.put("access_check_url", "http://127.0.0.1:" + hubPort + "/hub/api/routes/access");
         }
-        fx.addRoute(path.replace("'", "%27").replace("+", "%2B"), data.toString());
+        fx.addRoute(escape(path), data.toString());
     }
 
     private static HttpResponse<String> get(ProxyFixture fx, String path, String authorization) {
@@ -179,28 +176,9 @@ class TokenAccessTest {
     }
 
     @Test
-    void aHubThatCannotAnswerIs503NotAPassAndTheTokenIsNotLogged() throws Exception {
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        try (ProxyFixture fx = new ProxyFixture()) {
-            gatedRoute(fx, SERVICE, closed);
+    void aHubThatCannotAnswerIs503NotAPassAndTheTokenIsNotLogged() {
+        try (LogCapture capture = new LogCapture(""); ProxyFixture fx = new ProxyFixture()) {
+            gatedRoute(fx, SERVICE, HttpForwardingTest.closedPort());
             String secret = "token-that-must-stay-secret";
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> unavailable = get(fx, SERVICE + "/", "token " + secret);
@@ -209,19 +187,15 @@ class TokenAccessTest {
                 assertTrue(json(unavailable).path("message").asText().contains("cannot check"));
             }
             // A failed check is not kept: each request asked (and failed) again.
-            assertEquals(2, logged.stream().filter(r -> String.valueOf(r.getMessage()).startsWith("token check")).count(),
-                    logged.stream().map(LogRecord::getMessage).toList().toString());
-            for (LogRecord record : logged) {
-                String text = new java.util.logging.SimpleFormatter().format(record);
-                assertFalse(text.contains(secret), text);
-            }
+            assertEquals(2, capture.messages().stream().filter(m -> m.startsWith("token check for /services/ray failed")).count(),
+                    capture.messages().toString());
 
             // A hub answering 500 is no verdict either.
             int failing = fx.backend(request -> request.response().setStatusCode(500).end("boom"));
             gatedRoute(fx, "/services/mlflow", failing);
             assertEquals(503, get(fx, "/services/mlflow/", "token " + secret).statusCode());
-        } finally {
-            root.removeHandler(capture);
+            assertTrue(capture.messages().stream().anyMatch(m -> m.contains("the hub answered 500")), capture.messages().toString());
+            assertFalse(String.join("\n", capture.messages()).contains(secret), capture.messages().toString());
         }
     }
 
