@@ -184,21 +184,21 @@ class CodeServerBehindProxyTest {
      */
     @Test
     void anApiTokenWithAccessToTheServerReachesIt() throws Exception {
-        String prefix = Names.prefix(Names.ALICE, "pipeline");
-        startServer(Names.ALICE, "pipeline");
-        String own = token(Names.ALICE, "[\"access:servers!server=" + Names.ALICE + "/pipeline\"]");
-        String otherServer = token(Names.ALICE, "[\"access:servers!server=" + Names.ALICE + "/elsewhere\"]");
-        String obrien = token(Names.OBRIEN, "[]");
+        String prefix = Names.prefix(Names.OBRIEN, "pipeline");
+        startServer(Names.OBRIEN, "pipeline");
+        String own = token(Names.OBRIEN, "[\"access:servers!server=" + Names.OBRIEN + "/pipeline\"]");
+        String otherServer = token(Names.OBRIEN, "[\"access:servers!server=" + Names.OBRIEN + "/elsewhere\"]");
+        String alice = token(Names.ALICE, "[]");
 
         // code-server's own health endpoint, under the stripped prefix.
         HttpResponse<String> health = get(prefix + "healthz", "token " + own);
-        assertEquals(200, health.statusCode(), health.body() + "\n" + serverLog(Names.ALICE, "pipeline"));
+        assertEquals(200, health.statusCode(), health.body() + "\n" + serverLog(Names.OBRIEN, "pipeline"));
         assertTrue(health.body().contains("\"status\""), health.body());
         URI socket = URI.create("ws://127.0.0.1:" + hub.publicPort + prefix + "?reconnectionToken=" + UUID.randomUUID()
                 + "&reconnection=false&skipWebSocketFrames=false");
         assertEquals(101, handshakeStatus(api, socket, "Bearer " + own));
 
-        for (String refused : List.of(otherServer, obrien)) {
+        for (String refused : List.of(otherServer, alice)) {
             HttpResponse<String> answer = get(prefix + "healthz", "token " + refused);
             assertEquals(403, answer.statusCode(), answer.body());
             assertEquals(403, JSON.readTree(answer.body()).path("status").asInt());
