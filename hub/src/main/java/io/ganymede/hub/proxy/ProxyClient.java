@@ -27,6 +27,11 @@ import java.util.Map;
 @ApplicationScoped
 public class ProxyClient {
 
+    /** Route data: where the proxy sends a browser without an access cookie (an app without a login). */
+    public static final String ACCESS_URL = "access_url";
+    /** Route data: the hub's endpoint the proxy asks about API tokens on a gated route. */
+    public static final String ACCESS_CHECK_URL = "access_check_url";
+
     private final WebClient client;
     private final Vertx vertx;
     private final EmbeddedProxy embedded;
@@ -42,11 +47,6 @@ public class ProxyClient {
         this.token = token;
         this.hub = hub;
     }
-
-    /** Route data: where the proxy sends a browser without an access cookie (an app without a login). */
-    public static final String ACCESS_URL = "access_url";
-    /** Route data: the hub's endpoint the proxy asks about API tokens on a gated route. */
-    public static final String ACCESS_CHECK_URL = "access_check_url";
 
     /** {@code GET <this>?path=<route>} answers whether the request's token may use the route. */
     public String accessCheckUrl() {
