@@ -10,9 +10,12 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.ganymede.hub.proxy.EmbeddedProxy;
+import io.ganymede.hub.proxy.ProxyToken;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(ServicesProfile.class)
 class RouteAccessCheckTest {
+
+    @Inject
+    EmbeddedProxy embeddedProxy;
+
+    @Inject
+    ProxyToken proxyToken;
 
     private static final String CHECK = "/hub/api/routes/access";
     private static final String OWNER = "o'brien+test@example.com";
@@ -126,6 +135,13 @@ class RouteAccessCheckTest {
 
     @Test
     void gatedRoutesTellTheProxyWhereToCheckTokens() {
+        // A route as a hub before this check added it: the repair adds the key.
+        String api = embeddedProxy.apiUrls().get(0);
+        given().header("Authorization", "token " + proxyToken.value()).contentType("application/json")
+                .body(Map.of("target", "http://127.0.0.1:10103", "jupyterhub", true, "service", "board",
+                        "access_url", "/hub/open-service/board"))
+                .post(api + "/api/routes/services/board").then().statusCode(201);
+        admin().get("/hub/api/proxy").then().statusCode(200).body("'/services/board'.access_check_url", nullValue());
         admin().post("/hub/api/proxy").then().statusCode(200);
         admin().get("/hub/api/proxy").then().statusCode(200)
                 .body("'/services/board'.access_check_url", endsWith("/hub/api/routes/access"))
