@@ -109,7 +109,7 @@ public class ProxySync {
     public static Map<String, Object> serviceRouteData(ServiceEntity service) {
         Map<String, Object> data = new HashMap<>(Map.of("jupyterhub", true, "service", service.name));
         if (service.loginAtProxy) {
-            data.put("access_url", ServiceDefinition.accessUrl(service.name));
+            data.put(ProxyClient.ACCESS_URL, ServiceDefinition.accessUrl(service.name));
         }
         return data;
     }
@@ -125,7 +125,7 @@ public class ProxySync {
         List<String> added = new ArrayList<>();
         wanted.forEach((path, route) -> {
             JsonObject existing = routes.getJsonObject(path);
-            if (existing == null || !route.target().equals(existing.getString("target"))) {
+            if (existing == null || !route.target().equals(existing.getString("target")) || staleCheck(route, existing)) {
                 added.add(path);
                 calls.add(proxy.addRoute(endpoint, path, route.target(), route.data()));
             }
@@ -145,6 +145,12 @@ public class ProxySync {
             LOG.infof("repairing routes at %s: adding %s, removing %s", endpoint, added, removed);
         }
         return calls;
+    }
+
+    /** A gated route added before the proxy checked tokens on it, or with the hub's address since changed. */
+    private boolean staleCheck(Route route, JsonObject existing) {
+        return route.data().containsKey(ProxyClient.ACCESS_URL)
+                && !proxy.accessCheckUrl().equals(existing.getString(ProxyClient.ACCESS_CHECK_URL));
     }
 
     /** Route activity (the newest any replica saw) into servers and their users; only newer times count. */

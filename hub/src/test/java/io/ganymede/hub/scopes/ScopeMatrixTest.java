@@ -213,6 +213,11 @@ class ScopeMatrixTest {
                     "{\"group\": \"{G}\", \"gpu\": \"nvidia-tesla-t4\", \"gpus\": 1, \"start\": \"2030-01-01T09:00:00Z\", \"end\": \"2030-01-01T17:00:00Z\"}",
                     403, 403, 400, 403, 403, 403, 403),
             row("DELETE", "/hub/api/reservations/{id}", "/hub/api/reservations/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            // The proxy's token check of a gated route: access:servers on T's default server, held by
+            // T and T's server token; admins only with admin-access, which is off. The answer is the
+            // endpoint's own 403 (never a hidden 404), as the proxy relays it.
+            row("GET", "/hub/api/routes/access", "/hub/api/routes/access?path=/user/{T}", null,
+                    200, 403, 403, 200, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",
