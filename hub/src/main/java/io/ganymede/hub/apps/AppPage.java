@@ -24,8 +24,8 @@ import java.net.URI;
  * route for it ({@code /services/<name>/...} is sent into the hub as {@code /user/...} is). A
  * signed-in person, or a token, with {@code access:services} on the app starts it and, in a
  * browser, sees the start's progress and is sent on to the app once it answers; a token's
- * client gets 503 with {@code Retry-After} until then. Others get 403; a browser without a
- * session goes to the login page first.
+ * client gets 503 with {@code Retry-After} until then. Others get 403; a visitor without a
+ * session or token goes to the login page first, an invalid token gets 403.
  */
 @Path("/hub/services")
 @Blocking
@@ -56,7 +56,8 @@ public class AppPage {
         boolean browser = headers.getAcceptableMediaTypes().stream()
                 .anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType());
         if (who == null) {
-            if (browser) {
+            // As JupyterHub's pages: to the login page, unless a token was sent and is not valid.
+            if (headers.getHeaderString(HttpHeaders.AUTHORIZATION) == null) {
                 return HtmlPages.toLogin(uri);
             }
             throw new ApiException(403, "Missing or invalid credentials");
