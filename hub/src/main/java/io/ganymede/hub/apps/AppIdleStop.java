@@ -1,6 +1,7 @@
 package io.ganymede.hub.apps;
 
 import io.ganymede.hub.culler.CullerConfig;
+import io.ganymede.hub.culler.Period;
 import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceAppEntity.State;
@@ -43,7 +44,7 @@ class AppIdleStop {
     private final SpawnConfig spawn;
     private final Leadership leadership;
     private final Clock clock;
-    private volatile long nextPass;
+    private final Period period;
 
     AppIdleStop(TeamApps apps, Services services, ProxyClient proxy, CullerConfig culler, SpawnConfig spawn,
             Leadership leadership, Clock clock) {
@@ -54,18 +55,13 @@ class AppIdleStop {
         this.spawn = spawn;
         this.leadership = leadership;
         this.clock = clock;
-        this.nextPass = System.nanoTime() + culler.every().toNanos();
+        this.period = new Period(culler::every);
     }
 
-    /** A one-second tick running a pass every {@code ganymede.culler.every}, as the culler's own. */
+    /** A pass every {@code ganymede.culler.every} while the culler is enabled, as the culler's own. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        long now = System.nanoTime();
-        if (now - nextPass < 0) {
-            return;
-        }
-        nextPass = now + culler.every().toNanos();
-        if (!leadership.isLeader() || !"kubernetes".equals(spawn.kind())) {
+        if (!period.due() || !culler.enabled() || !leadership.isLeader() || !"kubernetes".equals(spawn.kind())) {
             return;
         }
         Map<String, AppDefinition> defined = services.apps();
