@@ -218,6 +218,22 @@ class ManagedAppTest {
         String state = hub.api(ADMIN, "GET", "/services/tensorboard/app/progress", null).body();
         assertTrue(state.contains("\"failed\":true") && state.contains("is not running"), state);
 
+        // Six first visits at once (Alice's session, as a script would send them): one start.
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> visits = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            visits.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return alice.open(hub.publicUrl(APP));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (var visit : visits) {
+            HttpResponse<String> answer = visit.join();
+            // Starting (503 with Retry-After for a client that reads no HTML), or already there.
+            assertTrue(answer.statusCode() == 503 || answer.statusCode() == 200, answer.statusCode() + " " + answer.body());
+        }
         try (Chromium browser = new Chromium()) {
             browser.signIn(hub, Names.ALICE, APP);
             browser.wait.until(ManagedAppTest::isTensorBoard);
@@ -226,6 +242,8 @@ class ManagedAppTest {
         Pod again = kube.pods().inNamespace(NAMESPACE).withName(POD).get();
         assertNotNull(again);
         assertNotEquals(firstPodUid, again.getMetadata().getUid());
+        String log = hub.logText();
+        assertEquals(1, log.split("starting app tensorboard", -1).length - 1, "started more than once:\n" + log);
     }
 
     /**
