@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * for its {@code idle-timeout} (counted from its start when it had none) is stopped, its route
  * removed and its state {@code stopped} with the reason {@code idle}. The same pass keeps the
  * state true to the pods: an app recorded running whose pod is gone is recorded stopped, and a
- * start left {@code starting} by a hub that died is finished if its pod is ready, else undone.
+ * start left {@code starting} by a hub that died is finished if its pod is ready, else undone, and
+ * a stop left {@code stopping} is finished.
  */
 @ApplicationScoped
 class AppIdleStop {
@@ -93,6 +94,7 @@ class AppIdleStop {
             switch (row.stateValue()) {
                 case RUNNING -> running(app, row, routes, now);
                 case STARTING -> settleStart(app, row, now);
+                case STOPPING -> settleStop(app);
                 default -> { }
             }
         }
@@ -131,6 +133,16 @@ class AppIdleStop {
             apps.markStopped(app.name(), "failure", "The start was interrupted");
             apps.removePod(app.name());
         }
+    }
+
+    /** A stop no process here runs: its hub died while stopping. The pod goes, the state says stopped. */
+    private void settleStop(AppDefinition app) {
+        if (apps.stoppingHere(app.name())) {
+            return;
+        }
+        LOG.warnf("app %s: its stop was left unfinished; finished", app.name());
+        apps.removePod(app.name());
+        apps.markStopped(app.name(), "failure", "The stop was interrupted");
     }
 
     private static Instant latest(Instant a, Instant b) {

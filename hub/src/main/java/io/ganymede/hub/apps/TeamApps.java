@@ -52,6 +52,8 @@ public class TeamApps {
     private final Clock clock;
     /** The progress of starts run by this process, by app name. */
     private final Map<String, ServerRuntime> runtimes = new ConcurrentHashMap<>();
+    /** Apps this process is stopping now. */
+    private final java.util.Set<String> stoppingHere = ConcurrentHashMap.newKeySet();
 
     TeamApps(Services services, AppPods pods, ReadinessProbe readiness, ProxyClient proxy, SpawnConfig spawn, Clock clock) {
         this.services = services;
@@ -186,6 +188,7 @@ public class TeamApps {
         if (!stopping) {
             return false;
         }
+        stoppingHere.add(name);
         try {
             proxy.deleteRoute(ServiceDefinition.prefix(name)).await().atMost(ROUTE_TIMEOUT);
         } catch (RuntimeException e) {
@@ -196,6 +199,7 @@ public class TeamApps {
             pods.stop(name).await().indefinitely();
         } finally {
             stopped(name, reason, null);
+            stoppingHere.remove(name);
             LOG.infof("app %s stopped (%s)", name, reason);
         }
         return true;
@@ -219,6 +223,11 @@ public class TeamApps {
             answer.failed("The app " + name + " is not running");
         }
         return answer.events();
+    }
+
+    /** Whether this process is stopping the app now. */
+    boolean stoppingHere(String name) {
+        return stoppingHere.contains(name);
     }
 
     /** Whether this process runs the app's start now. */

@@ -18,9 +18,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import org.jboss.logging.Logger;
 
 /**
- * One shared list-and-watch cache of Ganymede's user pods and one of events, for every spawn
+ * One shared list-and-watch cache of Ganymede's user pods, one of managed team apps' pods (kept
+ * apart, so nothing that lists user servers sees them) and one of events, for every spawn
  * (KubeSpawner's reflectors): starts, polls and adoption read the cache instead of asking the API
- * server, and starting servers are told of changes to their pod. Started on first use only, so a
+ * server, and starting servers and apps are told of changes to their pod. Started on first use only, so a
  * hub without a cluster (spawner kind {@code local}) never connects.
  */
 @ApplicationScoped
