@@ -80,11 +80,13 @@ public class TeamApps {
             throw new ApiException(503, "Managed apps run with the kubernetes spawner only; this hub's is " + spawn.kind());
         }
         Instant now = clock.instant();
-        State before = QuarkusTransaction.requiringNew().call(() -> {
+        record Found(State state, String url) {}
+        Found found = QuarkusTransaction.requiringNew().call(() -> {
             ServiceAppEntity row = locked(app.name());
             row.lastUser = who;
             row.lastUsedAt = now;
             State state = row.stateValue();
+            String url = row.url;
             if (state == State.STOPPED) {
                 row.state(State.STARTING);
                 row.startedAt = now;
@@ -94,10 +96,15 @@ public class TeamApps {
                 row.stopReason = null;
                 row.message = null;
             }
-            return state;
+            return new Found(state, url);
         });
-        return switch (before) {
-            case RUNNING -> Opened.READY;
+        return switch (found.state()) {
+            case RUNNING -> {
+                // The hub sees a visit only when the proxy has no route for the app (a proxy that
+                // restarted and was not repaired yet): put it back rather than send the browser round.
+                proxy.addRoute(app.prefix(), found.url(), routeData(app)).await().atMost(ROUTE_TIMEOUT);
+                yield Opened.READY;
+            }
             case STARTING -> Opened.STARTING;
             case STOPPING -> throw new ApiException(503, "The app " + app.name() + " is being stopped; try again in a moment")
                     .withHeader("Retry-After", "5");
