@@ -40,8 +40,8 @@ import org.openqa.selenium.WebDriver;
  * Alice, a member, opens {@code /services/tensorboard/} in headless Chromium, sees the start's
  * progress and lands on TensorBoard's page with the run (screenshot
  * {@code target/screenshots/tensorboard-01.png}); a restarted hub finds the running pod again;
- * after its idle timeout (20 s here) the pod is gone and the app stopped, and the next visit
- * starts it again.
+ * after its idle timeout (20 s here) the pod is gone and the app stopped, and the next visits (six
+ * at once) start it again, once; an admin stops it through the API.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagedAppTest {
@@ -160,6 +160,7 @@ class ManagedAppTest {
             boolean sawProgress = !browser.driver.findElements(By.id("spawn-progress")).isEmpty();
             assertTrue(sawProgress, "no progress page: " + browser.driver.getCurrentUrl());
             assertTrue(browser.driver.findElement(By.id("progress-title")).getText().contains("tensorboard is starting"));
+            browser.shot("tensorboard-00-progress");
             browser.wait.until(ManagedAppTest::isTensorBoard);
             assertEquals(APP, URI.create(browser.driver.getCurrentUrl()).getPath());
             // TensorBoard's own page, reading the run from the team's bucket.
@@ -244,6 +245,17 @@ class ManagedAppTest {
         assertNotEquals(firstPodUid, again.getMetadata().getUid());
         String log = hub.logText();
         assertEquals(1, log.split("starting app tensorboard", -1).length - 1, "started more than once:\n" + log);
+
+        // An admin stops it now: the pod and the route go; Alice may not.
+        String own = JSON.readTree(hub.api(ADMIN, "POST", "/users/" + Names.path(Names.ALICE) + "/tokens", "{}").body())
+                .get("token").asText();
+        assertEquals(403, hub.api(own, "DELETE", "/services/tensorboard/app", null).statusCode());
+        assertEquals(204, hub.api(ADMIN, "DELETE", "/services/tensorboard/app", null).statusCode());
+        Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(POD).get() == null, Duration.ofSeconds(60),
+                "the pod of the app the admin stopped is still there");
+        routes = JSON.readValue(hub.api(ADMIN, "GET", "/proxy", null).body(), Map.class);
+        assertFalse(routes.containsKey("/services/tensorboard"), routes.toString());
+        assertTrue(hub.logText().contains("app tensorboard stopped (admin)"), hub.logText());
     }
 
     /**
