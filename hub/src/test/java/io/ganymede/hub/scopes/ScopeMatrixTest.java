@@ -203,6 +203,10 @@ class ScopeMatrixTest {
             row("POST", "/hub/api/services/{service_name}", "/hub/api/services/svc{N}", "{\"display\": false}",
                     403, 403, 201, 403, 403, 403, 403),
             row("DELETE", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            // A managed app's run: admin:services stops it; its progress needs access:services (the admin holds it).
+            row("DELETE", "/hub/api/services/{service_name}/app", "/hub/api/services/no-such/app", null, 403, 403, 404, 403, 403, 403, 403),
+            row("GET", "/hub/api/services/{service_name}/app/progress", "/hub/api/services/no-such/app/progress", null,
+                    403, 403, 404, 403, 403, 403, 403),
             // Usage: read:users:activity on the user asked about (every user holds it on themself).
             row("GET", "/hub/api/usage", "/hub/api/usage?user={T}", null, 200, 403, 200, 200, 200, 200, 403),
             // Reservations: read:groups to read, admin:groups to write; with the local spawner
