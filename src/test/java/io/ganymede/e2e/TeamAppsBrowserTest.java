@@ -36,11 +36,6 @@ class TeamAppsBrowserTest {
     static void start() throws Exception {
         int port = HubProcess.freePort();
         String config = """
-                smallrye:
-                  config:
-                    mapping:
-                      # The managed app's keys are mapped by the app lifecycle, not by this branch's hub.
-                      validate-unknown: false
                 ganymede:
                   services:
                     mlflow:

@@ -6,54 +6,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * What the pages and the API show of a managed team app's run: its state from
  * {@code service_apps} (no row yet: stopped), and when it will be stopped if nobody uses it.
- * Only reads; the app's lifecycle writes the rows. Callers run in a transaction.
+ * Only reads; the app's lifecycle ({@code io.ganymede.hub.apps}) writes the rows. Callers run in
+ * a transaction.
  */
 @ApplicationScoped
 public class AppStates {
 
-    /** The idle timeout of an app that does not set one. */
-    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    private final Services services;
 
-    private final Config config;
-
-    AppStates(Config config) {
-        this.config = config;
-    }
-
-    /**
-     * Whether the service is a managed app: its configuration has an {@code app} with an image
-     * or a command ({@code ganymede.services.<name>.app.*}).
-     */
-    public boolean managed(String service) {
-        String app = appKey(service);
-        return config.getOptionalValue(app + "image", String.class).isPresent()
-                || config.getOptionalValues(app + "command", String.class).isPresent();
-    }
-
-    /** How long the app may go without a request before it is stopped ({@code app.idle-timeout}). */
-    public Duration idleTimeout(String service) {
-        return config.getOptionalValue(appKey(service) + "idle-timeout", Duration.class).orElse(DEFAULT_IDLE_TIMEOUT);
+    AppStates(Services services) {
+        this.services = services;
     }
 
     /** The run of a managed app; empty for a service that is not one. */
     public Optional<AppState> of(ServiceEntity service) {
-        if (!managed(service.name)) {
-            return Optional.empty();
-        }
-        return Optional.of(ServiceAppEntity.findByService(service.id)
-                .map(row -> AppState.of(row, idleTimeout(service.name)))
+        return services.app(service.name).map(app -> ServiceAppEntity.findByService(service.id)
+                .map(row -> AppState.of(row, app.idleTimeout()))
                 .orElse(AppState.NEVER_STARTED));
     }
 
-    private static String appKey(String service) {
-        // A name with a dot is quoted in a configuration key, as SmallRye Config reads map keys.
-        String key = service.contains(".") ? "\"" + service + "\"" : service;
-        return "ganymede.services." + key + ".app.";
+    /**
+     * When an app unused since {@code lastActivity} is stopped, the idle stop's one rule: its
+     * idle timeout after its last request, or after its start when it had none since.
+     */
+    public static Instant idleStopAt(Instant lastActivity, Instant started, Duration idleTimeout) {
+        Instant since = lastActivity == null || started != null && started.isAfter(lastActivity) ? started : lastActivity;
+        return since == null ? null : since.plus(idleTimeout);
     }
 
     /**
@@ -75,8 +57,7 @@ public class AppStates {
 
         static AppState of(ServiceAppEntity row, Duration idleTimeout) {
             boolean running = row.stateValue() == ServiceAppEntity.State.RUNNING;
-            Instant idleSince = row.lastActivity != null ? row.lastActivity : row.startedAt;
-            Instant idleStopAt = running && idleSince != null ? idleSince.plus(idleTimeout) : null;
+            Instant idleStopAt = running ? AppStates.idleStopAt(row.lastActivity, row.startedAt, idleTimeout) : null;
             return new AppState(row.state, row.startedAt, row.lastActivity, idleStopAt, row.lastUser,
                     row.lastUsedAt, row.stopReason, row.message);
         }

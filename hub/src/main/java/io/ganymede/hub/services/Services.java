@@ -41,14 +41,12 @@ public class Services {
     private final RoleCatalog roles;
     private final TokenService tokens;
     private final Clock clock;
-    private final AppStates apps;
 
-    Services(ServicesConfig config, RoleCatalog roles, TokenService tokens, Clock clock, AppStates apps) {
+    Services(ServicesConfig config, RoleCatalog roles, TokenService tokens, Clock clock) {
         this.config = config;
         this.roles = roles;
         this.tokens = tokens;
         this.clock = clock;
-        this.apps = apps;
     }
 
     /**
@@ -231,7 +229,7 @@ public class Services {
             return List.of();
         }
         return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("display = true order by name"))
-                .stream().filter(s -> s.url != null || apps.managed(s.name))
+                .stream().filter(s -> s.url != null || app(s.name).isPresent())
                 .filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
     }
 

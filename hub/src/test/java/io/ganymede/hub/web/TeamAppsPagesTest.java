@@ -56,17 +56,14 @@ class TeamAppsPagesTest {
             // A database of its own: other classes' services would be removed at this start and theirs at the next.
             config.put("quarkus.datasource.jdbc.url", "jdbc:h2:mem:team-apps;DB_CLOSE_DELAY=-1");
             config.put("ganymede.auth.admin-users", ADMIN);
-            // The managed apps' keys (ganymede.services.<name>.app.*) belong to the app lifecycle,
-            // which maps them; here the pages read them as the app's definition will give them.
-            config.put("smallrye.config.mapping.validate-unknown", "false");
             config.put("ganymede.services.mlflow.url", "http://127.0.0.1:10104");
             config.put("ganymede.services.mlflow.info.description", "Team experiments " + EVIL);
             config.put("ganymede.services.tensorboard.app.image", "tensorflow/tensorflow:2.20.0");
+            config.put("ganymede.services.tensorboard.app.port", "6006");
             config.put("ganymede.services.tensorboard.info.description", "Training curves");
             config.put("ganymede.services.ray.app.image", "rayproject/ray:2.50.0");
+            config.put("ganymede.services.ray.app.port", "8265");
             config.put("ganymede.services.ray.app.idle-timeout", "30m");
-            // A key the services' configuration maps, so that ray is a service while app.* is read apart.
-            config.put("ganymede.services.ray.display", "true");
             config.put("ganymede.services.hidden.url", "http://127.0.0.1:10105");
             config.put("ganymede.services.hidden.display", "false");
             config.put("ganymede.services.culler.api-token", "culler-service-token-0123456789");
