@@ -8,6 +8,7 @@ import io.ganymede.hub.services.AppStates;
 import io.ganymede.hub.services.AppStates.AppState;
 import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.services.Services;
+import io.ganymede.hub.spawn.Urls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -43,9 +44,12 @@ public class ServiceRows {
      * @param state a managed app's state (stopped, starting, running, stopping); null otherwise
      * @param idleStopAt when a running app will be stopped if nobody uses it
      * @param lastUser who opened it last, and {@code lastUsedAt} when
+     * @param stopUrl the API that stops a running managed app, for a viewer holding
+     *     {@code admin:services} on it; null otherwise
      */
     public record Row(String name, Kind kind, String description, String href, String url, String state,
-            String started, String idleStopAt, String lastUser, String lastUsedAt, String stopReason, String message) {
+            String started, String idleStopAt, String lastUser, String lastUsedAt, String stopReason, String message,
+            String stopUrl) {
 
         public boolean app() {
             return kind == Kind.APP;
@@ -62,24 +66,28 @@ public class ServiceRows {
 
     /** The team apps a person may open: those the header's Services menu links. */
     public List<Row> openable(Permissions permissions) {
-        return services.accessible(permissions).stream().map(this::row).toList();
+        return services.accessible(permissions).stream().map(s -> row(s, null)).toList();
     }
 
     /** Every service whose model the admin may read ({@code read:services} on it). */
     public List<Row> readable(Permissions permissions) {
         return services.all().stream().filter(s -> permissions.allows("read:services", Target.service(s.name)))
-                .map(this::row).toList();
+                .map(s -> row(s, permissions)).toList();
     }
 
-    private Row row(ServiceEntity service) {
+    /** A service's row; {@code admin}, when given, is whose stop buttons it may show. */
+    private Row row(ServiceEntity service, Permissions admin) {
         AppState app = apps.of(service).orElse(null);
         Kind kind = app != null ? Kind.APP : service.url != null ? Kind.EXTERNAL : Kind.API;
         String href = kind == Kind.API ? null : ServiceDefinition.prefix(service.name);
         String description = service.infoObject().get("description") instanceof String d && !d.isBlank() ? d : null;
         if (app == null) {
-            return new Row(service.name, kind, description, href, service.url, null, null, null, null, null, null, null);
+            return new Row(service.name, kind, description, href, service.url, null, null, null, null, null, null, null,
+                    null);
         }
+        boolean stoppable = app.running() && admin != null && admin.allows("admin:services", Target.service(service.name));
         return new Row(service.name, kind, description, href, null, app.state(), ApiModels.iso(app.started()),
-                ApiModels.iso(app.idleStopAt()), app.lastUser(), ApiModels.iso(app.lastUsedAt()), app.stopReason(), app.message());
+                ApiModels.iso(app.idleStopAt()), app.lastUser(), ApiModels.iso(app.lastUsedAt()), app.stopReason(), app.message(),
+                stoppable ? "/hub/api/services/" + Urls.escape(service.name) + "/app" : null);
     }
 }

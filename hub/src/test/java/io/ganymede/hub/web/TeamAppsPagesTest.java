@@ -190,6 +190,22 @@ class TeamAppsPagesTest {
     }
 
     @Test
+    void onlyARunningManagedAppHasAStopButton() {
+        appRow("tensorboard", tensorboard -> {
+            tensorboard.state(ServiceAppEntity.State.STARTING);
+            tensorboard.startedAt = STARTED;
+        });
+        String page = WebPagesTest.signIn(ADMIN).given().get("/hub/admin").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("<div id=\"services-status\" class=\"notice\" role=\"alert\"></div>"), page);
+        String ray = row(page, "data-service-row=\"ray\"");
+        assertTrue(ray.contains("<button type=\"button\" class=\"link\" data-api-method=\"DELETE\" "
+                + "data-api-url=\"/hub/api/services/ray/app\" data-status=\"services-status\""), ray);
+        assertEquals(List.of("/hub/api/services/ray/app"), all(page, "data-api-url=\"(/hub/api/services/[^\"]*)\""),
+                "a starting app, an external service, an API client: no stop");
+        assertTrue(row(page, "data-service-row=\"tensorboard\"").contains("<span class=\"badge wait\">starting</span>"));
+    }
+
+    @Test
     void theServiceModelOfAManagedAppCarriesItsRun() {
         Map<String, Object> ray = admin().get("/hub/api/services/ray").then().statusCode(200).extract().jsonPath().getMap("app");
         assertEquals(Map.of("state", "running", "started", STARTED.toString(), "last_activity", ACTIVE.toString(),
