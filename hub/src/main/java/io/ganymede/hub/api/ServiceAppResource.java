@@ -1,6 +1,7 @@
 package io.ganymede.hub.api;
 
 import io.ganymede.hub.apps.TeamApps;
+import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.scopes.NeedsScope;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -35,7 +36,7 @@ public class ServiceAppResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response stop(@PathParam("service_name") String name) {
         apps.app(name);
-        apps.stop(name, "admin");
+        apps.stop(name, ServiceAppEntity.StopReason.ADMIN);
         return Response.noContent().build();
     }
 

@@ -5,10 +5,12 @@ import io.ganymede.hub.culler.Period;
 import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceAppEntity.State;
+import io.ganymede.hub.persistence.ServiceAppEntity.StopReason;
 import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.ganymede.hub.proxy.ProxySync;
 import io.ganymede.hub.services.AppDefinition;
+import io.ganymede.hub.services.AppStates;
 import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.services.Services;
 import io.ganymede.hub.spawn.SpawnConfig;
@@ -103,19 +105,23 @@ class AppIdleStop {
     private void running(AppDefinition app, ServiceAppEntity row, JsonObject routes, Instant now) {
         if (!apps.podExists(app.name())) {
             LOG.warnf("app %s: its pod is gone; recorded as stopped", app.name());
-            apps.markStopped(app.name(), "failure", "The app's pod was gone");
+            apps.markStopped(app.name(), StopReason.FAILURE, "The app's pod was gone");
             return;
         }
-        Instant activity = latest(row.lastActivity, row.startedAt);
+        // The proxy counts the app's requests; the row keeps the latest, which the pages show.
+        Instant activity = row.lastActivity;
         JsonObject route = routes.getJsonObject(ProxySync.tableKey(ServiceDefinition.prefix(app.name())));
         if (route != null && route.getString("last_activity") != null) {
             activity = latest(activity, OffsetDateTime.parse(route.getString("last_activity")).toInstant());
         }
         Instant seen = activity;
-        QuarkusTransaction.requiringNew().run(() -> TeamApps.locked(app.name()).lastActivity = seen);
-        if (seen != null && !now.isBefore(seen.plus(app.idleTimeout()))) {
+        if (seen != null && !seen.equals(row.lastActivity)) {
+            QuarkusTransaction.requiringNew().run(() -> TeamApps.locked(app.name()).lastActivity = seen);
+        }
+        Instant stopAt = AppStates.idleStopAt(seen, row.startedAt, app.idleTimeout());
+        if (stopAt != null && !now.isBefore(stopAt)) {
             LOG.infof("culling app %s (last activity %s, idle timeout %s)", app.name(), seen, app.idleTimeout());
-            apps.stop(app.name(), "idle");
+            apps.stop(app.name(), StopReason.IDLE);
         }
     }
 
@@ -130,7 +136,7 @@ class AppIdleStop {
             apps.markRunning(app.name(), url.get());
         } else if (row.startedAt == null || now.isAfter(row.startedAt.plus(spawn.startTimeout()).plus(spawn.httpTimeout()))) {
             LOG.warnf("app %s: its start was left unfinished; undone", app.name());
-            apps.markStopped(app.name(), "failure", "The start was interrupted");
+            apps.markStopped(app.name(), StopReason.FAILURE, "The start was interrupted");
             apps.removePod(app.name());
         }
     }
@@ -142,7 +148,7 @@ class AppIdleStop {
         }
         LOG.warnf("app %s: its stop was left unfinished; finished", app.name());
         apps.removePod(app.name());
-        apps.markStopped(app.name(), "failure", "The stop was interrupted");
+        apps.markStopped(app.name(), StopReason.FAILURE, "The stop was interrupted");
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -3,6 +3,7 @@ package io.ganymede.hub.apps;
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceAppEntity.State;
+import io.ganymede.hub.persistence.ServiceAppEntity.StopReason;
 import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.proxy.ProxyClient;
 import io.ganymede.hub.proxy.ProxySync;
@@ -147,7 +148,7 @@ public class TeamApps {
                     runtime.ready(app.prefix());
                 }, failure -> {
                     LOG.warnf("app %s did not start: %s", app.name(), failure.getMessage());
-                    stopped(app.name(), "failure", failure.getMessage());
+                    stopped(app.name(), StopReason.FAILURE, failure.getMessage());
                     // The pod may be up even though the hub could not reach it or route to it.
                     removePod(app.name());
                     runtime.pending(null);
@@ -168,22 +169,22 @@ public class TeamApps {
         });
     }
 
-    private void stopped(String name, String reason, String message) {
+    private void stopped(String name, StopReason reason, String message) {
         QuarkusTransaction.requiringNew().run(() -> {
             ServiceAppEntity row = locked(name);
             row.state(State.STOPPED);
             row.url = null;
-            row.stopReason = reason;
+            row.stopReason = reason.value();
             row.message = message == null ? null : message.substring(0, Math.min(message.length(), 2048));
         });
     }
 
     /**
      * Stops the app: its route goes first (no request reaches a pod going away), then its pod;
-     * the state is {@code stopped} with {@code reason} (idle, admin). False when it was not running
-     * or starting here to stop. Blocking: call on a worker.
+     * the state is {@code stopped} with {@code reason}. False when it was not running to stop.
+     * Blocking: call on a worker.
      */
-    public boolean stop(String name, String reason) {
+    public boolean stop(String name, StopReason reason) {
         boolean stopping = QuarkusTransaction.requiringNew().call(() -> {
             ServiceAppEntity row = locked(name);
             if (row.stateValue() != State.RUNNING) {
@@ -207,7 +208,7 @@ public class TeamApps {
         } finally {
             stopped(name, reason, null);
             stoppingHere.remove(name);
-            LOG.infof("app %s stopped (%s)", name, reason);
+            LOG.infof("app %s stopped (%s)", name, reason.value());
         }
         return true;
     }
@@ -252,7 +253,7 @@ public class TeamApps {
         return pods.exists(name);
     }
 
-    void markStopped(String name, String reason, String message) {
+    void markStopped(String name, StopReason reason, String message) {
         stopped(name, reason, message);
     }
 

@@ -46,8 +46,8 @@ public class AppStates {
      * @param idleStopAt when a running app will be stopped unless used before: its last request
      *     (or its start, before any) plus its idle timeout; null unless running
      * @param lastUser who opened it last: a user's name, or {@code service:<name>}
-     * @param stopReason why its last run ended: idle, admin, failure or shutdown
-     * @param message why its last start failed
+     * @param stopReason why its last run ended: idle, admin or failure
+     * @param message why its last run failed (a start that failed, a pod that went away)
      */
     public record AppState(String state, Instant started, Instant lastActivity, Instant idleStopAt, String lastUser,
             Instant lastUsedAt, String stopReason, String message) {

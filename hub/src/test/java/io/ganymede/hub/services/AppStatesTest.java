@@ -32,6 +32,15 @@ class AppStatesTest {
     }
 
     @Test
+    void aRequestOfAnEarlierRunDoesNotShortenThisOne() {
+        // The idle stop's own rule (AppIdleStop) and what the pages show are this one function.
+        assertEquals(STARTED.plus(TIMEOUT), AppStates.idleStopAt(STARTED.minus(Duration.ofDays(1)), STARTED, TIMEOUT));
+        assertEquals(STARTED.plus(Duration.ofMinutes(5)).plus(TIMEOUT),
+                AppStates.idleStopAt(STARTED.plus(Duration.ofMinutes(5)), STARTED, TIMEOUT));
+        assertNull(AppStates.idleStopAt(null, null, TIMEOUT));
+    }
+
+    @Test
     void onlyARunningAppHasAnIdleStop() {
         for (ServiceAppEntity.State s : new ServiceAppEntity.State[] {ServiceAppEntity.State.STARTING,
                 ServiceAppEntity.State.STOPPING, ServiceAppEntity.State.STOPPED}) {

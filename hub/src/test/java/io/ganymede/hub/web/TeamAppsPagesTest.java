@@ -143,7 +143,7 @@ class TeamAppsPagesTest {
         String home = WebPagesTest.signIn(MEMBER).given().get("/hub/home").then().statusCode(200).extract().asString();
         String tensorboard = row(home, "data-team-app=\"tensorboard\"");
         assertTrue(tensorboard.contains("data-state=\"stopped\""), tensorboard);
-        assertTrue(tensorboard.contains("The last start failed: image pull failed &lt;img"), tensorboard);
+        assertTrue(tensorboard.contains("Its last run failed: image pull failed &lt;img"), tensorboard);
         assertFalse(tensorboard.contains("data-cull-at"), "a stopped app has no idle stop: " + tensorboard);
     }
 
