@@ -258,31 +258,59 @@ class ManagedAppTest {
     }
 
     /**
-     * A pipeline's token with {@code access:services!service=tensorboard} reaches the app (the
-     * stopped app started for it, then through the proxy's token check); one without gets 403.
+     * A pipeline's token with {@code access:services!service=tensorboard} reaches the app: the
+     * stopped app has no route, so the proxy sends the request into the hub (a redirect, which
+     * pipeline clients such as Python's requests follow with their Authorization header), which
+     * starts it and answers 503 with Retry-After; once it runs, the proxy's token check admits the
+     * token. A token without the scope gets 403 both ways, and starts nothing.
      */
     @Test
     @Order(5)
     void anApiTokenWithAccessReachesTheApp() throws Exception {
         String token = JSON.readTree(hub.api(ADMIN, "POST", "/users/" + Names.path(Names.ALICE) + "/tokens",
                 "{\"scopes\": [\"access:services!service=tensorboard\"]}").body()).get("token").asText();
-        HttpClient client = HttpClient.newHttpClient();
-        Await.until(() -> {
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(APP + "data/runs")))
-                        .header("Authorization", "token " + token).build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 && r.body().contains("run-alpha");
-            } catch (Exception e) {
-                return false;
-            }
-        }, Duration.ofSeconds(90), "the token never reached TensorBoard");
-
         String other = JSON.readTree(hub.api(ADMIN, "POST", "/users/" + Names.path(Names.ALICE) + "/tokens",
                 "{\"scopes\": [\"read:users:name!user\"]}").body()).get("token").asText();
-        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(APP + "data/runs")))
-                .header("Authorization", "token " + other).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        // Stopped (the admin stopped it before): the hub answers, and refuses the token without the scope.
+        HttpResponse<String> refused = runs(client, other);
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.uri().getPath().startsWith("/hub/services/tensorboard/"), refused.uri().toString());
+        assertNull(kube.pods().inNamespace(NAMESPACE).withName(POD).get(), "a refused token started the app");
+
+        HttpResponse<String> first = runs(client, token);
+        assertEquals(503, first.statusCode(), first.body());
+        assertEquals("5", first.headers().firstValue("Retry-After").orElse(null), first.headers().map().toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        HttpResponse<String> answer = first;
+        while (!(answer.statusCode() == 200 && answer.body().contains("run-alpha"))) {
+            HttpResponse<String> shown = answer;
+            assertTrue(System.nanoTime() < deadline, () -> "the token never reached TensorBoard; last answer "
+                    + shown.statusCode() + " from " + shown.uri() + ": " + shown.body());
+            Thread.sleep(1000);
+            answer = runs(client, token);
+        }
+        assertEquals(APP + "data/runs", answer.uri().getPath(), "answered by the app through the proxy, not the hub");
+        assertTrue(hub.logText().contains("starting app tensorboard, opened by " + Names.ALICE), hub.logText());
+
+        // Running: the proxy's token check refuses the token without the scope.
+        refused = runs(client, other);
         assertEquals(403, refused.statusCode(), refused.body());
         assertFalse(refused.body().contains("run-alpha"), refused.body());
+    }
+
+    /** GET {@code /services/tensorboard/data/runs} with an API token; failures to connect are rethrown unchecked. */
+    private static HttpResponse<String> runs(HttpClient client, String token) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(APP + "data/runs")))
+                    .header("Authorization", "token " + token).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean isTensorBoard(WebDriver d) {
