@@ -3,7 +3,7 @@ package io.ganymede.hub.apps;
 import io.ganymede.hub.api.ApiException;
 import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
-import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.oauth.AccessGrant;
 import io.ganymede.hub.services.AppDefinition;
 import io.ganymede.hub.web.HtmlPages;
 import io.quarkus.qute.Location;
@@ -63,10 +63,7 @@ public class AppPage {
             throw new ApiException(403, "Missing or invalid credentials");
         }
         AppDefinition app = apps.app(name);
-        if (!who.permissions().allows("access:services", Target.service(app.name()))) {
-            throw new ApiException(403, (who.service() ? "Service " : "User ") + who.name()
-                    + " is not allowed to access service " + app.name());
-        }
+        AccessGrant.requireService(who, app.name());
         String target = target(uri);
         TeamApps.Opened opened = apps.open(app, who.service() ? "service:" + who.name() : who.name());
         if (opened == TeamApps.Opened.READY) {

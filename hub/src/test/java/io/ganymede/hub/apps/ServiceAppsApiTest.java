@@ -57,7 +57,7 @@ class ServiceAppsApiTest {
         String other = userWithToken(OTHER);
         as(other).accept("application/json").redirects().follow(false).get("/hub/services/lab-board/#x")
                 .then().statusCode(403).body("status", equalTo(403))
-                .body("message", equalTo("User " + OTHER + " is not allowed to access service lab-board"));
+                .body("message", equalTo("access_denied: User " + OTHER + " is not allowed to access service lab-board"));
         as(other).accept("text/html").redirects().follow(false).get("/hub/services/lab-board/data/runs")
                 .then().statusCode(403).contentType(containsString("text/html"));
         // Nobody signed in: to the login page and back; a token that is not valid gets 403.
