@@ -28,8 +28,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * A managed team app on the real control plane (the test bed): a real TensorBoard 2.21.0 from
@@ -40,12 +43,15 @@ import org.openqa.selenium.WebDriver;
  * progress and lands on TensorBoard's page with the run (screenshot
  * {@code target/screenshots/tensorboard-01.png}); a restarted hub finds the running pod again;
  * after its idle timeout (20 s here) the pod is gone and the app stopped, and the next visits (six
- * at once) start it again, once; an admin stops it through the API.
+ * at once) start it again, once; an admin stops it with the admin page's stop button (screenshot
+ * {@code managed-app-admin-stop}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagedAppTest {
 
     private static final String ADMIN = "e2e-apps-admin-token";
+    /** An admin who signs in to the admin page. */
+    private static final String ROOT = "root@example.com";
     private static final String NAMESPACE = "apps-e2e";
     /** A team's image whose entrypoint is TensorBoard. */
     private static final String IMAGE = "us-docker.pkg.dev/ml-platform/apps/tensorboard:2.21.0";
@@ -109,7 +115,9 @@ class ManagedAppTest {
                           service-account: tensorboard-reader
                         groups: [data-science]
                         idle-timeout: 20s
-                """.formatted(IMAGE, BUCKET);
+                  auth:
+                    admin-users: %s
+                """.formatted(IMAGE, BUCKET, ROOT);
         Path file = Files.createTempDirectory("ganymede-config").resolve("config.yaml");
         Files.writeString(file, config);
         env = Map.of(
@@ -245,11 +253,24 @@ class ManagedAppTest {
         String log = hub.logText();
         assertEquals(1, log.split("starting app tensorboard", -1).length - 1, "started more than once:\n" + log);
 
-        // An admin stops it now: the pod and the route go; Alice may not.
+        // An admin stops it now with the admin page's stop button: the pod and the route go; Alice may not.
         String own = JSON.readTree(hub.api(ADMIN, "POST", "/users/" + Names.path(Names.ALICE) + "/tokens", "{}").body())
                 .get("token").asText();
         assertEquals(403, hub.api(own, "DELETE", "/services/tensorboard/app", null).statusCode());
-        assertEquals(204, hub.api(ADMIN, "DELETE", "/services/tensorboard/app", null).statusCode());
+        try (Chromium admin = new Chromium()) {
+            admin.signIn(hub, ROOT, "/hub/admin");
+            By stop = By.cssSelector("tr[data-service-row=tensorboard] button[data-api-url='/hub/api/services/tensorboard/app']");
+            admin.wait.until(ExpectedConditions.elementToBeClickable(stop)).click();
+            Alert confirm = admin.wait.until(ExpectedConditions.alertIsPresent());
+            assertTrue(confirm.getText().startsWith("Stop tensorboard?"), confirm.getText());
+            confirm.accept();
+            // The page reloads once the API answered: stopped by an admin, and no stop button left.
+            By reason = By.cssSelector("tr[data-service-row=tensorboard] [data-stop-reason]");
+            admin.wait.ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElements(reason).stream().anyMatch(e -> e.getText().equals("admin")));
+            assertTrue(admin.driver.findElements(stop).isEmpty());
+            admin.shot("managed-app-admin-stop");
+        }
         Await.until(() -> kube.pods().inNamespace(NAMESPACE).withName(POD).get() == null, Duration.ofSeconds(60),
                 "the pod of the app the admin stopped is still there");
         routes = JSON.readValue(hub.api(ADMIN, "GET", "/proxy", null).body(), Map.class);
