@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -232,13 +233,15 @@ public class ApiModels {
             model.put("roles", roles);
         }
         if (full) {
+            Optional<AppStates.AppState> app = apps.of(service);
             model.put("url", service.url == null ? "" : service.url);
-            model.put("prefix", service.url == null ? "" : ServiceDefinition.prefix(service.name));
+            // A managed app is served under its prefix too, though the hub, not the configuration, knows where it runs.
+            model.put("prefix", service.url == null && app.isEmpty() ? "" : ServiceDefinition.prefix(service.name));
             model.put("command", List.of());
             model.put("pid", 0);
             model.put("info", service.infoObject());
             model.put("display", service.display);
-            apps.of(service).ifPresent(app -> model.put("app", app(app)));
+            app.ifPresent(run -> model.put("app", app(run)));
         }
         return model;
     }

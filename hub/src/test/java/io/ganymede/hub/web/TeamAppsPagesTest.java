@@ -211,6 +211,7 @@ class TeamAppsPagesTest {
         assertEquals(Map.of("state", "running", "started", STARTED.toString(), "last_activity", ACTIVE.toString(),
                 "idle_stop_at", ACTIVE.plus(Duration.ofMinutes(30)).toString()), ray);
         admin().get("/hub/api/services/tensorboard").then().statusCode(200).body("app.state", equalTo("stopped"))
+                .body("url", equalTo("")).body("prefix", equalTo("/services/tensorboard/"))
                 .body("app.started", nullValue()).body("app.idle_stop_at", nullValue());
         admin().get("/hub/api/services").then().statusCode(200).body("ray.app.state", equalTo("running"))
                 .body("mlflow", not(hasKey("app"))).body("culler", not(hasKey("app")));
