@@ -41,7 +41,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * proxy, which strips the prefix and lets in only a browser holding the hub's route-access cookie.
  * In headless Chromium the workbench comes up and lists the server's folder, which it reads over
  * its WebSocket; the page's static assets load under a named server's prefix; the WebSocket needs
- * the cookie of its own route.
+ * the cookie of its own route. A script's API token with {@code access:servers} on the server
+ * reaches it too (the proxy asks the hub), and one without it is refused.
  */
 class CodeServerBehindProxyTest {
 
@@ -177,10 +178,58 @@ class CodeServerBehindProxyTest {
         assertEquals(403, handshakeStatus(obrien.http, socket));
     }
 
+    /**
+     * A script or pipeline reaches the server with an API token instead of the cookie: the proxy
+     * asks the hub whether the token holds {@code access:servers} on that server.
+     */
+    @Test
+    void anApiTokenWithAccessToTheServerReachesIt() throws Exception {
+        String prefix = Names.prefix(Names.OBRIEN, "pipeline");
+        startServer(Names.OBRIEN, "pipeline");
+        String own = token(Names.OBRIEN, "[\"access:servers!server=" + Names.OBRIEN + "/pipeline\"]");
+        String otherServer = token(Names.OBRIEN, "[\"access:servers!server=" + Names.OBRIEN + "/elsewhere\"]");
+        String alice = token(Names.ALICE, "[]");
+
+        // code-server's own health endpoint, under the stripped prefix.
+        HttpResponse<String> health = get(prefix + "healthz", "token " + own);
+        assertEquals(200, health.statusCode(), health.body() + "\n" + serverLog(Names.OBRIEN, "pipeline"));
+        assertTrue(health.body().contains("\"status\""), health.body());
+        URI socket = URI.create("ws://127.0.0.1:" + hub.publicPort + prefix + "?reconnectionToken=" + UUID.randomUUID()
+                + "&reconnection=false&skipWebSocketFrames=false");
+        assertEquals(101, handshakeStatus(api, socket, "Bearer " + own));
+
+        for (String refused : List.of(otherServer, alice)) {
+            HttpResponse<String> answer = get(prefix + "healthz", "token " + refused);
+            assertEquals(403, answer.statusCode(), answer.body());
+            assertEquals(403, JSON.readTree(answer.body()).path("status").asInt());
+            assertTrue(answer.headers().firstValue("Location").isEmpty());
+            assertEquals(403, handshakeStatus(api, socket, "token " + refused));
+        }
+    }
+
+    private static String token(String user, String scopes) throws Exception {
+        HttpResponse<String> issued = call("POST", "/users/" + Names.path(user) + "/tokens", "{\"scopes\": " + scopes + "}");
+        assertEquals(201, issued.statusCode(), issued.body());
+        return JSON.readTree(issued.body()).path("token").asText();
+    }
+
+    private static HttpResponse<String> get(String path, String authorization) throws Exception {
+        return api.send(HttpRequest.newBuilder(URI.create(hub.publicUrl(path))).header("Authorization", authorization)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The status of a WebSocket handshake from a page of the hub's origin, as a browser sends it. */
     private static int handshakeStatus(HttpClient client, URI uri) throws Exception {
+        return handshakeStatus(client, uri, null);
+    }
+
+    private static int handshakeStatus(HttpClient client, URI uri, String authorization) throws Exception {
         try {
-            WebSocket socket = client.newWebSocketBuilder()
+            WebSocket.Builder builder = client.newWebSocketBuilder();
+            if (authorization != null) {
+                builder.header("Authorization", authorization);
+            }
+            WebSocket socket = builder
                     .header("Origin", "http://127.0.0.1:" + hub.publicPort)
                     .connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(uri, new WebSocket.Listener() { })

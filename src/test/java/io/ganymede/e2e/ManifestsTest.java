@@ -272,6 +272,50 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * Pipelines reach the hub API, services ({@code /services/<name>/}) and users' servers through
+     * the internal load balancer: it must land on the proxy's public port, which routes all of
+     * them, and the proxy must be let through to the hub, which it asks about API tokens on gated
+     * routes (at the hub's internal URL, checked in {@link #hubAndProxyPointAtEachOtherThroughServices}).
+     */
+    @Test
+    void theInternalLoadBalancerFrontsTheProxyWhichMayAskTheHubAboutTokens() {
+        List<JsonNode> objects = RENDERED.get(ALL_COMPONENTS);
+        JsonNode internal = find(objects, "Service", "ganymede-internal");
+        assertNotNull(internal, "internal-lb: no Service ganymede-internal");
+        assertEquals("LoadBalancer", internal.at("/spec/type").asText());
+        assertEquals("Internal", internal.at("/metadata/annotations/networking.gke.io~1load-balancer-type").asText());
+        JsonNode proxy = find(objects, "Deployment", "ganymede-proxy");
+        JsonNode hub = find(objects, "Deployment", "ganymede-hub");
+        assertTrue(selects(internal.path("spec").path("selector"), podLabels(proxy)), "internal-lb does not select the proxy");
+        assertFalse(selects(internal.path("spec").path("selector"), podLabels(hub)), "internal-lb must not bypass the proxy");
+        assertEquals(8000, containerPort(container(proxy, "proxy"), servicePort(internal, 80).path("targetPort")),
+                "internal-lb: port 80 must reach the proxy's public port");
+        boolean proxyToHub = false;
+        boolean hubFromProxy = false;
+        for (JsonNode policy : objects.stream().filter(o -> kind(o).equals("NetworkPolicy")).toList()) {
+            JsonNode spec = policy.path("spec");
+            if (selects(spec.path("podSelector"), podLabels(proxy))) {
+                for (JsonNode rule : spec.path("egress")) {
+                    boolean toHub = false;
+                    for (JsonNode peer : rule.path("to")) {
+                        toHub |= selects(peer.path("podSelector"), podLabels(hub));
+                    }
+                    proxyToHub |= toHub && rule.path("ports").toString().contains("8081");
+                }
+            }
+            if (selects(spec.path("podSelector"), podLabels(hub))) {
+                for (JsonNode rule : spec.path("ingress")) {
+                    for (JsonNode peer : rule.path("from")) {
+                        hubFromProxy |= selects(peer.path("podSelector"), podLabels(proxy));
+                    }
+                }
+            }
+        }
+        assertTrue(proxyToHub, "the proxy's NetworkPolicy must let it reach the hub on 8081 (token checks, error pages)");
+        assertTrue(hubFromProxy, "the hub's NetworkPolicy must admit the proxy");
+    }
+
     @Test
     void hubRbacIsExactlyTheAllowedSet() {
         RENDERED.forEach((variant, objects) -> {

@@ -22,6 +22,7 @@ final class Peers {
     private static Path folder;
     private static Path codeServer;
     private static Path jupyterHubExamples;
+    private static Path tensorBoard;
 
     private Peers() {}
 
@@ -150,6 +151,14 @@ final class Peers {
             jupyterHubExamples = install("install-jupyterhub-examples.sh");
         }
         return jupyterHubExamples;
+    }
+
+    /** TensorBoard 2.21.0's virtualenv ({@code install-tensorboard.sh}): its launcher is {@code bin/tensorboard}. */
+    static synchronized Path tensorBoard() {
+        if (tensorBoard == null) {
+            tensorBoard = install("install-tensorboard.sh");
+        }
+        return tensorBoard;
     }
 
     /** Runs one of {@code src/test/peers/}'s install scripts and answers the path it printed last. */

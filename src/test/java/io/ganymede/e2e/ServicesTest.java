@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * log in through the hub's OAuth ({@code jupyterhub.services.auth.HubOAuth}, with PKCE); only those
  * a role gives {@code access:services!service=whoami-oauth} get in. An app without a login of its
  * own ({@code login-at-proxy}, a static site here) is reached only with the access cookie the hub
- * gives the same people. A service's token, set up as z2jh sets up jupyterhub-idle-culler, calls
+ * gives the same people, or by a pipeline with an API token holding access to it (the proxy asks
+ * the hub's {@code /hub/api/routes/access}). A service's token, set up as z2jh sets up jupyterhub-idle-culler, calls
  * the API with its role's scopes, and the real jupyterhub-idle-culler 2.0.0 culls an idle
  * JupyterHub 6.1 server with it.
  */
@@ -39,6 +40,9 @@ class ServicesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String BOARD = "/services/board/";
+    /** Owner of a pipeline's token: a person the board-users role names, with a name that needs escaping. */
+    private static final String PIPELINE_OWNER = "o'hara+pipeline@example.com";
+    private static final String JOBS = "{\"jobs\": [{\"id\": \"raysubmit_1\", \"status\": \"SUCCEEDED\"}]}";
 
     private static HubProcess hub;
     private static Process whoami;
@@ -72,10 +76,11 @@ class ServicesTest {
                       - name: board-users
                         scopes: ["access:services!service=board"]
                         groups: [data-science]
+                        users: ["%s"]
                       - name: idle-culler
                         scopes: [list:users, read:users:activity, read:servers, delete:servers]
                         services: [idle-culler]
-                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort);
+                """.formatted(servicePort, WHOAMI_TOKEN, CULLER_TOKEN, boardPort, PIPELINE_OWNER);
         hub = HubProcess.withConfig(config, Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN_TOKEN,
                 // Servers the real idle culler stops, with the hub's own culler off.
                 "GANYMEDE_SPAWNER_LOCAL_CMD", Peers.JupyterHub.V6_1.require().singleUser().toString(),
@@ -104,6 +109,9 @@ class ServicesTest {
         Path site = dir.resolve("site");
         Files.createDirectories(site.resolve(BOARD.substring(1)));
         Files.writeString(site.resolve(BOARD.substring(1)).resolve("index.html"), "<h1>Team board</h1>");
+        // What a pipeline asks for, as it would ask a Ray cluster's job API.
+        Files.createDirectories(site.resolve(BOARD.substring(1)).resolve("api"));
+        Files.writeString(site.resolve(BOARD.substring(1)).resolve("api/jobs.json"), JOBS);
         board = new ProcessBuilder(Peers.JupyterHub.V6_1.python().toString(), "-m", "http.server", "--bind", "127.0.0.1",
                 String.valueOf(boardPort), "--directory", site.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("board.log").toFile()).start();
@@ -188,6 +196,59 @@ class ServicesTest {
         HttpResponse<String> refused = obrien.signIn(obrien.open(hub.publicUrl(BOARD)), Names.OBRIEN);
         assertEquals(403, refused.statusCode(), refused.uri() + " " + refused.body());
         assertEquals("/hub/open-service/board", refused.uri().getPath());
+    }
+
+    /**
+     * A pipeline inside the VPC (through the internal load balancer, which fronts the same proxy)
+     * reaches the app without a login with an API token holding
+     * {@code access:services!service=board}: the proxy asks the hub, and passes the request on.
+     */
+    @Test
+    void aPipelineReachesTheAppWithAnApiTokenHoldingAccessToIt() throws Exception {
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(PIPELINE_OWNER), null);
+        call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.OBRIEN), null);
+        Map<String, Object> issued = JSON.readValue(call(ADMIN_TOKEN, "POST", "/users/" + Names.path(PIPELINE_OWNER) + "/tokens",
+                "{\"scopes\": [\"access:services!service=board\"], \"note\": \"nightly pipeline\"}").body(), Map.class);
+        String token = (String) issued.get("token");
+        String narrow = (String) JSON.readValue(call(ADMIN_TOKEN, "POST", "/users/" + Names.path(PIPELINE_OWNER) + "/tokens",
+                "{\"scopes\": [\"read:users!user\"]}").body(), Map.class).get("token");
+        String obrien = (String) JSON.readValue(call(ADMIN_TOKEN, "POST", "/users/" + Names.path(Names.OBRIEN) + "/tokens", "{}")
+                .body(), Map.class).get("token");
+
+        HttpResponse<String> jobs = app(BOARD + "api/jobs.json", "token " + token);
+        assertEquals(200, jobs.statusCode(), jobs.body() + "\n" + hub.logText());
+        assertEquals(JOBS, jobs.body());
+        assertEquals(200, app(BOARD + "api/jobs.json", "Bearer " + token).statusCode());
+
+        // A token without the scope, and another person's, get JupyterHub's JSON error; never the login page.
+        for (String refused : List.of(narrow, obrien)) {
+            HttpResponse<String> answer = app(BOARD + "api/jobs.json", "token " + refused);
+            assertEquals(403, answer.statusCode(), answer.body());
+            assertTrue(answer.headers().firstValue("Location").isEmpty(), answer.headers().toString());
+            Map<String, Object> error = JSON.readValue(answer.body(), Map.class);
+            assertEquals(403, error.get("status"));
+            assertTrue(String.valueOf(error.get("message")).contains("access:services!service=board"), error.toString());
+        }
+        // A browser without any credential is still sent to the hub for the access cookie.
+        HttpResponse<String> browser = app(BOARD, null);
+        assertEquals(302, browser.statusCode());
+        assertTrue(browser.headers().firstValue("Location").orElseThrow().startsWith("/hub/open-service/board?next="));
+
+        // Revoked, the token stops working once the proxy's few seconds of memory have passed.
+        assertEquals(204, call(ADMIN_TOKEN, "DELETE", "/users/" + Names.path(PIPELINE_OWNER) + "/tokens/" + issued.get("id"), null)
+                .statusCode());
+        Thread.sleep(5_500);
+        assertEquals(403, app(BOARD + "api/jobs.json", "token " + token).statusCode());
+        // The token never reaches the log.
+        assertFalse(hub.logText().contains(token), "a token in the hub's log");
+    }
+
+    private HttpResponse<String> app(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.publicUrl(path))).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return api.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.ganymede.hub.scopes.Permissions;
 import io.ganymede.hub.scopes.RoleCatalog;
 import io.ganymede.hub.scopes.Roles;
 import io.ganymede.hub.scopes.Target;
+import io.ganymede.hub.services.AppStates;
 import io.ganymede.hub.services.ServiceDefinition;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.Urls;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,9 +43,11 @@ public class ApiModels {
     private final RoleCatalog roleCatalog;
     private final ActivityBuffer activity;
     private final PublicUrls publicUrls;
+    private final AppStates apps;
 
     ApiModels(SpawnCoordinator spawns, CullForecast culler, RoleCatalog roleCatalog, ActivityBuffer activity,
-            PublicUrls publicUrls) {
+            PublicUrls publicUrls, AppStates apps) {
+        this.apps = apps;
         this.spawns = spawns;
         this.culler = culler;
         this.roleCatalog = roleCatalog;
@@ -215,6 +219,7 @@ public class ApiModels {
      * A service, as JupyterHub's {@code service_model}: the fields each scope the caller holds on
      * it allows ({@code read:services} everything but roles, {@code read:services:name} its name,
      * {@code read:roles:services} its roles). External services have no command and no process.
+     * A managed app adds (a Ganymede extension, with {@code read:services}) its run: {@code app}.
      */
     public Map<String, Object> service(ServiceEntity service, List<String> roles, Permissions permissions) {
         Target target = Target.service(service.name);
@@ -228,13 +233,25 @@ public class ApiModels {
             model.put("roles", roles);
         }
         if (full) {
+            Optional<AppStates.AppState> app = apps.of(service);
             model.put("url", service.url == null ? "" : service.url);
-            model.put("prefix", service.url == null ? "" : ServiceDefinition.prefix(service.name));
+            // A managed app is served under its prefix too, though the hub, not the configuration, knows where it runs.
+            model.put("prefix", service.url == null && app.isEmpty() ? "" : ServiceDefinition.prefix(service.name));
             model.put("command", List.of());
             model.put("pid", 0);
             model.put("info", service.infoObject());
             model.put("display", service.display);
+            app.ifPresent(run -> model.put("app", app(run)));
         }
+        return model;
+    }
+
+    private static Map<String, Object> app(AppStates.AppState app) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("state", app.state());
+        model.put("started", iso(app.started()));
+        model.put("last_activity", iso(app.lastActivity()));
+        model.put("idle_stop_at", iso(app.idleStopAt()));
         return model;
     }
 

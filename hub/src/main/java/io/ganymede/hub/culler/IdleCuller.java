@@ -68,8 +68,8 @@ public class IdleCuller {
     /** Runs (server id and start) whose /api/status gave no activity: not asked again. */
     private final Set<String> withoutStatus = ConcurrentHashMap.newKeySet();
     private volatile PassReport lastPass;
-    /** When the next scheduled pass is due (System.nanoTime); the first comes one period after start. */
-    private volatile long nextPass;
+    /** When the next scheduled pass is due; the first comes one period after start. */
+    private final Period period;
 
     IdleCuller(CullerConfig config, ServerPolicies policies, SpawnCoordinator spawns, ProxyClient proxy,
             JupyterStatus status, CullNotices notices, Leadership leadership, HubMetrics metrics, ActivityBuffer activity,
@@ -84,7 +84,7 @@ public class IdleCuller {
         this.metrics = metrics;
         this.activity = activity;
         this.clock = clock;
-        this.nextPass = System.nanoTime() + config.every().toNanos();
+        this.period = new Period(config::every);
     }
 
     public PassReport lastPass() {
@@ -101,11 +101,9 @@ public class IdleCuller {
      */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        long now = System.nanoTime();
-        if (now - nextPass < 0) {
+        if (!period.due()) {
             return;
         }
-        nextPass = now + config.every().toNanos();
         try {
             pass();
         } catch (RuntimeException e) {

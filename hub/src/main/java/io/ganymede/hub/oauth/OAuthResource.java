@@ -9,7 +9,6 @@ import io.ganymede.hub.persistence.OAuthCodeEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.persistence.UserEntity;
 import io.ganymede.hub.scopes.Public;
-import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.tokens.Secrets;
 import io.ganymede.hub.tokens.TokenService;
 import jakarta.transaction.Transactional;
@@ -68,8 +67,8 @@ public class OAuthResource {
             @QueryParam("response_type") String responseType, @QueryParam("state") String state,
             @QueryParam("code_challenge") String codeChallenge, @QueryParam("code_challenge_method") String challengeMethod,
             @Context UriInfo uri) {
-        Caller who = caller.get().orElse(null);
-        if (who == null || who.service()) {
+        Caller who = AccessGrant.person(caller).orElse(null);
+        if (who == null) {
             return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
         }
         OAuthClientEntity client = OAuthClientEntity.findByIdentifier(clientId == null ? "" : clientId)
@@ -146,17 +145,9 @@ public class OAuthResource {
      */
     private static void checkAccess(Caller who, OAuthClientEntity client) {
         if (client.service != null) {
-            if (!who.permissions().allows("access:services", Target.service(client.service.name))) {
-                throw new OAuthError(403, "access_denied",
-                        "User " + who.name() + " is not allowed to access service " + client.service.name);
-            }
-            return;
-        }
-        UserEntity owner = client.server.user;
-        Target server = Target.server(owner.name, client.server.name, owner.groupNames());
-        if (!who.permissions().allows("access:servers", server)) {
-            throw new OAuthError(403, "access_denied",
-                    "User " + who.name() + " is not allowed to access " + owner.name + "/" + client.server.name);
+            AccessGrant.requireService(who, client.service.name);
+        } else {
+            AccessGrant.requireServer(who, client.server.user, client.server.name);
         }
     }
 

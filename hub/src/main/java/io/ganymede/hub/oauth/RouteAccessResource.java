@@ -4,7 +4,6 @@ import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.UserEntity;
-import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.spawn.Urls;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -47,14 +46,12 @@ public class RouteAccessResource {
     }
 
     private Response open(String name, String serverName, String next, UriInfo uri) {
-        Caller who = caller.get().orElse(null);
-        if (who == null || who.service()) {
+        Caller who = AccessGrant.person(caller).orElse(null);
+        if (who == null) {
             return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
         }
         UserEntity owner = UserEntity.findByName(name).orElseThrow(() -> new OAuthError(404, "not_found", "No such user: " + name));
-        if (!who.permissions().allows("access:servers", Target.server(owner.name, serverName, owner.groupNames()))) {
-            throw new OAuthError(403, "access_denied", "User " + who.name() + " is not allowed to access " + owner.name + "/" + serverName);
-        }
+        AccessGrant.requireServer(who, owner, serverName);
         String prefix = Urls.serverPrefix(owner.name, serverName);
         // The proxy matches routes unescaped, as configurable-http-proxy stores them.
         String route = "/user/" + owner.name + (serverName.isEmpty() ? "" : "/" + serverName);

@@ -4,7 +4,6 @@ import io.ganymede.hub.auth.Caller;
 import io.ganymede.hub.auth.CurrentCaller;
 import io.ganymede.hub.auth.NextUrl;
 import io.ganymede.hub.persistence.ServiceEntity;
-import io.ganymede.hub.scopes.Target;
 import io.ganymede.hub.services.ServiceDefinition;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -36,15 +35,13 @@ public class ServiceAccessResource {
     @Path("{service_name}")
     @Transactional
     public Response open(@PathParam("service_name") String name, @QueryParam("next") String next, @Context UriInfo uri) {
-        Caller who = caller.get().orElse(null);
-        if (who == null || who.service()) {
+        Caller who = AccessGrant.person(caller).orElse(null);
+        if (who == null) {
             return Response.status(302).location(NextUrl.toLogin(uri.getRequestUri())).build();
         }
         ServiceEntity service = ServiceEntity.findByName(name).filter(s -> s.loginAtProxy)
                 .orElseThrow(() -> new OAuthError(404, "not_found", "No such service behind the proxy's login: " + name));
-        if (!who.permissions().allows("access:services", Target.service(service.name))) {
-            throw new OAuthError(403, "access_denied", "User " + who.name() + " is not allowed to access service " + name);
-        }
+        AccessGrant.requireService(who, service.name);
         String prefix = ServiceDefinition.prefix(service.name);
         return grant.redirect(prefix.substring(0, prefix.length() - 1), prefix, next);
     }

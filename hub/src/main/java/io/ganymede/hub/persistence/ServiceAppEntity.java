@@ -28,6 +28,21 @@ public class ServiceAppEntity extends PanacheEntityBase {
         }
     }
 
+    /** Why an app's run ended. */
+    public enum StopReason {
+        /** The idle stop: no request for its idle timeout. */
+        IDLE,
+        /** An admin's {@code DELETE /hub/api/services/<name>/app}. */
+        ADMIN,
+        /** A start that failed, a pod that went away, or a start or stop a dead hub left unfinished. */
+        FAILURE;
+
+        /** The column's value: the name in lower case, as the pages show it. */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** The service's id (services.id): one row per managed app. */
     @Id
     @Column(name = "service_id")
@@ -59,7 +74,7 @@ public class ServiceAppEntity extends PanacheEntityBase {
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
 
-    /** Why the last run ended: idle, admin, failure or shutdown. */
+    /** Why the last run ended: one of {@link StopReason}'s values; null before any end. */
     @Column(name = "stop_reason", length = 16)
     public String stopReason;
 

@@ -1,5 +1,6 @@
 package io.ganymede.hub.proxy;
 
+import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.spawn.Urls;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -26,18 +27,30 @@ import java.util.Map;
 @ApplicationScoped
 public class ProxyClient {
 
+    /** Route data: where the proxy sends a browser without an access cookie (an app without a login). */
+    public static final String ACCESS_URL = "access_url";
+    /** Route data: the hub's endpoint the proxy asks about API tokens on a gated route. */
+    public static final String ACCESS_CHECK_URL = "access_check_url";
+
     private final WebClient client;
     private final Vertx vertx;
     private final EmbeddedProxy embedded;
     private final ProxyConfig config;
     private final ProxyToken token;
+    private final HubAddress hub;
 
-    ProxyClient(Vertx vertx, EmbeddedProxy embedded, ProxyConfig config, ProxyToken token) {
+    ProxyClient(Vertx vertx, EmbeddedProxy embedded, ProxyConfig config, ProxyToken token, HubAddress hub) {
         this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
         this.vertx = vertx;
         this.embedded = embedded;
         this.config = config;
         this.token = token;
+        this.hub = hub;
+    }
+
+    /** {@code GET <this>?path=<route>} answers whether the request's token may use the route. */
+    public String accessCheckUrl() {
+        return hub.internalUrl() + "/hub/api/routes/access";
     }
 
     /**
@@ -73,6 +86,10 @@ public class ProxyClient {
 
     Uni<Void> addRoute(String endpoint, String path, String target, Map<String, Object> data) {
         JsonObject body = new JsonObject(new HashMap<>(data)).put("target", target);
+        if (data.containsKey(ACCESS_URL)) {
+            // A gated route also says where the proxy asks whether an API token may pass.
+            body.put(ACCESS_CHECK_URL, accessCheckUrl());
+        }
         return client.postAbs(routesUrl(endpoint) + path).putHeader("Authorization", "token " + token.value())
                 .sendJsonObject(body).map(r -> expect(r, 201, "add route " + path)).replaceWithVoid();
     }

@@ -4,8 +4,11 @@ import io.ganymede.hub.config.HubAddress;
 import io.ganymede.hub.leader.Leadership;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.ServerEntity;
+import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceEntity;
+import io.ganymede.hub.services.AppDefinition;
 import io.ganymede.hub.services.ServiceDefinition;
+import io.ganymede.hub.services.Services;
 import io.ganymede.hub.spawn.SpawnCoordinator;
 import io.ganymede.hub.spawn.RouteData;
 import io.ganymede.hub.spawn.Urls;
@@ -27,7 +30,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the proxy's routing table equal to the running servers and the services (a restarted
+ * Keeps the proxy's routing table equal to the running servers, the services and the running managed apps (a restarted
  * proxy forgets every route) and carries the proxy's per-route {@code last_activity} into users and servers.
  */
 @ApplicationScoped
@@ -39,9 +42,11 @@ public class ProxySync {
     private final SpawnCoordinator spawns;
     private final HubAddress hub;
     private final Leadership leadership;
+    private final Services services;
 
-    ProxySync(ProxyClient proxy, SpawnCoordinator spawns, HubAddress hub, Leadership leadership) {
+    ProxySync(ProxyClient proxy, SpawnCoordinator spawns, HubAddress hub, Leadership leadership, Services services) {
         this.proxy = proxy;
+        this.services = services;
         this.spawns = spawns;
         this.hub = hub;
         this.leadership = leadership;
@@ -90,6 +95,22 @@ public class ProxySync {
             for (ServiceEntity service : ServiceEntity.<ServiceEntity>list("url is not null")) {
                 wanted.put(tableKey(ServiceDefinition.prefix(service.name)), new Route(service.url, serviceRouteData(service)));
             }
+            // Managed apps while they run: where their pod listens, behind the access gate.
+            for (ServiceAppEntity app : ServiceAppEntity.<ServiceAppEntity>list("state = ?1 and url is not null",
+                    ServiceAppEntity.State.RUNNING.value())) {
+                ServiceEntity service = ServiceEntity.findById(app.serviceId);
+                AppDefinition definition = service == null ? null : services.app(service.name).orElse(null);
+                if (definition != null) {
+                    wanted.put(tableKey(definition.prefix()), new Route(app.url, appRouteData(service, definition)));
+                }
+            }
+            for (ServiceAppEntity app : ServiceAppEntity.<ServiceAppEntity>list("state = ?1", ServiceAppEntity.State.STARTING.value())) {
+                // Its start adds the route once the app answers.
+                ServiceEntity service = ServiceEntity.findById(app.serviceId);
+                if (service != null) {
+                    starting.add(tableKey(ServiceDefinition.prefix(service.name)));
+                }
+            }
             for (ServerEntity server : ServerEntity.<ServerEntity>list("url is not null")) {
                 if (spawns.pending(server.user.name, server.name) != null || server.pendingSince != null) {
                     starting.add(tableKey(Urls.serverPrefix(server.user.name, server.name)));
@@ -109,8 +130,15 @@ public class ProxySync {
     public static Map<String, Object> serviceRouteData(ServiceEntity service) {
         Map<String, Object> data = new HashMap<>(Map.of("jupyterhub", true, "service", service.name));
         if (service.loginAtProxy) {
-            data.put("access_url", ServiceDefinition.accessUrl(service.name));
+            data.put(ProxyClient.ACCESS_URL, ServiceDefinition.accessUrl(service.name));
         }
+        return data;
+    }
+
+    /** The data of a running managed app's route: a service's, with prefix stripping when the app asks. */
+    public static Map<String, Object> appRouteData(ServiceEntity service, AppDefinition app) {
+        Map<String, Object> data = serviceRouteData(service);
+        data.putAll(app.routeData());
         return data;
     }
 
@@ -125,7 +153,7 @@ public class ProxySync {
         List<String> added = new ArrayList<>();
         wanted.forEach((path, route) -> {
             JsonObject existing = routes.getJsonObject(path);
-            if (existing == null || !route.target().equals(existing.getString("target"))) {
+            if (existing == null || !route.target().equals(existing.getString("target")) || staleCheck(route, existing)) {
                 added.add(path);
                 calls.add(proxy.addRoute(endpoint, path, route.target(), route.data()));
             }
@@ -145,6 +173,12 @@ public class ProxySync {
             LOG.infof("repairing routes at %s: adding %s, removing %s", endpoint, added, removed);
         }
         return calls;
+    }
+
+    /** A gated route added before the proxy checked tokens on it, or with the hub's address since changed. */
+    private boolean staleCheck(Route route, JsonObject existing) {
+        return route.data().containsKey(ProxyClient.ACCESS_URL)
+                && !proxy.accessCheckUrl().equals(existing.getString(ProxyClient.ACCESS_CHECK_URL));
     }
 
     /** Route activity (the newest any replica saw) into servers and their users; only newer times count. */

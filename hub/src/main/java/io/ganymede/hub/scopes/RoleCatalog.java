@@ -29,11 +29,17 @@ public class RoleCatalog {
     private final boolean adminAccess;
     private final Map<String, CustomRole> custom;
 
+    /** Roles other parts of the configuration imply (a managed app's {@code groups}), beside {@code ganymede.auth.roles}. */
+    public interface ImpliedRoles {
+        List<CustomRole> roles();
+    }
+
     @Inject
-    RoleCatalog(AuthConfig config) {
-        this(config.adminAccess(), config.roles().orElse(List.of()).stream()
+    RoleCatalog(AuthConfig config, jakarta.enterprise.inject.Instance<ImpliedRoles> implied) {
+        this(config.adminAccess(), java.util.stream.Stream.concat(config.roles().orElse(List.of()).stream()
                 .map(r -> new CustomRole(r.name(), r.scopes(), Set.copyOf(r.users().orElse(List.of())),
-                        Set.copyOf(r.groups().orElse(List.of())), Set.copyOf(r.services().orElse(List.of()))))
+                        Set.copyOf(r.groups().orElse(List.of())), Set.copyOf(r.services().orElse(List.of())))),
+                implied.stream().flatMap(i -> i.roles().stream()))
                 .toList());
     }
 

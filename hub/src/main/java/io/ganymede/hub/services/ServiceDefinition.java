@@ -65,10 +65,15 @@ public record ServiceDefinition(String name, String url, String apiToken, boolea
                 spec.roles().orElse(List.of()), spec.oauthClientId().orElse(null), spec.oauthRedirectUri().orElse(null),
                 oauthSpecified, spec.oauthClientAllowedScopes().orElse(List.of()), spec.oauthRoles().orElse(List.of()),
                 spec.oauthNoConfirm(), spec.display(), new LinkedHashMap<>(spec.info()));
-        if (spec.loginAtProxy() && definition.url() == null) {
+        boolean managed = spec.app().isPresent();
+        if (managed && definition.url() != null) {
+            throw new InvalidServiceException("Service " + name + ": a managed app has no url (the hub sets it while the app runs)");
+        }
+        if (spec.loginAtProxy() && definition.url() == null && !managed) {
             throw new InvalidServiceException("Service " + name + ": login-at-proxy needs a url");
         }
-        return spec.loginAtProxy() ? definition.withLoginAtProxy() : definition;
+        // A managed app has no login of its own: the proxy admits only browsers the hub let in.
+        return spec.loginAtProxy() || managed ? definition.withLoginAtProxy() : definition;
     }
 
     /**

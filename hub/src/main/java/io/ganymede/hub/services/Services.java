@@ -3,6 +3,7 @@ package io.ganymede.hub.services;
 import io.ganymede.hub.auth.Identities;
 import io.ganymede.hub.persistence.JsonColumns;
 import io.ganymede.hub.persistence.OAuthClientEntity;
+import io.ganymede.hub.persistence.ServiceAppEntity;
 import io.ganymede.hub.persistence.ServiceEntity;
 import io.ganymede.hub.persistence.TokenEntity;
 import io.ganymede.hub.scopes.Permissions;
@@ -79,13 +80,20 @@ public class Services {
                         + " delete that one to use the configured one", definition.name());
                 continue;
             }
-            write(existing.orElseGet(ServiceEntity::new), definition, true);
+            ServiceEntity service = write(existing.orElseGet(ServiceEntity::new), definition, true);
+            if (config.all().get(definition.name()).app().isPresent() && ServiceAppEntity.findByService(service.id).isEmpty()) {
+                // The managed app's run starts stopped; the row is what starts lock on.
+                ServiceAppEntity app = new ServiceAppEntity();
+                app.serviceId = service.id;
+                app.persist();
+            }
         }
     }
 
     private ServiceDefinition fromConfig(String name, ServicesConfig.Spec spec) {
         try {
             ServiceDefinition definition = ServiceDefinition.fromConfig(name, spec);
+            spec.app().ifPresent(app -> AppDefinition.fromConfig(name, app));
             if (reserved(name)) {
                 throw new IllegalArgumentException("the name is the hub's admin token's");
             }
@@ -99,6 +107,19 @@ public class Services {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("ganymede.services." + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The managed app of a configured service, if it is one. */
+    public Optional<AppDefinition> app(String name) {
+        ServicesConfig.Spec spec = config.all().get(name);
+        return spec == null ? Optional.empty() : spec.app().map(app -> AppDefinition.fromConfig(name, app));
+    }
+
+    /** Every managed app of the configuration, by name. */
+    public Map<String, AppDefinition> apps() {
+        Map<String, AppDefinition> apps = new TreeMap<>();
+        config.all().forEach((name, spec) -> spec.app().ifPresent(app -> apps.put(name, AppDefinition.fromConfig(name, app))));
+        return apps;
     }
 
     public List<ServiceEntity> all() {
@@ -200,14 +221,16 @@ public class Services {
 
     /**
      * The services a person's pages link to, as JupyterHub's {@code get_accessible_services}: those
-     * with a URL, shown ({@code display}), and with {@code access:services} on them.
+     * with a URL or a managed app behind {@code /services/<name>/}, shown ({@code display}), and
+     * with {@code access:services} on them.
      */
     public List<ServiceEntity> accessible(Permissions permissions) {
         if (!permissions.holds("access:services")) {
             return List.of();
         }
-        return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("url is not null and display = true order by name"))
-                .stream().filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
+        return QuarkusTransaction.joiningExisting().call(() -> ServiceEntity.<ServiceEntity>list("display = true order by name"))
+                .stream().filter(s -> s.url != null || app(s.name).isPresent())
+                .filter(s -> permissions.allows("access:services", Target.service(s.name))).toList();
     }
 
     /** The roles a service's tokens hold. */

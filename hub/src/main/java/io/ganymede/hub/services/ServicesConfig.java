@@ -63,5 +63,86 @@ public interface ServicesConfig {
 
         /** Free-form information shown in the model (e.g. a description or a link). */
         Map<String, String> info();
+
+        /**
+         * A managed team app: the hub runs it as a pod on the first visit to {@code /services/<name>/}
+         * and stops it when idle. A Ganymede extension; such a service has no {@code url}.
+         */
+        Optional<App> app();
+    }
+
+    /** {@code ganymede.services.<name>.app.*}: what the app's pod runs and who may open it. */
+    interface App {
+
+        /** The container image. Required. */
+        String image();
+
+        /** The container's command (its entrypoint); unset: the image's. {@code {prefix}} placeholders expand. */
+        Optional<List<String>> command();
+
+        /** The command's arguments; {@code {prefix}} placeholders expand. */
+        Optional<List<String>> args();
+
+        /** The port the app listens on in its pod. */
+        int port();
+
+        /** Whether the proxy strips {@code /services/<name>} before forwarding (apps that serve at "/"). */
+        @WithDefault("false")
+        boolean stripPrefix();
+
+        /** Path the readiness probe asks; default {@code {prefix}}, or "/" when the prefix is stripped. */
+        Optional<String> readyPath();
+
+        /** Environment variables of the container; values may use {@code {prefix}} placeholders. */
+        Map<String, String> env();
+
+        /** CPU request (cores, e.g. {@code 0.5} or {@code 500m}). */
+        Optional<String> cpuGuarantee();
+
+        /** CPU limit. */
+        Optional<String> cpuLimit();
+
+        /** Memory request (e.g. {@code 1G}). */
+        Optional<String> memGuarantee();
+
+        /** Memory limit. */
+        Optional<String> memLimit();
+
+        /** Storage mounted into the app's container; none unless set. */
+        Optional<Storage> storage();
+
+        /** Groups whose members may open the app (access:services on it), beside roles granting it. */
+        Optional<List<String>> groups();
+
+        /** How long without requests through the proxy before the app is stopped. */
+        @WithDefault("1h")
+        java.time.Duration idleTimeout();
+    }
+
+    /** An app's storage: the profiles' storage kinds, here usually a team's bucket through GCSFuse. */
+    interface Storage {
+
+        /** {@code gcsfuse} (a bucket through GKE's CSI driver) or {@code filestore} (a shared claim). */
+        String kind();
+
+        /** gcsfuse: the bucket. */
+        Optional<String> bucket();
+
+        /** filestore: the existing claim's name. */
+        Optional<String> claimName();
+
+        /** Where it is mounted in the container. */
+        @WithDefault("/data")
+        String mountPath();
+
+        /** Mounted read-only. */
+        @WithDefault("true")
+        boolean readOnly();
+
+        /** gcsfuse: the driver's mount options. */
+        Optional<String> mountOptions();
+
+        /** gcsfuse: the Kubernetes service account with Workload Identity access to the bucket. */
+        Optional<String> serviceAccount();
     }
 }

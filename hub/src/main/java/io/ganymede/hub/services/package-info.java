@@ -15,6 +15,8 @@
  * access cookie {@link io.ganymede.hub.oauth.ServiceAccessResource} gives people with that scope.
  *
  * <p>{@link ServiceDefinition} reads and checks a definition (from configuration or the API),
- * {@link Services} keeps them in the database with their tokens and OAuth clients.
+ * {@link Services} keeps them in the database with their tokens and OAuth clients, and
+ * {@link AppStates} reads a managed team app's run ({@code service_apps}) for the pages and the
+ * API.
  */
 package io.ganymede.hub.services;

@@ -25,18 +25,18 @@ public final class ServerRuntime {
         return pending;
     }
 
-    void pending(String value) {
+    public void pending(String value) {
         pending = value;
     }
 
     /** A new start: earlier events are forgotten. */
-    synchronized void reset() {
+    public synchronized void reset() {
         events.clear();
         finished = false;
     }
 
     /** A step of the start (0-99), for people watching. */
-    void progress(int progress, String message) {
+    public void progress(int progress, String message) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("progress", progress);
         event.put("message", message);
@@ -44,7 +44,7 @@ public final class ServerRuntime {
     }
 
     /** The last event of a start that succeeded: the server answers at {@code url}. */
-    void ready(String url) {
+    public void ready(String url) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("progress", 100);
         event.put("ready", true);
@@ -55,7 +55,7 @@ public final class ServerRuntime {
     }
 
     /** The last event of a start that failed. */
-    void failed(String message) {
+    public void failed(String message) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("progress", 100);
         event.put("failed", true);

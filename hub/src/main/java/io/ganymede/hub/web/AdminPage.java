@@ -35,8 +35,9 @@ import java.util.Set;
 
 /**
  * {@code /hub/admin}: users (search, pages, their servers), groups (with their scheduled starts),
- * the state of profiles.yaml and the culler. The page only reads; every change goes through the REST API from its script, so the
- * API's scope checks decide what an admin may do.
+ * services (with the runs of managed apps and who used them last), the state of profiles.yaml
+ * and the culler. The page only reads; every change goes through the REST API from its script, so
+ * the API's scope checks decide what an admin may do.
  */
 @Path("/hub/admin")
 public class AdminPage {
@@ -62,9 +63,12 @@ public class AdminPage {
     private final ActivityBuffer activity;
     private final StoragePanel storage;
     private final io.ganymede.hub.spawner.SpawnerSelector spawners;
+    private final ServiceRows services;
 
     AdminPage(@Location("admin.html") Template admin, HtmlPages pages, ServerRows rows, ProfileCatalog catalog,
-            Schedules schedules, ActivityBuffer activity, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners) {
+            Schedules schedules, ActivityBuffer activity, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners,
+            ServiceRows services) {
+        this.services = services;
         this.admin = admin;
         this.pages = pages;
         this.rows = rows;
@@ -107,7 +111,8 @@ public class AdminPage {
                 .data("from", total == 0 ? 0 : start + 1).data("to", start + users.size())
                 .data("prev", start > 0 ? Math.max(0, start - PAGE_SIZE) : -1)
                 .data("next", start + PAGE_SIZE < total ? start + PAGE_SIZE : -1)
-                .data("groups", groups).data("profiles", profiles).data("refusedNow", refusedNow)
+                .data("groups", groups).data("services", services.readable(who.permissions()))
+                .data("profiles", profiles).data("refusedNow", refusedNow)
                 // Every disk, for admins holding admin:servers, where the spawner keeps disks.
                 .data("storage", spawners.spawner().volumes().isPresent() && who.permissions().holds("admin:servers")
                         ? storage.overview(who.permissions()) : null), headers);

@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The signed-in user's home page (their servers, their scheduled starts and their groups', servers
- * shared with them and their own sharing), and what the hub answers for
+ * The signed-in user's home page (their servers, the team apps they may open, their scheduled
+ * starts and their groups', servers shared with them and their own sharing), and what the hub answers for
  * {@code /user/<name>/...} when the proxy has no route for it: the server is starting or gone.
  */
 @Path("/hub")
@@ -47,11 +47,13 @@ public class HomeResource {
     private final io.ganymede.hub.spawner.SpawnerSelector spawners;
     private final Usage usage;
     private final Admission admission;
+    private final ServiceRows services;
 
     HomeResource(@Location("home.html") Template home, @Location("not-running.html") Template notRunning,
             HtmlPages pages, ServerRows rows, SpawnConfig spawn, SpawnCoordinator spawns, ProfileCatalog catalog,
             Schedules schedules, HomeShares shares, StoragePanel storage, io.ganymede.hub.spawner.SpawnerSelector spawners,
-            Usage usage, Admission admission) {
+            Usage usage, Admission admission, ServiceRows services) {
+        this.services = services;
         this.usage = usage;
         this.admission = admission;
         this.home = home;
@@ -91,6 +93,7 @@ public class HomeResource {
                 .data("schedulesUrl", base + "/schedules")
                 .data("profiles", catalog.choicesFor(user.groupNames(), user.admin))
                 .data("groupSchedules", schedules.ofGroupsOf(user))
+                .data("teamApps", services.openable(who.permissions()))
                 .data("received", shares.received(user))
                 .data("shareable", shares.shareable(user, who.permissions()))
                 // Disks only where the spawner keeps any (not with local processes).

@@ -22,6 +22,10 @@
  *       disks: size, fill or "unknown", a grow form, delete with a confirmation) and {@code admin}
  *       (every disk largest first, orphans, totals per storage class and group), made from the
  *       storage API's models; shown only where the spawner keeps disks.
+ *   <li>{@link io.ganymede.hub.web.ServiceRows}: the Team apps section of {@code home} (the
+ *       services the header's menu links, a managed app with its state and idle stop time) and the
+ *       Services section of {@code admin} (every service the admin may read: kind, URL or state,
+ *       who used it last, its last stop).
  *   <li>{@link io.ganymede.hub.web.ErrorPage}: {@code error/<code>} (the proxy's error target) and
  *       the HTML form of errors met by browsers outside the API.
  * </ul>

@@ -245,14 +245,14 @@
       if (ev.ready) {
         finished = true;
         source.close();
-        document.getElementById("progress-state").textContent = "Your server is ready. Opening it…";
+        document.getElementById("progress-state").textContent = pending.getAttribute("data-ready-text") || "Your server is ready. Opening it…";
         document.getElementById("cancel-spawn").hidden = true;
         setTimeout(function () { location.href = ev.url || pending.getAttribute("data-server-url"); }, 600);
       } else if (ev.failed) {
         finished = true;
         source.close();
-        document.getElementById("progress-state").textContent = "The server could not start.";
-        document.getElementById("progress-title").textContent = "The server did not start";
+        document.getElementById("progress-state").textContent = pending.getAttribute("data-failed-text") || "The server could not start.";
+        document.getElementById("progress-title").textContent = pending.getAttribute("data-failed-title") || "The server did not start";
         bar.classList.add("failed");
         document.getElementById("spawn-failed-reason").textContent = ev.message || "Spawn failed";
         var hint = adviceFor(ev.message || "");

@@ -203,6 +203,10 @@ class ScopeMatrixTest {
             row("POST", "/hub/api/services/{service_name}", "/hub/api/services/svc{N}", "{\"display\": false}",
                     403, 403, 201, 403, 403, 403, 403),
             row("DELETE", "/hub/api/services/{service_name}", "/hub/api/services/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            // A managed app's run: admin:services stops it; its progress needs access:services (the admin holds it).
+            row("DELETE", "/hub/api/services/{service_name}/app", "/hub/api/services/no-such/app", null, 403, 403, 404, 403, 403, 403, 403),
+            row("GET", "/hub/api/services/{service_name}/app/progress", "/hub/api/services/no-such/app/progress", null,
+                    403, 403, 404, 403, 403, 403, 403),
             // Usage: read:users:activity on the user asked about (every user holds it on themself).
             row("GET", "/hub/api/usage", "/hub/api/usage?user={T}", null, 200, 403, 200, 200, 200, 200, 403),
             // Reservations: read:groups to read, admin:groups to write; with the local spawner
@@ -213,6 +217,11 @@ class ScopeMatrixTest {
                     "{\"group\": \"{G}\", \"gpu\": \"nvidia-tesla-t4\", \"gpus\": 1, \"start\": \"2030-01-01T09:00:00Z\", \"end\": \"2030-01-01T17:00:00Z\"}",
                     403, 403, 400, 403, 403, 403, 403),
             row("DELETE", "/hub/api/reservations/{id}", "/hub/api/reservations/no-such", null, 403, 403, 404, 403, 403, 403, 403),
+            // The proxy's token check of a gated route: access:servers on T's default server, held by
+            // T and T's server token; admins only with admin-access, which is off. The answer is the
+            // endpoint's own 403 (never a hidden 404), as the proxy relays it.
+            row("GET", "/hub/api/routes/access", "/hub/api/routes/access?path=/user/{T}", null,
+                    200, 403, 403, 200, 403, 403, 403),
             // access:servers on T's server: T (and T's own server token) get a code; others a 403,
             // admins too, since admin-access is off; no credentials: to the login page.
             row("GET", "/hub/api/oauth2/authorize", "/hub/api/oauth2/authorize?client_id={C}&redirect_uri={R}&response_type=code",

@@ -39,7 +39,8 @@ public class ServicesProfile implements QuarkusTestProfile {
         return config;
     }
 
-    private static void role(Map<String, String> config, int index, String name, String scopes, String holders, String holder) {
+    /** Custom role number {@code index} of {@code ganymede.auth.roles}, held by one user, group or service. */
+    public static void role(Map<String, String> config, int index, String name, String scopes, String holders, String holder) {
         String prefix = "ganymede.auth.roles[" + index + "].";
         config.put(prefix + "name", name);
         config.put(prefix + "scopes", scopes);

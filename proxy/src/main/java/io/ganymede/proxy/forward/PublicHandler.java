@@ -231,10 +231,43 @@ final class PublicHandler extends ChannelInboundHandlerAdapter {
         }
         route = matched;
         if (matched.accessUrl() != null && !server.access().allowed(head.headers(), matched)) {
+            String token = RouteAccess.apiToken(head.headers());
+            if (token != null) {
+                checkToken(head, matched, token, path, query);
+                return;
+            }
             metrics.response(upgrade ? 403 : 302);
             answer(server.access().refusal(originalUri, matched, upgrade));
             return;
         }
+        admitted(head, matched, path, query);
+    }
+
+    /**
+     * An API token on a gated route: the exchange waits (its body held, as while a target
+     * connection opens) until the hub has said whether the token may use the route.
+     */
+    private void checkToken(HttpRequest head, Route matched, String token, String path, String query) {
+        server.access().check(token, matched).onComplete(checked -> ctx.executor().execute(() -> {
+            if (!busy || request != head) {
+                return; // the client went away meanwhile
+            }
+            TokenChecks.Verdict verdict = checked.succeeded() ? checked.result() : TokenChecks.unavailable();
+            if (verdict.passes()) {
+                // The proxy was the app's login: the app gets no hub credential it could reuse
+                // (a shared server's owner must not receive the visitor's token).
+                head.headers().remove(HttpHeaderNames.AUTHORIZATION);
+                admitted(head, matched, path, query);
+                drain();
+                return;
+            }
+            metrics.response(verdict.status());
+            answer(RouteAccess.refusal(verdict));
+        }));
+    }
+
+    /** A request the route's gate let through: the slash a stripped prefix needs, else on to the target. */
+    private void admitted(HttpRequest head, Route matched, String path, String query) {
         String forwardedPath = path;
         if (matched.stripPrefix() && matched.segmentCount() > 0) {
             forwardedPath = RoutePath.afterSegments(path, matched.segmentCount());

@@ -43,6 +43,7 @@ public final class PublicServer {
     private final ProxyMetrics metrics;
     private final ErrorPages errors;
     private final RouteAccess access;
+    private final TokenChecks tokenChecks;
     private final ChannelFactory<? extends Channel> channels;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     /** Every open connection on either side, so that closing the proxy closes them all. */
@@ -56,7 +57,8 @@ public final class PublicServer {
         this.options = options;
         this.metrics = metrics;
         this.errors = new ErrorPages(vertx, options.errorTarget(), metrics);
-        this.access = new RouteAccess(options.authToken());
+        this.tokenChecks = new TokenChecks(vertx);
+        this.access = new RouteAccess(options.authToken(), tokenChecks);
         this.channels = vertx.transport().channelFactory(false);
         this.resolver = vertx.nettyAddressResolverGroup();
     }
@@ -107,6 +109,7 @@ public final class PublicServer {
         Promise<Void> closed = Promise.promise();
         listening.close().addListener(f -> open.close().addListener(g -> {
             errors.close();
+            tokenChecks.close();
             closed.complete();
         }));
         return closed.future();

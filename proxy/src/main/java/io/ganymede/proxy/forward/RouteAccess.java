@@ -8,20 +8,24 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.vertx.core.Future;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The gate in front of routes with an {@code access_url}: a request passes with a valid access
  * token cookie for that route; a browser without one is sent to the hub to get it, and a
- * WebSocket without one is refused.
+ * WebSocket without one is refused. A request with an API token instead (pipelines) passes if
+ * the hub, asked at the route's {@code access_check_url}, says that token may use the route.
  */
 final class RouteAccess {
 
     private final AccessTokens tokens;
+    private final TokenChecks checks;
 
-    RouteAccess(String sharedSecret) {
+    RouteAccess(String sharedSecret, TokenChecks checks) {
         this.tokens = sharedSecret == null || sharedSecret.isEmpty() ? null : new AccessTokens(sharedSecret);
+        this.checks = checks;
     }
 
     boolean allowed(HttpHeaders headers, Route route) {
@@ -41,6 +45,36 @@ final class RouteAccess {
             }
         }
         return false;
+    }
+
+    /**
+     * The API token of {@code Authorization: token <t>} or {@code Bearer <t>}, as the hub reads
+     * it, or null.
+     */
+    static String apiToken(HttpHeaders headers) {
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        int space = authorization == null ? -1 : authorization.indexOf(' ');
+        if (space <= 0) {
+            return null;
+        }
+        String scheme = authorization.substring(0, space);
+        String token = authorization.substring(space + 1).trim();
+        return (scheme.equalsIgnoreCase("token") || scheme.equalsIgnoreCase("bearer")) && !token.isEmpty() ? token : null;
+    }
+
+    /** Whether the hub lets {@code token} use {@code route}; routes without a check URL take no tokens. */
+    Future<TokenChecks.Verdict> check(String token, Route route) {
+        if (route.accessCheckUrl() == null) {
+            return Future.succeededFuture(new TokenChecks.Verdict(403, "API tokens are not accepted on " + route.path() + "/"));
+        }
+        return checks.check(token, route);
+    }
+
+    /** The proxy's answer to a token the check did not pass: JupyterHub's JSON error, never a redirect. */
+    static FullHttpResponse refusal(TokenChecks.Verdict verdict) {
+        FullHttpResponse refused = ProxyAnswers.json(HttpResponseStatus.valueOf(verdict.status()), verdict.message());
+        refused.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return refused;
     }
 
     /** The answer to a request without a valid token, for its original URI. */

@@ -43,6 +43,7 @@ public final class Route {
     private final boolean rstudio;
     private final List<Map.Entry<String, String>> headers;
     private final String accessUrl;
+    private final String accessCheckUrl;
     private volatile long lastActivity;
 
     Route(String path, ObjectNode data, long now) {
@@ -65,6 +66,8 @@ public final class Route {
         this.headers = parseHeaders(data.get("headers"));
         JsonNode access = data.get("access_url");
         this.accessUrl = access != null && access.isTextual() ? access.asText() : null;
+        JsonNode check = data.get("access_check_url");
+        this.accessCheckUrl = check != null && check.isTextual() && !check.asText().isEmpty() ? check.asText() : null;
         this.lastActivity = now;
     }
 
@@ -117,6 +120,14 @@ public final class Route {
      */
     public String accessUrl() {
         return accessUrl;
+    }
+
+    /**
+     * Where to ask whether an API token may use this gated route (route data
+     * {@code access_check_url}, the hub's check endpoint); null when such a route takes no tokens.
+     */
+    public String accessCheckUrl() {
+        return accessCheckUrl;
     }
 
     public boolean rstudio() {

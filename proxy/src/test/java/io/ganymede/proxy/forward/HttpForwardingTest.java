@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ganymede.proxy.LogCapture;
 import io.ganymede.proxy.ProxyFixture;
 import io.ganymede.proxy.ProxyOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,11 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 
 class HttpForwardingTest {
@@ -157,27 +153,12 @@ class HttpForwardingTest {
 
     @Test
     void aFailedRequestIsLoggedWithoutItsQueryWhichMayCarryCredentials() {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                logged.add(new SimpleFormatter().formatMessage(r));
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger log = Logger.getLogger(ErrorPages.class.getName());
-        log.addHandler(capture);
-        try (ProxyFixture fx = new ProxyFixture()) {
+        List<String> logged;
+        try (LogCapture capture = new LogCapture(ErrorPages.class.getName()); ProxyFixture fx = new ProxyFixture()) {
+            logged = capture.messages();
             fx.addRoute("/user/down", "{\"target\": \"http://127.0.0.1:" + closedPort() + "\"}");
             assertEquals(503, fx.get("/user/down/api/contents?token=s3cr3t-api-token").statusCode());
             assertEquals(503, fx.get("/user/down/oauth_callback?code=s3cr3t-oauth-code&state=abc").statusCode());
-        } finally {
-            log.removeHandler(capture);
         }
         String all = String.join("\n", logged);
         assertTrue(all.contains("/user/down/api/contents?..."), all);

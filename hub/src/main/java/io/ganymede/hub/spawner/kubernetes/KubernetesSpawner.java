@@ -124,7 +124,7 @@ public class KubernetesSpawner implements Spawner {
     }
 
     /** The shared caches, started if needed; a failure to reach the API server reads as such. */
-    private Uni<Void> watching() {
+    Uni<Void> watching() {
         return Uni.createFrom().completionStage(informers.ensureStarted())
                 .onFailure().transform(t -> new StartWatch.SpawnFailure("Kubernetes cannot be reached: "
                         + (t.getCause() != null && t instanceof java.util.concurrent.CompletionException
@@ -133,12 +133,7 @@ public class KubernetesSpawner implements Spawner {
 
     private Uni<SpawnResult> launch(Plan p, Consumer<ProgressEvent> progress) {
         String ns = p.names().namespace();
-        String podName = p.names().podName();
-        StartWatch watch = new StartWatch(podName, progress, clock, p.spec().startTimeout(), config.imagePullGrace());
-        // Listen before creating, so no change between create and listen is missed.
-        AutoCloseable listening = informers.listen(ns, podName, watch);
-        ScheduledFuture<?> ticking = ticker.scheduleWithFixedDelay(watch::tick, 1, 1, TimeUnit.SECONDS);
-        try {
+        return runPod(p.pod(), p.spec().startTimeout(), progress, "your server", () -> {
             if (config.userNamespaces()) {
                 ensureNamespace(ns);
             }
@@ -146,22 +141,40 @@ public class KubernetesSpawner implements Spawner {
                 progress.accept(new ProgressEvent(2, "Preparing your storage"));
                 ensureClaim(p.storage().claimToEnsure());
             }
+        }).onItem().transform(ip -> result(p, ip));
+    }
+
+    /**
+     * Creates a pod (after removing a stale one of its name) and follows it until it is ready,
+     * within {@code startTimeout}: its address. A start that fails deletes the pod, since a pending
+     * pod that will never run still holds a GPU request; claims are kept. Runs on the worker.
+     *
+     * @param what what is started, for messages ("your server", "the app tensorboard")
+     * @param prepare what must exist before the pod (namespace, claim); its failure fails the start
+     */
+    Uni<String> runPod(Pod pod, Duration startTimeout, Consumer<ProgressEvent> progress, String what, Runnable prepare) {
+        String ns = pod.getMetadata().getNamespace();
+        String podName = pod.getMetadata().getName();
+        StartWatch watch = new StartWatch(podName, progress, clock, startTimeout, config.imagePullGrace());
+        // Listen before creating, so no change between create and listen is missed.
+        AutoCloseable listening = informers.listen(ns, podName, watch);
+        ScheduledFuture<?> ticking = ticker.scheduleWithFixedDelay(watch::tick, 1, 1, TimeUnit.SECONDS);
+        try {
+            prepare.run();
             removeStalePod(ns, podName);
-            progress.accept(new ProgressEvent(5, "Requesting a pod for your server"));
-            Pod created = withRetries("create pod " + ns + "/" + podName, () -> createPod(p.pod()));
+            progress.accept(new ProgressEvent(5, "Requesting a pod for " + what));
+            Pod created = withRetries("create pod " + ns + "/" + podName, () -> createPod(pod));
             watch.created(created.getMetadata().getUid());
             // The informer may have seen the pod before we knew its uid: look once more.
             informers.pod(ns, podName).ifPresent(watch::onPod);
         } catch (RuntimeException e) {
             close(listening, ticking);
             return Uni.createFrom().failure(new StartWatch.SpawnFailure(
-                    "Kubernetes refused to start your server: " + message(e)));
+                    "Kubernetes refused to start " + what + ": " + message(e)));
         }
         return Uni.createFrom().completionStage(watch.ready())
                 .onTermination().invoke(() -> close(listening, ticking))
-                .onItem().transform(ip -> result(p, ip))
                 .onFailure().call(t -> Uni.createFrom().item(() -> {
-                    // A pending pod that will never run still holds a GPU request: remove it; keep the disk.
                     LOG.infof("start of %s failed: %s", podName, t.getMessage());
                     deletePod(ns, podName);
                     return null;
@@ -306,8 +319,11 @@ public class KubernetesSpawner implements Spawner {
 
     @Override
     public Uni<Void> stop(ServerHandle server) {
-        String ns = namespaceOf(server);
-        String podName = podNameOf(server);
+        return deletePodAndWait(namespaceOf(server), podNameOf(server));
+    }
+
+    /** Deletes a pod and waits, up to the stop timeout, until the informers see it gone. */
+    Uni<Void> deletePodAndWait(String ns, String podName) {
         return Uni.createFrom().completionStage(informers.ensureStarted())
                 .emitOn(worker)
                 .onItem().transformToUni(x -> {

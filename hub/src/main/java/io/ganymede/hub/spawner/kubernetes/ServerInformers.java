@@ -18,9 +18,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import org.jboss.logging.Logger;
 
 /**
- * One shared list-and-watch cache of Ganymede's user pods and one of events, for every spawn
+ * One shared list-and-watch cache of Ganymede's user pods, one of managed team apps' pods (kept
+ * apart, so nothing that lists user servers sees them) and one of events, for every spawn
  * (KubeSpawner's reflectors): starts, polls and adoption read the cache instead of asking the API
- * server, and starting servers are told of changes to their pod. Started on first use only, so a
+ * server, and starting servers and apps are told of changes to their pod. Started on first use only, so a
  * hub without a cluster (spawner kind {@code local}) never connects.
  */
 @ApplicationScoped
@@ -47,6 +48,7 @@ public class ServerInformers {
     private final List<java.util.function.Consumer<Pod>> stoppedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> started;
     private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Pod> appPods;
     private SharedIndexInformer<Event> events;
 
     /** Starts the informers once; completes when their caches are filled. */
@@ -83,27 +85,12 @@ public class ServerInformers {
     private CompletableFuture<Void> start() {
         var podOps = config.userNamespaces() ? client.pods().inAnyNamespace() : client.pods().inNamespace(config.namespace());
         pods = podOps.withLabels(PodBuilder.selectorLabels(config.adoptKubespawnerPods())).runnableInformer(0);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                each(key(pod), l -> l.onPod(pod));
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-                each(key(pod), l -> l.onPod(pod));
-                if (PodState.ended(pod) && !PodState.ended(old)) {
-                    stopped(pod);
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                each(key(pod), PodListener::onDeleted);
-                stopped(pod);
-            }
-        });
-        CompletableFuture<Void> podsSynced = pods.start().toCompletableFuture();
+        pods.addEventHandler(handler(true));
+        // Managed team apps' pods: their own cache, so adoption and the user-server pages never see them.
+        appPods = client.pods().inNamespace(config.namespace()).withLabels(AppPodBuilder.selectorLabels()).runnableInformer(0);
+        appPods.addEventHandler(handler(false));
+        CompletableFuture<Void> podsSynced = CompletableFuture.allOf(pods.start().toCompletableFuture(),
+                appPods.start().toCompletableFuture());
         if (!config.eventsEnabled()) {
             return podsSynced;
         }
@@ -132,6 +119,32 @@ public class ServerInformers {
             return null;
         });
         return podsSynced;
+    }
+
+    /** Tells a pod's listeners of its changes; with {@code servers}, also those of stopped user servers. */
+    private ResourceEventHandler<Pod> handler(boolean servers) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                each(key(pod), l -> l.onPod(pod));
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                each(key(pod), l -> l.onPod(pod));
+                if (servers && PodState.ended(pod) && !PodState.ended(old)) {
+                    stopped(pod);
+                }
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                each(key(pod), PodListener::onDeleted);
+                if (servers) {
+                    stopped(pod);
+                }
+            }
+        };
     }
 
     private void stopped(Pod pod) {
@@ -183,9 +196,14 @@ public class ServerInformers {
         });
     }
 
-    /** The cached pod, if the informer knows it. Call after {@link #ensureStarted()} completed. */
+    /** The cached pod (a user server's or a managed app's), if the informers know it. Call after {@link #ensureStarted()} completed. */
     public Optional<Pod> pod(String namespace, String name) {
-        return pods == null ? Optional.empty() : Optional.ofNullable(pods.getStore().getByKey(namespace + "/" + name));
+        String key = namespace + "/" + name;
+        Pod pod = pods == null ? null : pods.getStore().getByKey(key);
+        if (pod == null && appPods != null) {
+            pod = appPods.getStore().getByKey(key);
+        }
+        return Optional.ofNullable(pod);
     }
 
     /** All cached user pods. */
@@ -202,6 +220,10 @@ public class ServerInformers {
         if (pods != null) {
             pods.stop();
             pods = null;
+        }
+        if (appPods != null) {
+            appPods.stop();
+            appPods = null;
         }
         if (events != null) {
             events.stop();

@@ -1,5 +1,7 @@
 /**
- * The {@code kubernetes} spawner: a pod per user server.
+ * The {@code kubernetes} spawner: a pod per user server, and one per running managed team app
+ * ({@link io.ganymede.hub.spawner.kubernetes.AppPodBuilder}, {@link
+ * io.ganymede.hub.spawner.kubernetes.AppPods}, through the same start and stop).
  *
  * <p>Split by concern. Pure, testable without a cluster: {@link
  * io.ganymede.hub.spawner.kubernetes.Slugs} and {@link io.ganymede.hub.spawner.kubernetes.ServerNames}
@@ -16,7 +18,7 @@
  * ({@code api-concurrency}) and retried when the API server times out ({@code api-retry-timeout}),
  * so a spawn storm queues instead of failing.
  *
- * <p>The hub's service account needs, in the user namespace: pods get/list/watch/create/delete,
+ * <p>The hub's service account needs, in the user namespace (where app pods run too): pods get/list/watch/create/delete,
  * persistentvolumeclaims get/create, events list/watch; cluster-wide for capacity: nodes and pods
  * list/watch; namespaces get/create only with {@code ganymede.kubernetes.user-namespaces}.
  */
