@@ -193,7 +193,13 @@ async def main():
             while storming[0]:
                 u = random.choice(users)
                 t = time.perf_counter()
-                status, _, _ = await hub.call("GET", "/users/" + quote(u))
+                try:
+                    status, _, _ = await hub.call("GET", "/users/" + quote(u))
+                except aiohttp.ClientError as e:
+                    # A connection the hub's proxy reset counts as an error, not as a latency.
+                    out["errors"].append(f"GET user {u}: {type(e).__name__} {e}")
+                    await asyncio.sleep(0.05)
+                    continue
                 latencies.append((time.perf_counter() - t) * 1000)
                 if status != 200:
                     out["errors"].append(f"GET user {u}: {status}")
@@ -201,7 +207,11 @@ async def main():
 
         async def start(u):
             while True:
-                status, headers, text = await hub.call("POST", "/users/" + quote(u) + "/server", options)
+                try:
+                    status, headers, text = await hub.call("POST", "/users/" + quote(u) + "/server", options)
+                except aiohttp.ClientError as e:
+                    out["errors"].append(f"start {u}: {type(e).__name__} {e}")
+                    return
                 if status == 429:
                     refused[0] += 1
                     await asyncio.sleep(float(headers.get("Retry-After", "30")))
