@@ -13,14 +13,18 @@ def fmt(v, digits=1):
 
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
-print("| system | N | all ready (s) | spawns/s | failed | 429s | GET user p50 / p99 / max (ms) | API requests per spawn "
-      "| hub CPU s | hub RSS end / peak (MiB) | idle API requests/min | all stopped (s) | API requests per stop | errors |")
-print("|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|")
+print("| system | N | load at end | all ready (s) | spawns/s | failed | 429s | pod created → scheduled p50 / p90 (s) "
+      "| GET user p50 / p99 / max (ms) | API requests per spawn | hub CPU s | hub RSS end / peak (MiB) "
+      "| idle API requests/min | all stopped (s) | API requests per stop | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|---:|")
 for r in rows:
     s, i, t = r.get("storm", {}), r.get("idle", {}), r.get("stop", {})
     lat = s.get("user_get_ms", {})
-    print(f"| {r['system']} | {r['n']} | {fmt(s.get('all_ready_s'))} | {fmt(s.get('spawns_per_s'), 2)} | {fmt(s.get('failed'))} "
-          f"| {fmt(s.get('refused_429'))} | {fmt(lat.get('p50'))} / {fmt(lat.get('p99'))} / {fmt(lat.get('max'))} "
+    sched = s.get("pods", {}).get("created_to_scheduled_s", {})
+    print(f"| {r['system']} | {r['n']} | {fmt(r.get('load_average_1m_at_storm_end'))} | {fmt(s.get('all_ready_s'))} "
+          f"| {fmt(s.get('spawns_per_s'), 2)} | {fmt(s.get('failed'))} "
+          f"| {fmt(s.get('refused_429'))} | {fmt(sched.get('p50'), 0)} / {fmt(sched.get('p90'), 0)} "
+          f"| {fmt(lat.get('p50'))} / {fmt(lat.get('p99'))} / {fmt(lat.get('max'))} "
           f"| {fmt(s.get('apiserver_requests_per_spawn'), 2)} | {fmt(s.get('hub_cpu_s'))} "
           f"| {fmt(s.get('hub_rss_mib'), 0)} / {fmt(s.get('hub_peak_rss_mib'), 0)} | {fmt(i.get('apiserver_requests_per_min'))} "
           f"| {fmt(t.get('all_stopped_s'))} | {fmt(t.get('apiserver_requests_per_stop'), 2)} | {len(r.get('errors', []))} |")
