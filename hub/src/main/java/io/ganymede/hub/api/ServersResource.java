@@ -116,6 +116,7 @@ public class ServersResource {
     private Uni<Response> start(String name, String serverName, String body) {
         ServerRequest request = ServerRequest.parse(body);
         QuarkusTransaction.requiringNew().run(() -> JsonBody.user(name));
+        spawns.refuseOverLimit();
         Map<String, Object> options = definitions.beforeStart(name, serverName, request);
         return spawns.startAsync(name, serverName, options).onItem().transform(started -> Response
                 .status(started == SpawnCoordinator.Started.READY ? 201 : 202).type(MediaType.TEXT_PLAIN).build());

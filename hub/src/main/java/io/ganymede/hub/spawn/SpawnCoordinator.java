@@ -158,10 +158,7 @@ public class SpawnCoordinator {
      */
     public Uni<Started> startAsync(String userName, String serverName, Map<String, Object> options) {
         ServerCredentials.checkStorable(userName, serverName);
-        if (overLimit(0)) {
-            // Refused at once, not after the queue of starts ahead (a crowd over the limit).
-            return Uni.createFrom().failure(throttle.refusal());
-        }
+        refuseOverLimit();
         return Uni.createFrom().item(() -> launchOrJoin(userName, serverName, options))
                 .runSubscriptionOn(preparing)
                 .chain(flow -> flow == null ? Uni.createFrom().item(Started.PENDING) : flow
@@ -242,6 +239,19 @@ public class SpawnCoordinator {
                 throw throttle.refusal();
             }
             reserved++;
+        }
+    }
+
+    /**
+     * Refuses a start at once while {@code concurrent-spawn-limit} starts are in flight: a crowd
+     * over the limit gets its 429 before any database work and without queueing behind the starts
+     * ahead. (Only a first look: the start's own check, under the lock, is the one that counts.)
+     *
+     * @throws ApiException 429, as JupyterHub's
+     */
+    public void refuseOverLimit() {
+        if (overLimit(0)) {
+            throw throttle.refusal();
         }
     }
 
