@@ -131,7 +131,7 @@ run_ganymede() {
   # The JVM options of the hub's image, as it runs on GKE (quarkus.jib.jvm-additional-arguments in
   # application.yaml): the launcher's fixed 96 MiB heap is sized for a hub without the Kubernetes
   # spawner's caches, and a storm of 100 on it spent its last seconds in back-to-back full collections.
-  local java_opts="${JAVA_OPTS:--XX:+UseSerialGC -Xms96m -Xmx192m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+  local java_opts="${JAVA_OPTS:--XX:+UseSerialGC -Xms96m -Xmx384m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k}"
   local on_storm=()
   if [ -n "$PROFILE" ]; then
     # The profiler is loaded into the running JVM as the storm begins and dumps as it ends, so the
