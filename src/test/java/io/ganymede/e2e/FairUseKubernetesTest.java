@@ -66,13 +66,9 @@ class FairUseKubernetesTest {
         kube = testbed.client();
         testbed.namespace(NAMESPACE);
         testbed.kubelet().image(GPU_IMAGE, List.of(Peers.JupyterHub.V5_5.require().singleUser().toString()));
-        hub = new HubProcess(Map.of(
+        hub = new HubProcess(testbed.hubEnv(HubProcess.ROOT, NAMESPACE, Map.of(
                 "GANYMEDE_ADMIN_TOKEN", ADMIN,
-                "GANYMEDE_AUTH_ADMIN_USERS", ROOT,
-                "GANYMEDE_SPAWNER_KIND", "kubernetes",
-                "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
-                "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
-                "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString()));
+                "GANYMEDE_AUTH_ADMIN_USERS", ROOT)));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         for (String user : List.of(ANN, BO, CY)) {
             assertEquals(201, call("POST", "/users/" + Names.path(user), null, ADMIN).statusCode());

@@ -89,13 +89,8 @@ class KubernetesSpawnerTest {
                 .withNewSpec().withAccessModes("ReadWriteMany").withStorageClassName("standard-rwx")
                 .withNewResources().addToRequests("storage", new Quantity("1Ti")).endResources().endSpec()
                 .build()).create();
-        hub = new HubProcess(Map.of(
-                "GANYMEDE_ADMIN_TOKEN", ADMIN,
-                "GANYMEDE_SPAWNER_KIND", "kubernetes",
-                // The hub holds only what k8s/base/hub-rbac.yaml grants it.
-                "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
-                "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
-                "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString()));
+        // The hub holds only what k8s/base/hub-rbac.yaml grants it.
+        hub = new HubProcess(testbed.hubEnv(HubProcess.ROOT, NAMESPACE, Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN)));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         for (String user : List.of(Names.ALICE, Names.OBRIEN, CAROL)) {
             assertEquals(201, call("POST", "/users/" + Names.path(user), null).statusCode());

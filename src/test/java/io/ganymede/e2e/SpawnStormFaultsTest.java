@@ -126,12 +126,8 @@ class SpawnStormFaultsTest {
         // The launcher's 96 MiB heap ran out in storms of 50 before starts were let into their
         // database part a few at a time (see src/test/README.md): a dump in the hub's folder if it
         // happens again.
-        return Map.of("JAVA_TOOL_OPTIONS", "-XX:+HeapDumpOnOutOfMemoryError",
-                "GANYMEDE_ADMIN_TOKEN", ADMIN,
-                "GANYMEDE_SPAWNER_KIND", "kubernetes",
-                "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, namespace).toString(),
-                "GANYMEDE_KUBERNETES_NAMESPACE", namespace,
-                "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString());
+        return testbed.hubEnv(HubProcess.ROOT, namespace, Map.of("JAVA_TOOL_OPTIONS", "-XX:+HeapDumpOnOutOfMemoryError",
+                "GANYMEDE_ADMIN_TOKEN", ADMIN));
     }
 
     private static int pods(String namespace) {

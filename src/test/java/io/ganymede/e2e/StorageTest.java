@@ -55,12 +55,8 @@ class StorageTest {
         testbed.namespace(NAMESPACE);
         testbed.kubelet().image(JUPYTER_IMAGE, List.of(Peers.JupyterHub.V6_1.require().singleUser().toString()));
         // The data-science group may hold 40Gi of disks in all.
-        hub = HubProcess.withConfig("ganymede:\n  storage:\n    group-limits:\n      data-science: 40Gi\n", Map.of(
-                "GANYMEDE_ADMIN_TOKEN", ADMIN,
-                "GANYMEDE_SPAWNER_KIND", "kubernetes",
-                "KUBECONFIG", testbed.hubKubeconfig(HubProcess.ROOT, NAMESPACE).toString(),
-                "GANYMEDE_KUBERNETES_NAMESPACE", NAMESPACE,
-                "GANYMEDE_PROFILES_PATH", HubProcess.ROOT.resolve("profiles/profiles.yaml").toString()));
+        hub = HubProcess.withConfig("ganymede:\n  storage:\n    group-limits:\n      data-science: 40Gi\n",
+                testbed.hubEnv(HubProcess.ROOT, NAMESPACE, Map.of("GANYMEDE_ADMIN_TOKEN", ADMIN)));
         hub.awaitUp(hub.publicUrl("/hub/api/"), Duration.ofSeconds(60));
         assertEquals(201, call(ADMIN, "POST", "/users/" + Names.path(Names.OBRIEN), null).statusCode());
         owner = JSON.readTree(call(ADMIN, "POST", "/users/" + Names.path(Names.OBRIEN) + "/tokens", "{}").body())

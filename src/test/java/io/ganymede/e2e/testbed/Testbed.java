@@ -107,6 +107,21 @@ public final class Testbed {
         return hubKubeconfig(root, namespace, client.getConfiguration().getMasterUrl());
     }
 
+    /**
+     * The environment of a hub on this test bed: the kubernetes spawner in {@code namespace}, with
+     * the rights of {@link #hubKubeconfig} only, and the example {@code profiles/profiles.yaml};
+     * {@code more} (its admin token, its limits) comes on top.
+     */
+    public Map<String, String> hubEnv(Path root, String namespace, Map<String, String> more) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "GANYMEDE_SPAWNER_KIND", "kubernetes",
+                "KUBECONFIG", hubKubeconfig(root, namespace).toString(),
+                "GANYMEDE_KUBERNETES_NAMESPACE", namespace,
+                "GANYMEDE_PROFILES_PATH", root.resolve("profiles/profiles.yaml").toString()));
+        env.putAll(more);
+        return env;
+    }
+
     /** The same, with the API server reached at {@code server} (e.g. through {@link ApiFaults}). */
     public Path hubKubeconfig(Path root, String namespace, String server) throws Exception {
         client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
